@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { registerProblemHandlers, sendProblem } from './http/problem';
+import { guestRoutes } from './modules/guest/guest.routes';
+import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
+import { organizationRoutes } from './modules/organization/organization.routes';
+import { paymentRoutes } from './modules/payments/payments.routes';
+import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
+
+export interface BuildAppOptions {
+  /** Directory of the built web app (index.html + assets); not served when absent. */
+  webDist?: string;
+}
+
+const defaultWebDist = path.resolve('web/dist');
+
+/** The Fastify instance with every route; it never listens (tests use `inject`). */
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    requestIdHeader: 'x-request-id',
+    // Query strings and params never carry secrets here; bodies are never logged.
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: deps.config.env === 'production' ? [] : null,
+      },
+    },
+    hsts: deps.config.env === 'production',
+  });
+  // Coarse per-process flood guard; the per-account and per-IP lookup limits that matter live in the database.
+  await app.register(rateLimit, {
+    max: 600,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('rate_limited', {
+        detail: 'Too many requests',
+        retryAfterSeconds: Math.ceil(ctx.ttl / 1000),
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: `${deps.config.organization.name} bill payment API (Settle)`,
+        version: '1.0.0',
+        description:
+          'Errors are RFC 9457 application/problem+json. POSTs that move money require an Idempotency-Key header.',
+      },
+      components: {
+        securitySchemes: {
+          guestSession: { type: 'http', scheme: 'bearer', description: 'Guest session token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(organizationRoutes(deps));
+  await app.register(guestRoutes(deps));
+  await app.register(paymentRoutes(deps));
+  if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
+  if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
+
+  const webDist = options.webDist ?? defaultWebDist;
+  if (existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    app.setNotFoundHandler((request, reply) => {
+      const isPage =
+        request.method === 'GET' &&
+        !/^\/(api|sandbox|dev)\//.test(request.url) &&
+        !/\.[a-z0-9]+$/i.test(request.url.split('?')[0] ?? '');
+      if (isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      return sendProblem(
+        reply,
+        new AppError('not_found', { detail: `No route ${request.method} ${request.url}` }),
+        request,
+      );
+    });
+  }
+  return app;
+}

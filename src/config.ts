@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const localized = z.object({ en: z.string().min(1), es: z.string().min(1) });
+const cardBrand = z.enum(['visa', 'mastercard', 'discover', 'amex']);
+
+const regionSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: localized,
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Los_Angeles'),
+  states: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[A-Z]{2}$/),
+        premiumDue: z.enum(['end_of_prior_month', 'first_of_coverage_month']),
+      }),
+    )
+    .min(1),
+  phone: z.string().min(1),
+  hours: localized,
+  mailingAddress: z.array(z.string().min(1)).min(1),
+  guestPayment: z.object({ medical: z.boolean(), premium: z.boolean() }),
+  autopay: z.discriminatedUnion('status', [
+    z.object({ status: z.literal('available') }),
+    z.object({ status: z.literal('unavailable'), explanation: localized }),
+    z.object({ status: z.literal('external'), url: z.url() }),
+  ]),
+});
+
+export const organizationSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    shortName: z.string().min(1),
+    currency: z.literal('USD'),
+    branding: z.object({ accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/) }),
+    support: z.object({ phone: z.string().min(1), tty: z.string().min(1), hours: localized }),
+    mailingAddress: z.array(z.string().min(1)).min(1),
+    payments: z.object({
+      acceptedCardBrands: z.array(cardBrand).min(1),
+      bankAccounts: z.boolean(),
+      minimumCents: z.number().int().min(1),
+      achAuthorizationVersion: z.string().min(1),
+    }),
+    accountTypes: z.array(z.enum(['individual_family', 'employer_group'])).min(1),
+    regions: z.array(regionSchema).min(1),
+  })
+  .superRefine((org, ctx) => {
+    const seen = new Set<string>();
+    org.regions.forEach((region, i) => {
+      if (seen.has(region.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', i, 'id'],
+          message: `duplicate region id ${region.id}`,
+        });
+      }
+      seen.add(region.id);
+    });
+  });
+
+export type Organization = z.infer<typeof organizationSchema>;
+export type Region = Organization['regions'][number];
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  ORGANIZATION_FILE: z.string().default('config/organization.json'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Settle <billing@example.org>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROCESSOR_MODE: z.enum(['test', 'live']).default('test'),
+  GUEST_SESSION_MINUTES: z.coerce.number().int().min(1).max(120).default(20),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly logLevel: string;
+  readonly processorMode: 'test' | 'live';
+  readonly guestSessionMinutes: number;
+  readonly trustProxy: boolean;
+  readonly organization: Organization;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${prefix}${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+export function parseOrganization(raw: unknown, source = 'organization'): Organization {
+  const result = organizationSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(`${source}: `, result.error));
+  return result.data;
+}
+
+/** Reads the environment and the organization file once, listing every problem before failing. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const parsedEnv = envSchema.safeParse(env);
+  if (!parsedEnv.success) problems.push(...describeIssues('env ', parsedEnv.error));
+  const e = parsedEnv.success ? parsedEnv.data : envSchema.parse({});
+
+  let organization: Organization | undefined;
+  const file = path.resolve(e.ORGANIZATION_FILE);
+  try {
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    organization = parseOrganization(raw, path.relative(process.cwd(), file));
+  } catch (err) {
+    if (err instanceof ConfigError) problems.push(...err.problems);
+    else problems.push(`cannot read organization file ${file}: ${(err as Error).message}`);
+  }
+  if (e.NODE_ENV === 'production' && e.PROCESSOR_MODE === 'test' && !env.ALLOW_TEST_PROCESSOR_IN_PRODUCTION) {
+    problems.push(
+      'PROCESSOR_MODE=test in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1 for a demo deployment',
+    );
+  }
+  if (problems.length > 0 || !organization) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
+    databaseUrl: e.DATABASE_URL || undefined,
+    dataDir: e.DATA_DIR,
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    processorMode: e.PROCESSOR_MODE,
+    guestSessionMinutes: e.GUEST_SESSION_MINUTES,
+    trustProxy: e.TRUST_PROXY,
+    organization,
+    ...overrides,
+  });
+}
+
+export function findRegion(config: Config, regionId: string): Region | undefined {
+  return config.organization.regions.find((r) => r.id === regionId);
+}

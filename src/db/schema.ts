@@ -1,0 +1,267 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A `timestamptz` column: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A `date` column: an ISO yyyy-mm-dd string in both directions. */
+type CalendarDate = string;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export type PaymentStatus =
+  | 'pending'
+  | 'processing'
+  | 'succeeded'
+  | 'failed'
+  | 'unknown'
+  | 'refunded'
+  | 'partially_refunded'
+  | 'returned';
+export type BillKind = 'hospital' | 'professional' | 'premium';
+export type AccountKind = 'medical' | 'premium';
+export type PlanType = 'individual_family' | 'employer_group';
+export type MethodType = 'card' | 'bank';
+export type PaymentChannel = 'guest' | 'member' | 'staff' | 'autopay' | 'api';
+
+export interface BankAuthorization {
+  textVersion: string;
+  acceptedAt: string;
+  ip: string | null;
+  holderName: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  region_id: string;
+  state_code: string;
+  kind: AccountKind;
+  plan_type: PlanType | null;
+  account_number: string;
+  holder_first_name: string;
+  holder_last_name: string;
+  postal_code: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface BillsTable {
+  id: string;
+  account_id: string;
+  kind: BillKind;
+  number: string;
+  patient_name: string;
+  provider: string | null;
+  facility: string | null;
+  visit_date: CalendarDate | null;
+  coverage_start: CalendarDate | null;
+  coverage_end: CalendarDate | null;
+  statement_date: CalendarDate;
+  due_date: CalendarDate;
+  amount_cents: number;
+  balance_cents: number;
+  status: 'open' | 'paid' | 'void';
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface BillLinesTable {
+  id: string;
+  bill_id: string;
+  account_id: string;
+  position: number;
+  service_date: CalendarDate | null;
+  description: string;
+  code: string | null;
+  charge_cents: number;
+  insurance_paid_cents: number;
+  adjustment_cents: number;
+  patient_owes_cents: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  account_id: string;
+  confirmation_number: string;
+  channel: PaymentChannel;
+  status: PaymentStatus;
+  amount_cents: number;
+  currency: string;
+  method_type: MethodType;
+  method_brand: string | null;
+  method_last4: string;
+  method_exp_month: number | null;
+  method_exp_year: number | null;
+  bank_account_type: 'checking' | 'savings' | null;
+  bank_authorization: Json<BankAuthorization> | null;
+  processor: string;
+  processor_token: string;
+  processor_charge_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  failure_retryable: boolean | null;
+  payer_email: string | null;
+  locale: string;
+  reconcile_attempts: Generated<number>;
+  next_reconcile_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface PaymentAllocationsTable {
+  payment_id: string;
+  bill_id: string;
+  account_id: string;
+  amount_cents: number;
+  live: boolean;
+}
+
+export interface PaymentEventsTable {
+  id: string;
+  payment_id: string;
+  account_id: string;
+  from_status: PaymentStatus | null;
+  to_status: PaymentStatus;
+  detail: Json<Record<string, unknown>> | null;
+  at: DefaultTimestamp;
+}
+
+export type LedgerAccount = 'receivable' | 'revenue' | 'processor_clearing' | 'credit';
+
+export interface LedgerPostingsTable {
+  id: string;
+  account_id: string;
+  kind: 'bill_issued' | 'payment' | 'reversal' | 'adjustment';
+  payment_id: string | null;
+  bill_id: string | null;
+  reverses_posting_id: string | null;
+  memo: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface LedgerLinesTable {
+  id: Generated<number>;
+  posting_id: string;
+  account_id: string;
+  ledger_account: LedgerAccount;
+  bill_id: string | null;
+  amount_cents: number;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: 'in_flight' | 'completed';
+  resource_id: string | null;
+  response_status: number | null;
+  response_body: Json<unknown> | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface GuestSessionsTable {
+  id: string;
+  token_hash: string;
+  account_id: string;
+  bill_ids: string[];
+  ip: string | null;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface RateLimitCountersTable {
+  bucket: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
+/** What an email attaches, rendered when it is sent; never the bytes themselves. */
+export interface AttachmentRef {
+  receiptPaymentId?: string;
+  locale?: 'en' | 'es';
+}
+
+export interface OutboxEmailsTable {
+  id: string;
+  account_id: string | null;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attachment_ref: Json<AttachmentRef> | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: DefaultTimestamp;
+  actor_type: 'guest' | 'member' | 'staff' | 'system' | 'api';
+  actor_id: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  account_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  result: 'success' | 'failure';
+  detail: Json<Record<string, unknown>> | null;
+}
+
+export interface SandboxTokensTable {
+  id: string;
+  kind: 'card' | 'bank';
+  brand: string | null;
+  last4: string;
+  exp_month: number | null;
+  exp_year: number | null;
+  bank_account_type: string | null;
+  holder_name: string | null;
+  behaviour: string;
+  used: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface SandboxChargesTable {
+  id: string;
+  idempotency_key: string;
+  token_id: string;
+  amount_cents: number;
+  currency: string;
+  status: 'succeeded' | 'failed';
+  failure_code: string | null;
+  description: string | null;
+  return_code: string | null;
+  settles_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  bills: BillsTable;
+  bill_lines: BillLinesTable;
+  payments: PaymentsTable;
+  payment_allocations: PaymentAllocationsTable;
+  payment_events: PaymentEventsTable;
+  ledger_postings: LedgerPostingsTable;
+  ledger_lines: LedgerLinesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  guest_sessions: GuestSessionsTable;
+  rate_limit_counters: RateLimitCountersTable;
+  outbox_emails: OutboxEmailsTable;
+  audit_events: AuditEventsTable;
+  sandbox_tokens: SandboxTokensTable;
+  sandbox_charges: SandboxChargesTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type Bill = Selectable<BillsTable>;
+export type NewBill = Insertable<BillsTable>;
+export type BillLine = Selectable<BillLinesTable>;
+export type Payment = Selectable<PaymentsTable>;
+export type OutboxEmail = Selectable<OutboxEmailsTable>;

@@ -1,0 +1,31 @@
+import type { Config } from './config';
+import type { Clock } from './platform/clock';
+import type { Db } from './platform/db';
+import type { Logger } from './platform/logger';
+import type { Mailer } from './platform/mailer';
+import type { PaymentProcessor } from './platform/processors/processor';
+import type { SandboxProcessor } from './platform/processors/sandbox/sandbox';
+
+/** Everything a service needs from the outside, passed explicitly (no module singletons). */
+export interface Deps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly processor: PaymentProcessor;
+  /** The sandbox, when it is the processor: its tokenization endpoint is mounted only then. */
+  readonly sandbox: SandboxProcessor | null;
+  /** SMTP delivery when SMTP_URL is set; otherwise mail waits in the outbox (see /dev/mailbox). */
+  readonly mailer: Mailer | null;
+}
+
+/** Who is acting, for authorization and the audit trail. */
+export type Actor =
+  | { type: 'guest'; sessionId: string; accountId: string; billIds: readonly string[] }
+  | { type: 'system'; name: string };
+
+export interface RequestContext {
+  ip: string | null;
+  requestId: string;
+  locale: 'en' | 'es';
+}

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isValidBankAccountNumber, isValidRoutingNumber, lastFour } from './bank';
+
+const validPrefixes = [
+  ...Array.from({ length: 13 }, (_, i) => i),
+  ...Array.from({ length: 12 }, (_, i) => 21 + i),
+  ...Array.from({ length: 12 }, (_, i) => 61 + i),
+  80,
+].map((n) => String(n).padStart(2, '0'));
+
+describe('isValidRoutingNumber', () => {
+  it('knows the sandbox and real routing numbers', () => {
+    expect(isValidRoutingNumber('110000000')).toBe(true);
+    expect(isValidRoutingNumber('021000021')).toBe(true); // JPMorgan Chase, New York
+    expect(isValidRoutingNumber('011000015')).toBe(true); // Federal Reserve Bank of Boston
+  });
+
+  it('rejects bad checksums, prefixes and shapes', () => {
+    expect(isValidRoutingNumber('123456789')).toBe(false);
+    expect(isValidRoutingNumber('110000001')).toBe(false);
+    expect(isValidRoutingNumber('000000000')).toBe(true); // checksum 0 with prefix 00 is well formed
+    expect(isValidRoutingNumber('130000006')).toBe(false); // checksum fine, prefix 13 unassigned
+    expect(isValidRoutingNumber('11000000')).toBe(false);
+    expect(isValidRoutingNumber('1100000000')).toBe(false);
+    expect(isValidRoutingNumber('11000000a')).toBe(false);
+    expect(isValidRoutingNumber(' 110000000')).toBe(false);
+    expect(isValidRoutingNumber('')).toBe(false);
+  });
+
+  it('has exactly one valid check digit for every valid 8-digit prefix', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...validPrefixes), fc.stringMatching(/^\d{6}$/), (prefix, middle) => {
+        const base = `${prefix}${middle}`;
+        const valid = Array.from({ length: 10 }, (_, d) => `${base}${d}`).filter(isValidRoutingNumber);
+        expect(valid).toHaveLength(1);
+      }),
+    );
+  });
+
+  it('never accepts an unassigned prefix', () => {
+    const invalidPrefix = fc
+      .integer({ min: 0, max: 99 })
+      .map((n) => String(n).padStart(2, '0'))
+      .filter((p) => !validPrefixes.includes(p));
+    fc.assert(
+      fc.property(invalidPrefix, fc.stringMatching(/^\d{7}$/), (prefix, rest) => {
+        expect(isValidRoutingNumber(`${prefix}${rest}`)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('isValidBankAccountNumber', () => {
+  it('accepts 4 to 17 digits', () => {
+    expect(isValidBankAccountNumber('000123456789')).toBe(true);
+    expect(isValidBankAccountNumber('1234')).toBe(true);
+    expect(isValidBankAccountNumber('12345678901234567')).toBe(true);
+  });
+
+  it('rejects other lengths and non-digits', () => {
+    expect(isValidBankAccountNumber('123')).toBe(false);
+    expect(isValidBankAccountNumber('123456789012345678')).toBe(false);
+    expect(isValidBankAccountNumber('1234-5678')).toBe(false);
+    expect(isValidBankAccountNumber('')).toBe(false);
+  });
+
+  it('agrees with its length rule for any digit string', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{0,25}$/), (n) => {
+        expect(isValidBankAccountNumber(n)).toBe(n.length >= 4 && n.length <= 17);
+      }),
+    );
+  });
+});
+
+describe('lastFour', () => {
+  it('returns the last four characters, ignoring separators', () => {
+    expect(lastFour('000123456789')).toBe('6789');
+    expect(lastFour('4242 4242 4242 4242')).toBe('4242');
+    expect(lastFour('1234-5678')).toBe('5678');
+    expect(lastFour('12')).toBe('12');
+    expect(lastFour('')).toBe('');
+  });
+});

@@ -1,0 +1,33 @@
+const ROUTING = /^\d{9}$/;
+const ACCOUNT = /^\d{4,17}$/;
+
+// Federal Reserve routing symbols: 00 (government), 01-12 (banks), 21-32 (thrifts),
+// 61-72 (electronic), 80 (traveler's cheques). Anything else is not a real routing number.
+function hasValidPrefix(prefix: number): boolean {
+  return (
+    (prefix >= 0 && prefix <= 12) ||
+    (prefix >= 21 && prefix <= 32) ||
+    (prefix >= 61 && prefix <= 72) ||
+    prefix === 80
+  );
+}
+
+/** ABA routing number: nine digits, a known Federal Reserve prefix and the 3-7-1 checksum. */
+export function isValidRoutingNumber(aba: string): boolean {
+  if (!ROUTING.test(aba)) return false;
+  if (!hasValidPrefix(Number(aba.slice(0, 2)))) return false;
+  const weights = [3, 7, 1];
+  let sum = 0;
+  for (let i = 0; i < 9; i += 1) sum += (aba.charCodeAt(i) - 48) * (weights[i % 3] ?? 0);
+  return sum % 10 === 0;
+}
+
+/** US bank account numbers have no checksum; all we can check is 4 to 17 digits. */
+export function isValidBankAccountNumber(n: string): boolean {
+  return ACCOUNT.test(n);
+}
+
+/** The last four characters people are shown, ignoring spaces and dashes in the input. */
+export function lastFour(s: string): string {
+  return s.replace(/[\s-]/g, '').slice(-4);
+}

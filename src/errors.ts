@@ -1,0 +1,75 @@
+/**
+ * Stable error codes. Services throw `AppError(code)`; the HTTP layer maps the code to a status and
+ * answers RFC 9457 problem+json. Each code says when it is thrown.
+ */
+export const errorCodes = {
+  /** The request body, query or parameters failed validation; `errors[]` names each field. */
+  validation_failed: { status: 400, title: 'Some of the information is not valid' },
+  /** A required Idempotency-Key header is missing or malformed. */
+  idempotency_key_required: { status: 400, title: 'Idempotency-Key header required' },
+  /** The guest session token is missing, expired or unknown. */
+  unauthenticated: { status: 401, title: 'Your session has ended' },
+  /** The processor declined the payment; `decline` says why and whether retrying can help. */
+  payment_declined: { status: 402, title: 'The payment was declined' },
+  /** The caller may not do this. */
+  forbidden: { status: 403, title: 'You cannot do this' },
+  /** The resource does not exist or is not visible to the caller (never distinguishes the two). */
+  not_found: { status: 404, title: 'Not found' },
+  /** Guest lookup found nothing matching; the same answer whether the account exists or not. */
+  bill_not_found: { status: 404, title: 'We could not find a bill with those details' },
+  /** A payment for one of the bills is already being processed. */
+  payment_in_progress: { status: 409, title: 'A payment for this bill is already in progress' },
+  /** A request with this Idempotency-Key is still being processed. */
+  idempotency_in_flight: { status: 409, title: 'This request is still being processed' },
+  /** The bill has no balance left to pay (paid by another payment, or void). */
+  bill_not_payable: { status: 409, title: 'This bill has nothing left to pay' },
+  /** The payment is not final yet (or failed), so there is no receipt. */
+  payment_not_final: { status: 409, title: 'This payment is not complete' },
+  /** The Idempotency-Key was used before with a different request body. */
+  idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  /** The amount is below the minimum or above the selected balance. */
+  amount_out_of_range: { status: 422, title: 'The amount is not allowed' },
+  /** The payment method (token) is unknown, used, or of a kind the organization does not accept. */
+  payment_method_invalid: { status: 422, title: 'This payment method cannot be used' },
+  /** Too many attempts from this address or for this account; `Retry-After` says when to try again. */
+  rate_limited: { status: 429, title: 'Too many attempts' },
+  /** The payment processor could not be reached; nothing was charged. */
+  processor_unavailable: { status: 503, title: 'We cannot take payments right now' },
+  /** An unexpected failure; never leaks details. */
+  internal: { status: 500, title: 'Something went wrong on our side' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  /** JSON pointer-ish dotted path to the field, e.g. `amountCents` or `card.number`. */
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface AppErrorDetails {
+  detail?: string;
+  errors?: FieldError[];
+  retryAfterSeconds?: number;
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly title: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: AppErrorDetails = {},
+  ) {
+    super(details.detail ?? errorCodes[code].title);
+    this.name = 'AppError';
+    this.status = errorCodes[code].status;
+    this.title = errorCodes[code].title;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export function problemOf(err: AppError, instance?: string): ProblemBody {
+  const { detail, errors, retryAfterSeconds: _retry, ...extensions } = err.details;
+  return {
+    type: `https://settle.dev/problems/${err.code.replaceAll('_', '-')}`,
+    title: err.title,
+    status: err.status,
+    code: err.code,
+    ...(detail ? { detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(errors ? { errors } : {}),
+    ...extensions,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, err: AppError, request?: FastifyRequest): FastifyReply {
+  if (err.details.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
+  return reply.status(err.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, request?.url));
+}
+
+/** Dotted field path from a zod issue path, e.g. ['body','card','number'] → 'card.number'. */
+function fieldPath(instancePath: string): string {
+  return instancePath.replace(/^\//, '').replaceAll('/', '.') || '(body)';
+}
+
+/** Maps every error to problem+json; nothing a client sends may surface as a 500. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return sendProblem(reply, error, request);
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors: FieldError[] = error.validation.map((v) => ({
+        field: fieldPath(v.instancePath),
+        code: String((v.params.issue as { code?: string } | undefined)?.code ?? 'invalid'),
+        message: v.message ?? 'Invalid value',
+      }));
+      return sendProblem(
+        reply,
+        new AppError('validation_failed', {
+          detail: `Check the ${error.validationContext ?? 'request'}`,
+          errors,
+        }),
+        request,
+      );
+    }
+
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, body too large, bad URL.
+      const code = status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
+      const appError = new AppError(code, { detail: error.message });
+      return reply
+        .status(status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...problemOf(appError, request.url), status });
+    }
+
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, new AppError('internal'), request);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new AppError('not_found', { detail: `No route ${request.method} ${request.url}` }),
+      request,
+    ),
+  );
+}

@@ -1,0 +1,170 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { demoData, seedDemo } from './modules/demo/demo.service';
+import { checkIntegrity } from './modules/integrity/integrity.service';
+import { systemClock } from './platform/clock';
+import { openRuntime, type Runtime } from './runtime';
+import { startWorker } from './worker';
+
+const usage = `Usage: settle <command> [options]
+
+Commands:
+  start      migrate, seed the demo organization on first run, serve the web app + API and run the worker
+  serve      serve the web app + API (no background jobs)
+  worker     run background jobs: payment reconciliation, email delivery, housekeeping
+  migrate    apply database migrations and exit
+  seed       seed the demo organization if the database has no accounts
+  demo       print demo identities (--json for JSON)
+  check      verify the money invariants; exits 1 with a JSON report of any violation
+
+Environment: see README.md and .env.example (DATABASE_URL, DATA_DIR, PORT, SMTP_URL, …).`;
+
+async function buildWebIfStale(): Promise<void> {
+  const dist = path.resolve('web/dist/index.html');
+  const src = path.resolve('web/src');
+  if (!existsSync(src)) return;
+  const newestSource = (dir: string): number => {
+    let newest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+    }
+    return newest;
+  };
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(src)) return;
+  console.log('Building the web app (first run or sources changed)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.resolve('web/vite.config.ts'), logLevel: 'warn' });
+}
+
+async function serve(runtime: Runtime, config: Config, withWorker: boolean): Promise<void> {
+  const app = await buildApp(runtime.deps);
+  const worker = withWorker ? startWorker(runtime.deps) : null;
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`\n  ${config.organization.name} bill pay is running at http://${config.host}:${port}`);
+  if (withWorker) {
+    console.log(`  Demo bills to pay: npx settle demo   (or npx settle demo --json)`);
+    if (config.env !== 'production')
+      console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
+    console.log(`  API docs: http://${config.host}:${port}/api/docs\n`);
+  }
+  const shutdown = async () => {
+    await app.close();
+    await worker?.stop();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function printDemo(config: Config, json: boolean): void {
+  const data = demoData({ config, clock: systemClock });
+  if (json) {
+    console.log(JSON.stringify(data, null, 2));
+    return;
+  }
+  console.log(
+    `Demo identities for ${data.organization} (fictional). Pay them at "Make a one-time payment".\n`,
+  );
+  for (const r of data.regions) {
+    console.log(`${r.regionName}`);
+    console.log(`  Medical bill:   account ${r.medical.accountNumber}, ZIP ${r.medical.postalCode}`);
+    console.log(
+      `  Premium coupon: account ${r.premium.accountNumber}, invoice ${r.premium.invoiceNumber}, last name ${r.premium.lastName}`,
+    );
+  }
+  console.log('\nTest cards: 4242 4242 4242 4242 (Visa), any future expiry, any 3-digit CVC.');
+  console.log('Test bank: routing 110000000, account 000123456789.');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals[0] ?? 'start';
+  if (values.help || command === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  const config = loadConfig();
+
+  switch (command) {
+    case 'demo':
+      printDemo(config, values.json ?? false);
+      return 0;
+    case 'migrate': {
+      const runtime = await openRuntime(config);
+      await runtime.close();
+      console.log('Database is up to date.');
+      return 0;
+    }
+    case 'seed': {
+      const runtime = await openRuntime(config);
+      const result = await seedDemo(runtime.deps);
+      await runtime.close();
+      console.log(
+        result.seeded ? `Seeded ${result.accounts} accounts, ${result.bills} bills.` : 'Already seeded.',
+      );
+      return 0;
+    }
+    case 'check': {
+      const runtime = await openRuntime(config);
+      const report = await checkIntegrity(runtime.deps);
+      await runtime.close();
+      console.log(JSON.stringify(report, null, 2));
+      return report.ok ? 0 : 1;
+    }
+    case 'start': {
+      await buildWebIfStale();
+      const runtime = await openRuntime(config);
+      const seeded = await seedDemo(runtime.deps);
+      if (seeded.seeded)
+        console.log(`Seeded the demo organization: ${seeded.accounts} accounts, ${seeded.bills} bills.`);
+      await serve(runtime, config, true);
+      return -1;
+    }
+    case 'serve': {
+      const runtime = await openRuntime(config);
+      await serve(runtime, config, false);
+      return -1;
+    }
+    case 'worker': {
+      const runtime = await openRuntime(config);
+      const worker = startWorker(runtime.deps);
+      console.log('Worker running. Ctrl+C to stop.');
+      const stop = async () => {
+        await worker.stop();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,31 @@
+import type { Actor, RequestContext } from '../../deps';
+import type { Db } from '../../platform/db';
+import { insertAuditEvent } from './audit.store';
+
+export interface RecordAuditOptions {
+  actor: Actor;
+  ctx: RequestContext | null;
+  action: string;
+  result: 'success' | 'failure';
+  accountId?: string | null;
+  resourceType?: string;
+  resourceId?: string;
+  /** Never a card number, bank number, record number or date of birth. */
+  detail?: Record<string, unknown>;
+}
+
+/** Records who did what, when, from where and with what result. Pass `trx` to join the caller's transaction. */
+export async function recordAudit(db: Db, opts: RecordAuditOptions): Promise<void> {
+  await insertAuditEvent(db, {
+    actor_type: opts.actor.type,
+    actor_id: opts.actor.type === 'guest' ? opts.actor.sessionId : opts.actor.name,
+    action: opts.action,
+    result: opts.result,
+    account_id: opts.accountId ?? null,
+    resource_type: opts.resourceType ?? null,
+    resource_id: opts.resourceId ?? null,
+    ip: opts.ctx?.ip ?? null,
+    request_id: opts.ctx?.requestId ?? null,
+    detail: opts.detail ? JSON.stringify(opts.detail) : null,
+  });
+}

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db';
+
+export async function unbalancedPostings(db: Db) {
+  const r = await sql<{ posting_id: string; sum: number }>`
+    select posting_id, sum(amount_cents)::bigint as sum from ledger_lines
+    group by posting_id having sum(amount_cents) <> 0`.execute(db);
+  return r.rows;
+}
+
+export async function billsOffLedger(db: Db) {
+  const r = await sql<{ bill_id: string; number: string; balance_cents: number; ledger_cents: number }>`
+    select b.id as bill_id, b.number, b.balance_cents, coalesce(l.total, 0)::bigint as ledger_cents
+    from bills b
+    left join (
+      select bill_id, sum(amount_cents) as total from ledger_lines
+      where ledger_account = 'receivable' group by bill_id
+    ) l on l.bill_id = b.id
+    where b.balance_cents <> coalesce(l.total, 0)`.execute(db);
+  return r.rows;
+}
+
+export async function billsOvercollected(db: Db) {
+  const r = await sql<{ bill_id: string; number: string; amount_cents: number; collected_cents: number }>`
+    select b.id as bill_id, b.number, b.amount_cents, sum(a.amount_cents)::bigint as collected_cents
+    from payment_allocations a
+    join payments p on p.id = a.payment_id and p.status in ('succeeded', 'partially_refunded', 'refunded')
+    join bills b on b.id = a.bill_id
+    group by b.id, b.number, b.amount_cents
+    having sum(a.amount_cents) > b.amount_cents`.execute(db);
+  return r.rows;
+}
+
+export async function paymentsWithBadAllocations(db: Db) {
+  const r = await sql<{ payment_id: string; amount_cents: number; allocated_cents: number }>`
+    select p.id as payment_id, p.amount_cents, coalesce(sum(a.amount_cents), 0)::bigint as allocated_cents
+    from payments p left join payment_allocations a on a.payment_id = p.id
+    group by p.id, p.amount_cents
+    having coalesce(sum(a.amount_cents), 0) <> p.amount_cents`.execute(db);
+  return r.rows;
+}
+
+export async function succeededWithoutPosting(db: Db) {
+  const r = await sql<{ payment_id: string }>`
+    select p.id as payment_id from payments p
+    where p.status = 'succeeded'
+      and not exists (select 1 from ledger_postings lp where lp.payment_id = p.id and lp.kind = 'payment')`.execute(
+    db,
+  );
+  return r.rows;
+}
+
+/** Succeeded payments paired with the sandbox processor's record of the charge (same database). */
+export async function sandboxChargeMismatches(db: Db) {
+  const r = await sql<{ payment_id: string | null; charge_id: string | null; problem: string }>`
+    select p.id as payment_id, c.id as charge_id,
+      case
+        when c.id is null then 'succeeded payment has no processor charge'
+        when p.id is null then 'processor charge has no succeeded payment'
+        else 'amount or outcome differs'
+      end as problem
+    from (select * from payments where processor = 'sandbox' and status = 'succeeded') p
+    full outer join (select * from sandbox_charges where status = 'succeeded') c on c.idempotency_key = p.id::text
+    where p.id is null or c.id is null or c.amount_cents <> p.amount_cents`.execute(db);
+  return r.rows;
+}
+
+export function succeededPaymentIds(db: Db, processor: string) {
+  return db
+    .selectFrom('payments')
+    .select(['id', 'amount_cents'])
+    .where('status', '=', 'succeeded')
+    .where('processor', '=', processor)
+    .execute();
+}

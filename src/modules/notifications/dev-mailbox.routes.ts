@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors';
+import { escapeHtml } from '../../platform/email-templates';
+import { findMailboxEmail, listMailbox } from './notifications.service';
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font:19px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#0b0c0c}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #b1b4b6;vertical-align:top}
+a{color:#1d4f91}a:focus{outline:3px solid #fd0;background:#fd0}pre{white-space:pre-wrap}iframe{width:100%;min-height:40rem;border:1px solid #b1b4b6}</style>
+</head><body><main>${body}</main></body></html>`;
+}
+
+/**
+ * Development mailbox: every email in the outbox, readable without an SMTP server.
+ * Registered only outside production (see app.ts).
+ */
+export const devMailboxRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get('/dev/mailbox.json', { schema: { hide: true } }, async () => {
+      const emails = await listMailbox(deps, 200);
+      return emails.map((e) => ({
+        id: e.id,
+        to: e.to_address,
+        subject: e.subject,
+        text: e.text_body,
+        html: e.html_body,
+        kind: e.kind,
+        status: e.status,
+        hasAttachment: e.attachment_ref !== null,
+        createdAt: e.created_at.toISOString(),
+      }));
+    });
+
+    app.get('/dev/mailbox', { schema: { hide: true } }, async (_request, reply) => {
+      const emails = await listMailbox(deps, 100);
+      const rows = emails
+        .map(
+          (e) =>
+            `<tr><td>${escapeHtml(e.created_at.toISOString())}</td><td>${escapeHtml(e.to_address)}</td>` +
+            `<td><a href="/dev/mailbox/${e.id}">${escapeHtml(e.subject)}</a></td><td>${e.status}</td></tr>`,
+        )
+        .join('');
+      const body =
+        `<h1>Development mailbox</h1><p>Emails the app has sent. ${deps.mailer ? 'SMTP delivery is on.' : 'SMTP_URL is not set, so nothing leaves this machine.'}</p>` +
+        (emails.length === 0
+          ? '<p>No emails yet.</p>'
+          : `<table><caption class="visually-hidden">Emails</caption><thead><tr><th scope="col">Sent</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`);
+      return reply.type('text/html; charset=utf-8').send(page('Development mailbox', body));
+    });
+
+    app.get(
+      '/dev/mailbox/:id',
+      { schema: { hide: true, params: z.object({ id: z.uuid() }) } },
+      async (request, reply) => {
+        const e = await findMailboxEmail(deps, request.params.id);
+        if (!e) throw new AppError('not_found');
+        const body =
+          `<p><a href="/dev/mailbox">Back to the mailbox</a></p><h1>${escapeHtml(e.subject)}</h1>` +
+          `<p>To: ${escapeHtml(e.to_address)}</p>` +
+          `<iframe title="Email body" sandbox="" srcdoc="${escapeHtml(e.html_body)}"></iframe>` +
+          `<h2>Plain text</h2><pre>${escapeHtml(e.text_body)}</pre>`;
+        return reply.type('text/html; charset=utf-8').send(page(e.subject, body));
+      },
+    );
+  };

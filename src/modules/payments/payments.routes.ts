@@ -1,0 +1,134 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors';
+import { bearerToken, headerValue, requestContext } from '../../http/context';
+import { problemOf } from '../../http/problem';
+import { authenticateGuest } from '../guest/guest.service';
+import { runIdempotent } from '../idempotency/idempotency.service';
+import {
+  createGuestPaymentBody,
+  paymentIdParams,
+  paymentView,
+  receiptEmailBody,
+  receiptEmailView,
+} from './payments.schema';
+import { emailGuestReceipt, getGuestPayment, payBillsAsGuest, renderGuestReceipt } from './payments.service';
+
+const localeQuery = z.object({ locale: z.enum(['en', 'es']).default('en') });
+
+export const paymentRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/api/v1/guest/payments',
+      {
+        schema: {
+          summary: 'Pay one or several of the guest session’s bills with a processor token',
+          description:
+            'Requires an Idempotency-Key header: a replay returns the first response, the same key with a ' +
+            'different body is a 422, a key still in flight is a 409. 201 when collected, 202 while the ' +
+            'outcome is being confirmed, 402 problem for a decline (nothing charged).',
+          tags: ['payments'],
+          security: [{ guestSession: [] }],
+          headers: z.object({ 'idempotency-key': z.string().optional() }),
+          body: createGuestPaymentBody,
+          response: { 201: paymentView, 202: paymentView },
+        },
+      },
+      async (request, reply) => {
+        const actor = await authenticateGuest(deps, bearerToken(request));
+        const ctx = requestContext(request, request.body.locale);
+        const result = await runIdempotent(
+          deps,
+          {
+            scope: `account:${actor.accountId}`,
+            key: headerValue(request, 'idempotency-key'),
+            request: request.body,
+          },
+          async (idempotency) => {
+            const response = await payBillsAsGuest(deps, actor, request.body, ctx, idempotency);
+            return response.body instanceof AppError
+              ? { status: response.status, body: problemOf(response.body, request.url) }
+              : response;
+          },
+        );
+        if (result.replayed) reply.header('idempotent-replayed', 'true');
+        // The stored first response is replayed byte for byte, so it bypasses the response schema.
+        const raw = reply as FastifyReply;
+        raw.status(result.status).serializer(JSON.stringify);
+        if (result.status >= 400) raw.type('application/problem+json; charset=utf-8');
+        return raw.send(result.body);
+      },
+    );
+
+    app.get(
+      '/api/v1/guest/payments/:paymentId',
+      {
+        schema: {
+          summary: 'A payment made in this guest session',
+          tags: ['payments'],
+          security: [{ guestSession: [] }],
+          params: paymentIdParams,
+          response: { 200: paymentView },
+        },
+      },
+      async (request) => {
+        const actor = await authenticateGuest(deps, bearerToken(request));
+        return getGuestPayment(deps, actor, request.params.paymentId);
+      },
+    );
+
+    app.get(
+      '/api/v1/guest/payments/:paymentId/receipt.pdf',
+      {
+        schema: {
+          summary: 'The payment receipt as a PDF',
+          tags: ['payments'],
+          security: [{ guestSession: [] }],
+          params: paymentIdParams,
+          querystring: localeQuery,
+        },
+      },
+      async (request, reply) => {
+        const actor = await authenticateGuest(deps, bearerToken(request));
+        const { filename, pdf } = await renderGuestReceipt(
+          deps,
+          actor,
+          request.params.paymentId,
+          request.query.locale,
+        );
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(pdf);
+      },
+    );
+
+    app.post(
+      '/api/v1/guest/payments/:paymentId/receipt-email',
+      {
+        schema: {
+          summary: 'Email the receipt of a completed payment',
+          tags: ['payments'],
+          security: [{ guestSession: [] }],
+          params: paymentIdParams,
+          body: receiptEmailBody,
+          response: { 202: receiptEmailView },
+        },
+      },
+      async (request, reply) => {
+        const actor = await authenticateGuest(deps, bearerToken(request));
+        await emailGuestReceipt(
+          deps,
+          actor,
+          request.params.paymentId,
+          request.body.email,
+          request.body.locale,
+        );
+        return reply.status(202).send({ queued: true as const, to: request.body.email });
+      },
+    );
+  };

@@ -1,0 +1,661 @@
+import { Temporal } from 'temporal-polyfill';
+import { findRegion } from '../../config';
+import type { BankAuthorization, Payment } from '../../db/schema';
+import type { Actor, Deps, RequestContext } from '../../deps';
+import { allocatePayment } from '../../domain/allocation';
+import { cardBrandLabel } from '../../domain/cards';
+import { formatMoney } from '../../domain/money';
+import { AppError } from '../../errors';
+import { toDate } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import { receiptEmail } from '../../platform/email-templates';
+import { newConfirmationNumber, newId } from '../../platform/ids';
+import { type ReceiptDocument, renderReceiptPdf } from '../../platform/pdf/receipt';
+import {
+  type ChargeOutcome,
+  type PaymentMethodDetails,
+  ProcessorError,
+} from '../../platform/processors/processor';
+import { recordAudit } from '../audit/audit.service';
+import { applyPaymentToBill, getAccount, lockBillsForPayment } from '../bills/bills.service';
+import type { GuestActor } from '../guest/guest.service';
+import type { IdempotentResponse, IdempotentWork } from '../idempotency/idempotency.service';
+import { postPaymentCollected } from '../ledger/ledger.service';
+import { queueEmail } from '../notifications/notifications.service';
+import type { CreateGuestPaymentBody, PaymentView } from './payments.schema';
+import * as store from './payments.store';
+
+/** First reconciler look at an attempt the API is still working on. */
+const RECONCILE_GRACE_SECONDS = 60;
+/** After this many sweeps with no record at the processor, the attempt is final: it never arrived. */
+const MAX_RECONCILE_ATTEMPTS = 10;
+
+type Locale = 'en' | 'es';
+
+export interface PayBillsOptions {
+  actor: Actor;
+  ctx: RequestContext;
+  channel: 'guest' | 'member' | 'staff' | 'api';
+  accountId: string;
+  billIds: readonly string[];
+  amountCents: number;
+  paymentToken: string;
+  payerEmail: string | null;
+  bankAuthorization: { accepted: true; textVersion: string } | null;
+  idempotency: IdempotentWork;
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+async function checkPaymentMethod(
+  deps: Deps,
+  opts: PayBillsOptions,
+): Promise<{ method: PaymentMethodDetails; authorization: BankAuthorization | null }> {
+  const org = deps.config.organization;
+  const method = await deps.processor.retrievePaymentMethod(opts.paymentToken);
+  if (!method) {
+    throw new AppError('payment_method_invalid', {
+      detail: 'This payment method has expired or was already used. Enter it again.',
+      errors: [{ field: 'paymentToken', code: 'unknown_token', message: 'Enter your payment details again' }],
+    });
+  }
+  if (method.kind === 'card' && !org.payments.acceptedCardBrands.includes(method.brand)) {
+    const accepted = org.payments.acceptedCardBrands.map((b) => cardBrandLabel(b)).join(', ');
+    throw new AppError('payment_method_invalid', {
+      detail: `We accept ${accepted}. ${cardBrandLabel(method.brand)} cards cannot be used.`,
+      errors: [{ field: 'paymentToken', code: 'brand_not_accepted', message: `We accept ${accepted}` }],
+    });
+  }
+  if (method.kind === 'bank') {
+    if (!org.payments.bankAccounts) {
+      throw new AppError('payment_method_invalid', { detail: 'Bank account payments are not accepted.' });
+    }
+    const auth = opts.bankAuthorization;
+    if (!auth || auth.textVersion !== org.payments.achAuthorizationVersion) {
+      throw new AppError('validation_failed', {
+        detail: 'Accept the bank debit authorization to pay from a bank account.',
+        errors: [
+          {
+            field: 'bankAuthorization',
+            code: auth ? 'outdated_version' : 'required',
+            message: 'Confirm that you authorize this debit from your bank account',
+          },
+        ],
+      });
+    }
+    return {
+      method,
+      authorization: {
+        textVersion: auth.textVersion,
+        acceptedAt: deps.clock.now().toString(),
+        ip: opts.ctx.ip,
+        holderName: method.holderName,
+      },
+    };
+  }
+  return { method, authorization: null };
+}
+
+/**
+ * Pays one or several bills of one account (DESIGN.md §4). The attempt is committed, with the bills
+ * locked and their balances re-checked, before the processor is called with the attempt id as its
+ * idempotency key; the outcome is then applied in a second transaction. A lost answer leaves the
+ * attempt `unknown` for the reconciler, never `failed`.
+ */
+export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<IdempotentResponse> {
+  if (opts.idempotency.resumeResourceId) {
+    // A previous request with this key died after creating its attempt: finish that one.
+    await reconcilePayment(deps, opts.idempotency.resumeResourceId);
+    return paymentResponse(deps, opts.idempotency.resumeResourceId);
+  }
+  if (new Set(opts.billIds).size !== opts.billIds.length) {
+    throw new AppError('validation_failed', {
+      errors: [{ field: 'billIds', code: 'duplicate', message: 'Select each bill only once' }],
+    });
+  }
+  const { method, authorization } = await checkPaymentMethod(deps, opts);
+  const org = deps.config.organization;
+  const paymentId = newId();
+
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const bills = await lockBillsForPayment(trx, opts.accountId, opts.billIds);
+      if (bills.length !== opts.billIds.length) throw new AppError('not_found', { detail: 'Bill not found' });
+      const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
+      if (unpayable) {
+        throw new AppError('bill_not_payable', {
+          detail: `Bill ${unpayable.number} has nothing left to pay.`,
+          billId: unpayable.id,
+        });
+      }
+      const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
+      const minimum = Math.min(org.payments.minimumCents, total);
+      if (opts.amountCents < minimum || opts.amountCents > total) {
+        throw new AppError('amount_out_of_range', {
+          detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
+          minimumCents: minimum,
+          maximumCents: total,
+          errors: [
+            {
+              field: 'amountCents',
+              code: opts.amountCents < minimum ? 'too_small' : 'too_large',
+              message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
+            },
+          ],
+        });
+      }
+      const allocations = allocatePayment(
+        opts.amountCents,
+        bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
+      );
+      const now = deps.clock.now();
+      await store.insertPayment(trx, {
+        id: paymentId,
+        account_id: opts.accountId,
+        confirmation_number: newConfirmationNumber(),
+        channel: opts.channel,
+        status: 'processing',
+        amount_cents: opts.amountCents,
+        currency: org.currency,
+        method_type: method.kind,
+        method_brand: method.kind === 'card' ? method.brand : null,
+        method_last4: method.last4,
+        method_exp_month: method.kind === 'card' ? method.expMonth : null,
+        method_exp_year: method.kind === 'card' ? method.expYear : null,
+        bank_account_type: method.kind === 'bank' ? method.accountType : null,
+        bank_authorization: authorization ? JSON.stringify(authorization) : null,
+        processor: deps.processor.name,
+        processor_token: opts.paymentToken,
+        payer_email: opts.payerEmail,
+        locale: opts.ctx.locale,
+        next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
+        created_at: toDate(now),
+        updated_at: toDate(now),
+      });
+      await store.insertAllocations(
+        trx,
+        allocations.map((a) => ({
+          payment_id: paymentId,
+          bill_id: a.billId,
+          account_id: opts.accountId,
+          amount_cents: a.amount,
+          live: true,
+        })),
+      );
+      await store.insertPaymentEvent(trx, {
+        paymentId,
+        accountId: opts.accountId,
+        from: null,
+        to: 'processing',
+        detail: { channel: opts.channel },
+      });
+      await opts.idempotency.attach(trx, paymentId);
+      await recordAudit(trx, {
+        actor: opts.actor,
+        ctx: opts.ctx,
+        action: 'payment.attempt',
+        result: 'success',
+        accountId: opts.accountId,
+        resourceType: 'payment',
+        resourceId: paymentId,
+        detail: { amountCents: opts.amountCents, method: method.kind, bills: allocations.length },
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'payment_allocations_one_live_per_bill')) {
+      throw new AppError('payment_in_progress', {
+        detail: 'A payment for one of these bills is already being processed. Check again in a minute.',
+      });
+    }
+    throw err;
+  }
+
+  await chargeAndApply(deps, paymentId, { token: opts.paymentToken, amountCents: opts.amountCents });
+  return paymentResponse(deps, paymentId);
+}
+
+/** Calls the processor (once more at once if its answer is lost: the key makes that safe) and applies the outcome. */
+async function chargeAndApply(
+  deps: Deps,
+  paymentId: string,
+  charge: { token: string; amountCents: number },
+): Promise<void> {
+  const request = {
+    idempotencyKey: paymentId,
+    token: charge.token,
+    amountCents: charge.amountCents,
+    currency: deps.config.organization.currency,
+    description: `${deps.config.organization.shortName} payment ${paymentId}`,
+  };
+  let outcome: ChargeOutcome | null = null;
+  for (let attempt = 0; attempt < 2 && !outcome; attempt++) {
+    try {
+      outcome = await deps.processor.charge(request);
+    } catch (err) {
+      if (!(err instanceof ProcessorError)) throw err;
+      deps.logger.warn({ paymentId, kind: err.kind }, 'processor answer lost');
+    }
+  }
+  await applyOutcome(deps, paymentId, outcome);
+}
+
+/** Applies a processor outcome (or its absence) to a non-terminal attempt; a no-op for a final one. */
+async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcome | null): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const payment = await store.lockPayment(trx, paymentId);
+    if (!payment || !['pending', 'processing', 'unknown'].includes(payment.status)) return;
+    const now = deps.clock.now();
+    const nowDate = toDate(now);
+    const actor: Actor = { type: 'system', name: 'payments' };
+
+    if (!outcome) {
+      if (payment.status !== 'unknown') {
+        await store.updatePayment(trx, paymentId, { status: 'unknown', updated_at: nowDate });
+        await store.insertPaymentEvent(trx, {
+          paymentId,
+          accountId: payment.account_id,
+          from: payment.status,
+          to: 'unknown',
+        });
+      }
+      return;
+    }
+
+    if (outcome.status === 'failed') {
+      await store.updatePayment(trx, paymentId, {
+        status: 'failed',
+        processor_charge_id: outcome.chargeId,
+        failure_code: outcome.code,
+        failure_message: outcome.message,
+        failure_retryable: outcome.retryable,
+        updated_at: nowDate,
+        completed_at: nowDate,
+        next_reconcile_at: null,
+      });
+      await store.releaseAllocations(trx, paymentId);
+      await store.insertPaymentEvent(trx, {
+        paymentId,
+        accountId: payment.account_id,
+        from: payment.status,
+        to: 'failed',
+        detail: { code: outcome.code },
+      });
+      await recordAudit(trx, {
+        actor,
+        ctx: null,
+        action: 'payment.declined',
+        result: 'failure',
+        accountId: payment.account_id,
+        resourceType: 'payment',
+        resourceId: paymentId,
+        detail: { code: outcome.code },
+      });
+      return;
+    }
+
+    const allocations = await store.listAllocations(trx, paymentId);
+    for (const a of allocations) {
+      // The live-attempt index kept every other payment off these bills, so the balance still covers it.
+      if (!(await applyPaymentToBill(trx, a.bill_id, a.amount_cents, nowDate))) {
+        throw new Error(`bill ${a.bill_id} cannot take ${a.amount_cents} from payment ${paymentId}`);
+      }
+    }
+    await store.updatePayment(trx, paymentId, {
+      status: 'succeeded',
+      processor_charge_id: outcome.chargeId,
+      updated_at: nowDate,
+      completed_at: nowDate,
+      next_reconcile_at: null,
+    });
+    await store.releaseAllocations(trx, paymentId);
+    await postPaymentCollected(trx, {
+      accountId: payment.account_id,
+      paymentId,
+      allocations: allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
+    });
+    await store.insertPaymentEvent(trx, {
+      paymentId,
+      accountId: payment.account_id,
+      from: payment.status,
+      to: 'succeeded',
+      detail: { chargeId: outcome.chargeId },
+    });
+    await recordAudit(trx, {
+      actor,
+      ctx: null,
+      action: 'payment.succeeded',
+      result: 'success',
+      accountId: payment.account_id,
+      resourceType: 'payment',
+      resourceId: paymentId,
+      detail: { amountCents: payment.amount_cents },
+    });
+    if (payment.payer_email) {
+      await queueReceiptEmail(
+        deps,
+        trx,
+        paymentId,
+        payment.payer_email,
+        payment.locale === 'es' ? 'es' : 'en',
+      );
+    }
+  });
+}
+
+/** Asks the processor what became of one attempt and applies it; re-sends the same key if it never arrived. */
+export async function reconcilePayment(deps: Deps, paymentId: string): Promise<void> {
+  const payment = await store.findPayment(deps.db, paymentId);
+  if (!payment || !['pending', 'processing', 'unknown'].includes(payment.status)) return;
+  let outcome: ChargeOutcome | null = null;
+  try {
+    outcome = await deps.processor.findCharge(paymentId);
+    if (!outcome && payment.reconcile_attempts < MAX_RECONCILE_ATTEMPTS) {
+      outcome = await deps.processor.charge({
+        idempotencyKey: paymentId,
+        token: payment.processor_token,
+        amountCents: payment.amount_cents,
+        currency: payment.currency,
+        description: `${deps.config.organization.shortName} payment ${paymentId}`,
+      });
+    } else if (!outcome) {
+      outcome = {
+        status: 'failed',
+        chargeId: null,
+        code: 'processing_error',
+        message: 'The payment could not be completed. Nothing was charged.',
+        retryable: true,
+      };
+    }
+  } catch (err) {
+    if (!(err instanceof ProcessorError)) throw err;
+  }
+  await applyOutcome(deps, paymentId, outcome);
+}
+
+/** One sweep of the reconciler: claims due non-terminal attempts and resolves each. */
+export async function reconcilePayments(deps: Deps, limit = 50): Promise<number> {
+  const now = deps.clock.now();
+  const claimed = await store.claimForReconcile(
+    deps.db,
+    toDate(now),
+    toDate(now.add({ seconds: 120 })),
+    limit,
+  );
+  for (const row of claimed) {
+    await reconcilePayment(deps, row.id);
+    // Still unresolved: back off (30 s, 1 min, 2 min … at most an hour).
+    const backoff = Math.min(30 * 2 ** row.reconcile_attempts, 3600);
+    await store.scheduleReconcile(deps.db, row.id, toDate(deps.clock.now().add({ seconds: backoff })));
+  }
+  return claimed.length;
+}
+
+function regionTimeZone(deps: Deps, regionId: string): string {
+  return findRegion(deps.config, regionId)?.timeZone ?? 'UTC';
+}
+
+export function methodLabel(
+  p: Pick<Payment, 'method_type' | 'method_brand' | 'method_last4' | 'bank_account_type'>,
+  locale: Locale,
+): string {
+  if (p.method_type === 'card') {
+    const brand = cardBrandLabel((p.method_brand ?? 'unknown') as Parameters<typeof cardBrandLabel>[0]);
+    return locale === 'es' ? `${brand} terminada en ${p.method_last4}` : `${brand} ending ${p.method_last4}`;
+  }
+  const savings = p.bank_account_type === 'savings';
+  if (locale === 'es')
+    return `${savings ? 'Cuenta de ahorros' : 'Cuenta de cheques'} terminada en ${p.method_last4}`;
+  return `${savings ? 'Savings' : 'Checking'} account ending ${p.method_last4}`;
+}
+
+const billKindLabels: Record<Locale, Record<string, string>> = {
+  en: { hospital: 'Hospital bill', professional: 'Professional services bill', premium: 'Premium invoice' },
+  es: {
+    hospital: 'Factura del hospital',
+    professional: 'Factura de servicios profesionales',
+    premium: 'Factura de prima',
+  },
+};
+
+function formatPaidAt(instant: Date, timeZone: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone,
+  }).format(instant);
+}
+
+async function loadPaymentWithAccount(db: Db, paymentId: string) {
+  const payment = await store.findPayment(db, paymentId);
+  if (!payment) return null;
+  const account = await getAccount(db, payment.account_id);
+  const allocations = await store.listAllocations(db, paymentId);
+  return { payment, account, allocations };
+}
+
+async function queueReceiptEmail(
+  deps: Deps,
+  trx: Db,
+  paymentId: string,
+  to: string,
+  locale: Locale,
+): Promise<void> {
+  const loaded = await loadPaymentWithAccount(trx, paymentId);
+  if (!loaded) return;
+  const { payment, account, allocations } = loaded;
+  const org = deps.config.organization;
+  const email = receiptEmail({
+    locale,
+    organizationName: org.name,
+    confirmationNumber: payment.confirmation_number,
+    amountCents: payment.amount_cents,
+    methodLabel: methodLabel(payment, locale),
+    paidAt: formatPaidAt(
+      payment.completed_at ?? payment.created_at,
+      regionTimeZone(deps, account.region_id),
+      locale,
+    ),
+    bills: allocations.map((a) => ({
+      description: billKindLabels[locale][a.kind] ?? a.kind,
+      number: a.number,
+      amountCents: a.amount_cents,
+    })),
+    supportPhone: findRegion(deps.config, account.region_id)?.phone ?? org.support.phone,
+  });
+  await queueEmail(trx, {
+    accountId: payment.account_id,
+    kind: 'payment_receipt',
+    to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    attachmentRef: { receiptPaymentId: paymentId, locale },
+  });
+}
+
+export async function getPaymentView(deps: Deps, paymentId: string): Promise<PaymentView> {
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (!loaded) throw new AppError('not_found');
+  const { payment, account, allocations } = loaded;
+  const tz = regionTimeZone(deps, account.region_id);
+  return {
+    id: payment.id,
+    confirmationNumber: payment.confirmation_number,
+    status: payment.status,
+    amountCents: payment.amount_cents,
+    currency: payment.currency,
+    method: {
+      type: payment.method_type,
+      brand: payment.method_brand,
+      last4: payment.method_last4,
+      bankAccountType: payment.bank_account_type,
+    },
+    createdAt: payment.created_at.toISOString(),
+    paidOn: Temporal.Instant.fromEpochMilliseconds(payment.created_at.getTime())
+      .toZonedDateTimeISO(tz)
+      .toPlainDate()
+      .toString(),
+    bills: allocations.map((a) => ({
+      billId: a.bill_id,
+      number: a.number,
+      kind: a.kind,
+      amountCents: a.amount_cents,
+    })),
+    receiptEmail: payment.payer_email,
+    failure:
+      payment.status === 'failed' && payment.failure_code
+        ? {
+            code: payment.failure_code,
+            message: payment.failure_message ?? '',
+            retryable: payment.failure_retryable ?? false,
+          }
+        : null,
+  };
+}
+
+/** 201 for a collected payment, 202 while the outcome is being confirmed, 402 problem for a decline. */
+async function paymentResponse(deps: Deps, paymentId: string): Promise<IdempotentResponse> {
+  const view = await getPaymentView(deps, paymentId);
+  if (view.status === 'failed' && view.failure) {
+    const err = new AppError('payment_declined', {
+      detail: view.failure.message,
+      decline: view.failure,
+      paymentId: view.id,
+      errors: [{ field: 'paymentToken', code: view.failure.code, message: view.failure.message }],
+    });
+    return { status: err.status, body: err };
+  }
+  return { status: view.status === 'succeeded' ? 201 : 202, body: view };
+}
+
+/** A guest sees a payment only if it is on their account and paid only bills they looked up. */
+export async function getGuestPayment(
+  deps: Deps,
+  actor: GuestActor,
+  paymentId: string,
+): Promise<PaymentView> {
+  const view = await getPaymentView(deps, paymentId).catch(() => null);
+  const payment = view ? await store.findPayment(deps.db, paymentId) : null;
+  if (
+    !view ||
+    payment?.account_id !== actor.accountId ||
+    !view.bills.every((b) => actor.billIds.includes(b.billId))
+  ) {
+    throw new AppError('not_found', { detail: 'Payment not found' });
+  }
+  return view;
+}
+
+export function payBillsAsGuest(
+  deps: Deps,
+  actor: GuestActor,
+  body: CreateGuestPaymentBody,
+  ctx: RequestContext,
+  idempotency: IdempotentWork,
+): Promise<IdempotentResponse> {
+  if (!body.billIds.every((id) => actor.billIds.includes(id))) {
+    throw new AppError('not_found', { detail: 'Bill not found' });
+  }
+  return payBills(deps, {
+    actor,
+    ctx,
+    channel: 'guest',
+    accountId: actor.accountId,
+    billIds: body.billIds,
+    amountCents: body.amountCents,
+    paymentToken: body.paymentToken,
+    payerEmail: body.email ?? null,
+    bankAuthorization: body.bankAuthorization ?? null,
+    idempotency,
+  });
+}
+
+export async function buildReceiptDocument(
+  deps: Deps,
+  paymentId: string,
+  locale: Locale,
+): Promise<ReceiptDocument> {
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (!loaded) throw new AppError('not_found');
+  const { payment, account, allocations } = loaded;
+  if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
+    throw new AppError('payment_not_final', {
+      detail: 'A receipt is available once the payment is complete.',
+    });
+  }
+  const org = deps.config.organization;
+  const region = findRegion(deps.config, account.region_id);
+  return {
+    locale,
+    organization: {
+      name: org.name,
+      addressLines: region?.mailingAddress ?? org.mailingAddress,
+      phone: region?.phone ?? org.support.phone,
+      accentColor: org.branding.accentColor,
+    },
+    confirmationNumber: payment.confirmation_number,
+    paidAt: formatPaidAt(
+      payment.completed_at ?? payment.created_at,
+      regionTimeZone(deps, account.region_id),
+      locale,
+    ),
+    amountCents: payment.amount_cents,
+    method: { label: methodLabel(payment, locale) },
+    accountLabel: `${locale === 'es' ? 'Cuenta' : 'Account'} •••• ${account.account_number.slice(-4)}`,
+    bills: allocations.map((a) => ({
+      description: billKindLabels[locale][a.kind] ?? a.kind,
+      number: a.number,
+      amountCents: a.amount_cents,
+    })),
+    status: locale === 'es' ? 'Pago recibido' : 'Payment received',
+  };
+}
+
+export async function renderGuestReceipt(
+  deps: Deps,
+  actor: GuestActor,
+  paymentId: string,
+  locale: Locale,
+): Promise<{ filename: string; pdf: Buffer }> {
+  const view = await getGuestPayment(deps, actor, paymentId);
+  const doc = await buildReceiptDocument(deps, paymentId, locale);
+  await recordAudit(deps.db, {
+    actor,
+    ctx: null,
+    action: 'receipt.view',
+    result: 'success',
+    accountId: actor.accountId,
+    resourceType: 'payment',
+    resourceId: paymentId,
+  });
+  return { filename: `receipt-${view.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
+}
+
+export async function emailGuestReceipt(
+  deps: Deps,
+  actor: GuestActor,
+  paymentId: string,
+  to: string,
+  locale: Locale,
+): Promise<void> {
+  const view = await getGuestPayment(deps, actor, paymentId);
+  if (view.status !== 'succeeded') {
+    throw new AppError('payment_not_final', {
+      detail: 'A receipt is available once the payment is complete.',
+    });
+  }
+  await deps.db.transaction().execute((trx) => queueReceiptEmail(deps, trx, paymentId, to, locale));
+}
+
+/** Renders the receipt PDF an outbox email refers to, at send time. */
+export async function receiptAttachment(deps: Deps, paymentId: string, locale: Locale) {
+  const doc = await buildReceiptDocument(deps, paymentId, locale);
+  return {
+    filename: `receipt-${doc.confirmationNumber}.pdf`,
+    contentType: 'application/pdf',
+    content: await renderReceiptPdf(doc),
+  };
+}

@@ -1,0 +1,332 @@
+import PDFDocument from 'pdfkit';
+
+export interface ReceiptDocument {
+  locale: 'en' | 'es';
+  organization: { name: string; addressLines: string[]; phone: string; accentColor: string };
+  /** Crockford base32 confirmation number, e.g. 'K7Q2M-9XH4P-T'. */
+  confirmationNumber: string;
+  /** Already formatted for display in the region's time zone. */
+  paidAt: string;
+  /** Integer cents. */
+  amountCents: number;
+  /** e.g. 'Visa ending 4242'; never a full card or account number. */
+  method: { label: string };
+  payerName?: string;
+  /** Masked, e.g. 'Account •••• 1234'. */
+  accountLabel: string;
+  bills: { description: string; number: string; amountCents: number }[];
+  /** e.g. 'Payment received'. */
+  status: string;
+}
+
+const STRINGS = {
+  en: {
+    title: 'Payment receipt',
+    confirmationNumber: 'Confirmation number',
+    status: 'Status',
+    datePaid: 'Date paid',
+    method: 'Payment method',
+    paidBy: 'Paid by',
+    account: 'Account',
+    bill: 'Bill',
+    billNumber: 'Bill number',
+    amount: 'Amount',
+    total: 'Total paid',
+    keep: 'Keep this receipt for your records.',
+    questions: 'Questions about this payment? Call {phone}.',
+    page: 'Page {n} of {total}',
+  },
+  es: {
+    title: 'Recibo de pago',
+    confirmationNumber: 'Número de confirmación',
+    status: 'Estado',
+    datePaid: 'Fecha de pago',
+    method: 'Método de pago',
+    paidBy: 'Pagado por',
+    account: 'Cuenta',
+    bill: 'Factura',
+    billNumber: 'Número de factura',
+    amount: 'Monto',
+    total: 'Total pagado',
+    keep: 'Guarde este recibo para sus registros.',
+    questions: '¿Tiene preguntas sobre este pago? Llame al {phone}.',
+    page: 'Página {n} de {total}',
+  },
+} as const satisfies Record<ReceiptDocument['locale'], Record<string, string>>;
+
+const NUMBER_LOCALE = { en: 'en-US', es: 'es-US' } as const;
+
+const FONT = 'Helvetica';
+const FONT_BOLD = 'Helvetica-Bold';
+const INK = '#1a1a1a';
+const MUTED = '#505a5f';
+const RULE = '#b1b4b6';
+const MARGIN = 72;
+const FOOTER_SIZE = 10;
+const FOOTER_LINE_GAP = 2;
+/** Distance from the bottom edge of the page to the last footer line. */
+const FOOTER_BOTTOM = 40;
+
+/** Formats integer cents as US dollars, e.g. 12000 → '$120.00'. */
+export function formatReceiptMoney(amountCents: number, locale: ReceiptDocument['locale']): string {
+  return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: 'currency', currency: 'USD' }).format(
+    amountCents / 100,
+  );
+}
+
+// Characters WinAnsiEncoding has beyond Latin-1; the standard 14 fonts can only draw these plus Latin-1.
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+
+/**
+ * The standard Helvetica font only has WinAnsi glyphs. Spanish accents are in that set; narrow and thin
+ * spaces (which Intl date formatting emits before "PM") and other symbols are not, so map them to
+ * something drawable rather than let pdfkit print a wrong glyph.
+ */
+function drawable(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFC')) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (/\s/u.test(ch)) out += ' ';
+    else if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa1 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch))
+      out += ch;
+    else if (ch === '‐' || ch === '‑' || ch === '−') out += '-';
+    else out += '?';
+  }
+  return out;
+}
+
+function parseHex(color: string): [number, number, number] {
+  const match = /^#?([0-9a-f]{6})$/i.exec(color.trim());
+  const hex = match?.[1] ?? '1d70b8';
+  return [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+function toHex(rgb: [number, number, number]): string {
+  return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
+}
+
+function luminance([r, g, b]: [number, number, number]): number {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** The brand colour, darkened if needed so text in it keeps at least 4.5:1 contrast on white. */
+function readableAccent(color: string): [number, number, number] {
+  let rgb = parseHex(color);
+  for (let i = 0; i < 20 && 1.05 / (luminance(rgb) + 0.05) < 4.5; i++) {
+    rgb = rgb.map((c) => c * 0.9) as [number, number, number];
+  }
+  return rgb;
+}
+
+function tint(rgb: [number, number, number], amount: number): string {
+  return toHex(rgb.map((c) => c + (255 - c) * amount) as [number, number, number]);
+}
+
+export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer> {
+  const t = STRINGS[receipt.locale];
+  const money = (cents: number) => formatReceiptMoney(cents, receipt.locale);
+  const accentRgb = readableAccent(receipt.organization.accentColor);
+  const accent = toHex(accentRgb);
+  const orgName = drawable(receipt.organization.name);
+
+  // The footer (contact details) repeats on every page, so the body's bottom margin leaves room for it.
+  // Footer lines do not wrap, so its height is known before the document exists.
+  const footerLines = [
+    t.questions.replace('{phone}', drawable(receipt.organization.phone)),
+    ...receipt.organization.addressLines.map(drawable),
+  ];
+  const footerLineHeight = FOOTER_SIZE * 1.16 + FOOTER_LINE_GAP;
+  const footerHeight = footerLineHeight * (footerLines.length + 1);
+  const bodyBottomMargin = Math.max(MARGIN, FOOTER_BOTTOM + footerHeight + 30);
+
+  const doc = new PDFDocument({
+    size: 'LETTER',
+    bufferPages: true,
+    margins: { top: MARGIN, bottom: bodyBottomMargin, left: MARGIN, right: MARGIN },
+    lang: receipt.locale === 'es' ? 'es-US' : 'en-US',
+    displayTitle: true,
+    info: {
+      Title: drawable(`${t.title} ${receipt.confirmationNumber}`),
+      Author: orgName,
+      Subject: t.title,
+    },
+  });
+
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const left = MARGIN;
+  const width = doc.page.width - MARGIN * 2;
+  const right = left + width;
+  const bottom = () => doc.page.height - bodyBottomMargin;
+
+  /** Starts a new page when the next block would not fit, so no row is split across pages. */
+  const ensureSpace = (height: number) => {
+    if (doc.y + height > bottom()) doc.addPage();
+  };
+
+  const rule = (y: number, color = RULE, lineWidth = 0.75) => {
+    doc.save().moveTo(left, y).lineTo(right, y).lineWidth(lineWidth).strokeColor(color).stroke().restore();
+  };
+
+  // Header: organization name in the brand colour, with an accent rule under it.
+  doc.font(FONT_BOLD).fontSize(18).fillColor(accent).text(orgName, left, MARGIN, { width });
+  doc.moveDown(0.4);
+  rule(doc.y, accent, 2);
+  doc.y += 22;
+
+  // Title and status.
+  doc.font(FONT_BOLD).fontSize(24).fillColor(INK).text(t.title, left, doc.y, { width });
+  doc.moveDown(0.2);
+  doc.font(FONT).fontSize(12).fillColor(MUTED).text(drawable(receipt.status), left, doc.y, { width });
+  doc.y += 18;
+
+  // Confirmation number panel: light tint of the accent, with a solid accent bar on the left.
+  const panelTop = doc.y;
+  const panelHeight = 74;
+  doc.save().rect(left, panelTop, width, panelHeight).fill(tint(accentRgb, 0.9)).restore();
+  doc.save().rect(left, panelTop, 5, panelHeight).fill(accent).restore();
+  doc
+    .font(FONT)
+    .fontSize(11)
+    .fillColor(MUTED)
+    .text(t.confirmationNumber, left + 22, panelTop + 14, { width: width - 44 });
+  doc
+    .font(FONT_BOLD)
+    .fontSize(26)
+    .fillColor(INK)
+    .text(drawable(receipt.confirmationNumber), left + 22, panelTop + 32, {
+      width: width - 44,
+      characterSpacing: 1,
+    });
+  doc.y = panelTop + panelHeight + 26;
+
+  // Payment details as label/value pairs.
+  const labelWidth = 150;
+  const details: [string, string][] = [
+    [t.datePaid, receipt.paidAt],
+    [t.method, receipt.method.label],
+    ...(receipt.payerName ? ([[t.paidBy, receipt.payerName]] as [string, string][]) : []),
+    [t.account, receipt.accountLabel],
+  ];
+  for (const [label, raw] of details) {
+    const value = drawable(raw);
+    doc.font(FONT_BOLD).fontSize(11.5);
+    const rowHeight = Math.max(
+      doc.heightOfString(label, { width: labelWidth - 12 }),
+      doc.font(FONT).heightOfString(value, { width: width - labelWidth }),
+    );
+    ensureSpace(rowHeight + 8);
+    const y = doc.y;
+    doc
+      .font(FONT_BOLD)
+      .fillColor(MUTED)
+      .text(label, left, y, { width: labelWidth - 12 });
+    doc
+      .font(FONT)
+      .fillColor(INK)
+      .text(value, left + labelWidth, y, { width: width - labelWidth });
+    doc.y = y + rowHeight + 8;
+  }
+  doc.y += 18;
+
+  // Bills table: description, bill number, amount (right-aligned).
+  const amountWidth = 120;
+  const numberWidth = 140;
+  const gap = 16;
+  const descWidth = width - amountWidth - numberWidth - gap * 2;
+  const numberX = left + descWidth + gap;
+  const amountX = right - amountWidth;
+  const cellPad = 7;
+
+  const rowHeight = (cells: [string, string, string], font: string) => {
+    doc.font(font).fontSize(11.5);
+    return (
+      Math.max(
+        doc.heightOfString(cells[0], { width: descWidth }),
+        doc.heightOfString(cells[1], { width: numberWidth }),
+        doc.heightOfString(cells[2], { width: amountWidth }),
+      ) +
+      cellPad * 2
+    );
+  };
+  const row = (cells: [string, string, string], font: string, color: string) => {
+    const height = rowHeight(cells, font);
+    const y = doc.y + cellPad;
+    doc.font(font).fontSize(11.5).fillColor(color);
+    doc.text(cells[0], left, y, { width: descWidth });
+    doc.text(cells[1], numberX, y, { width: numberWidth });
+    doc.text(cells[2], amountX, y, { width: amountWidth, align: 'right' });
+    doc.y = y - cellPad + height;
+  };
+  const header = () => {
+    row([t.bill, t.billNumber, t.amount], FONT_BOLD, MUTED);
+    rule(doc.y, INK, 1);
+  };
+
+  ensureSpace(120);
+  header();
+  for (const bill of receipt.bills) {
+    const cells: [string, string, string] = [
+      drawable(bill.description),
+      drawable(bill.number),
+      money(bill.amountCents),
+    ];
+    // A long list continues on the next page under a repeated column header.
+    if (doc.y + rowHeight(cells, FONT) > bottom()) {
+      doc.addPage();
+      header();
+    }
+    row(cells, FONT, INK);
+    rule(doc.y);
+  }
+
+  // Total: larger, bold, in the amount column so the figures line up.
+  ensureSpace(40);
+  const totalY = doc.y + 10;
+  doc.font(FONT_BOLD).fontSize(14).fillColor(INK);
+  doc.text(t.total, left, totalY, { width: descWidth + gap + numberWidth });
+  doc.text(money(receipt.amountCents), amountX, totalY, { width: amountWidth, align: 'right' });
+  doc.y = totalY + doc.currentLineHeight(true) + 8;
+  rule(doc.y, INK, 1.5);
+  doc.y += 26;
+
+  // Records note.
+  ensureSpace(30);
+  doc.font(FONT).fontSize(12).fillColor(INK).text(t.keep, left, doc.y, { width });
+
+  const pages = doc.bufferedPageRange();
+  for (let index = pages.start; index < pages.start + pages.count; index++) {
+    doc.switchToPage(index);
+    // Writing inside the bottom margin would make pdfkit start a new page; lift the margin while drawing.
+    const savedBottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const footerTop = doc.page.height - FOOTER_BOTTOM - footerHeight;
+    rule(footerTop - 12);
+    const line = { width, lineGap: FOOTER_LINE_GAP, lineBreak: false } as const;
+    doc.font(FONT_BOLD).fontSize(FOOTER_SIZE).fillColor(INK).text(orgName, left, footerTop, line);
+    if (pages.count > 1) {
+      const pageLabel = t.page.replace('{n}', String(index + 1)).replace('{total}', String(pages.count));
+      doc
+        .font(FONT)
+        .fillColor(MUTED)
+        .text(pageLabel, left, footerTop, { ...line, align: 'right' });
+    }
+    doc.font(FONT).fillColor(MUTED);
+    footerLines.forEach((text, i) => {
+      doc.text(text, left, footerTop + footerLineHeight * (i + 1), line);
+    });
+    doc.page.margins.bottom = savedBottom;
+  }
+
+  doc.end();
+  return done;
+}

@@ -1,0 +1,91 @@
+/**
+ * The boundary to a payment processor. It is shaped after Stripe PaymentIntents so a Stripe adapter
+ * fits: tokens are PaymentMethods created in the browser, `charge` is a confirmed PaymentIntent
+ * created with our attempt id as Stripe's Idempotency-Key, `findCharge` searches by that id in
+ * metadata, and asynchronous outcomes (ACH settlement, returns) arrive as webhooks into an inbox.
+ */
+
+export type AcceptedBrand = 'visa' | 'mastercard' | 'discover' | 'amex';
+
+export interface CardMethod {
+  kind: 'card';
+  brand: AcceptedBrand;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export interface BankMethod {
+  kind: 'bank';
+  last4: string;
+  accountType: 'checking' | 'savings';
+  holderName: string;
+}
+
+export type PaymentMethodDetails = CardMethod | BankMethod;
+
+/** Why a processor refused a charge, in the processor-neutral words our API and UI use. */
+export type DeclineCode =
+  | 'card_declined'
+  | 'insufficient_funds'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'processing_error'
+  | 'invalid_account';
+
+export interface ChargeRequest {
+  /** Our attempt id. Never changes on retry, so the processor charges at most once for it. */
+  idempotencyKey: string;
+  token: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+}
+
+export type ChargeOutcome =
+  | { status: 'succeeded'; chargeId: string }
+  | { status: 'failed'; chargeId: string | null; code: DeclineCode; message: string; retryable: boolean };
+
+export interface PaymentProcessor {
+  readonly name: string;
+  /** What a token stands for, or null when the processor does not know it or it was used up. */
+  retrievePaymentMethod(token: string): Promise<PaymentMethodDetails | null>;
+  /**
+   * Charges a token. Idempotent on `idempotencyKey`: a repeat returns the first outcome.
+   * Throws ProcessorError when the outcome is not known (timeout, lost response, 5xx).
+   */
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  /** The recorded outcome for an idempotency key, or null if the processor never received it. */
+  findCharge(idempotencyKey: string): Promise<ChargeOutcome | null>;
+}
+
+export class ProcessorError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'unavailable',
+  ) {
+    super(message);
+    this.name = 'ProcessorError';
+  }
+}
+
+export const declineMessages: Record<DeclineCode, { message: string; retryable: boolean }> = {
+  card_declined: { message: 'Your card was declined. Try another card or a bank account.', retryable: false },
+  insufficient_funds: {
+    message: 'Your card does not have enough funds. Try a smaller amount or another card.',
+    retryable: true,
+  },
+  expired_card: { message: 'Your card has expired. Try another card.', retryable: false },
+  incorrect_cvc: {
+    message: 'The security code (CVC) is not correct. Check the 3 digits on the back of your card.',
+    retryable: true,
+  },
+  processing_error: {
+    message: 'There was a problem processing your card. Nothing was charged. Try again in a moment.',
+    retryable: true,
+  },
+  invalid_account: {
+    message: 'The bank account could not be used. Check the numbers or try another method.',
+    retryable: false,
+  },
+};

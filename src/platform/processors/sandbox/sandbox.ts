@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { isValidRoutingNumber } from '../../../domain/bank';
+import { detectCardBrand, isValidCardNumber, normalizeCardNumber } from '../../../domain/cards';
+import type { Clock } from '../../clock';
+import { toDate } from '../../clock';
+import type { Db } from '../../db';
+import {
+  type AcceptedBrand,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type DeclineCode,
+  declineMessages,
+  type PaymentMethodDetails,
+  type PaymentProcessor,
+  ProcessorError,
+} from '../processor';
+import { type CardBehaviour, TEST_ROUTING_NUMBER, testBankAccounts, testCards } from './test-numbers';
+
+/** Switches tests flip to make the sandbox misbehave the way real processors do. */
+export interface SandboxFaults {
+  /** Added before every charge answers. */
+  latencyMs?: number;
+  /** Record the charge, then throw as if the response was lost. */
+  timeoutAfterSuccess?: boolean;
+  /** Throw before recording anything, like a 503 from the processor. */
+  unavailable?: boolean;
+}
+
+export interface SandboxOptions {
+  mode: 'test' | 'live';
+  /** Simulated ACH settlement delay. */
+  settlementSeconds?: number;
+}
+
+export interface TokenizeCardInput {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+  postalCode?: string | undefined;
+  name?: string | undefined;
+}
+
+export interface TokenizeBankInput {
+  routingNumber: string;
+  accountNumber: string;
+  accountType: 'checking' | 'savings';
+  holderName: string;
+}
+
+export type TokenizeResult =
+  | { ok: true; token: string; method: PaymentMethodDetails }
+  | { ok: false; errors: { field: string; code: string; message: string }[] };
+
+function tokenId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+export class SandboxProcessor implements PaymentProcessor {
+  readonly name = 'sandbox';
+  faults: SandboxFaults = {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly options: SandboxOptions,
+  ) {}
+
+  async tokenizeCard(
+    input: TokenizeCardInput,
+    today: { year: number; month: number },
+  ): Promise<TokenizeResult> {
+    const number = normalizeCardNumber(input.number);
+    const errors: { field: string; code: string; message: string }[] = [];
+    const test = testCards[number];
+    if (!isValidCardNumber(number)) {
+      errors.push({ field: 'number', code: 'invalid_number', message: 'Enter a valid card number' });
+    } else if (this.options.mode === 'live' && test) {
+      errors.push({
+        field: 'number',
+        code: 'test_number_in_live_mode',
+        message: 'Test cards cannot be used',
+      });
+    } else if (this.options.mode === 'test' && !test) {
+      errors.push({
+        field: 'number',
+        code: 'not_a_test_number',
+        message: 'This is a test system: use one of the sandbox test card numbers',
+      });
+    }
+    const expired =
+      input.expYear < today.year || (input.expYear === today.year && input.expMonth < today.month);
+    if (!Number.isInteger(input.expMonth) || input.expMonth < 1 || input.expMonth > 12) {
+      errors.push({ field: 'expiry', code: 'invalid_expiry', message: 'Enter the expiry date as MM/YY' });
+    } else if (expired || input.expYear > today.year + 20) {
+      errors.push({ field: 'expiry', code: 'invalid_expiry', message: 'The expiry date is in the past' });
+    }
+    const brand = detectCardBrand(number);
+    const cvcLength = brand === 'amex' ? 4 : 3;
+    if (!new RegExp(`^\\d{${cvcLength}}$`).test(input.cvc)) {
+      errors.push({
+        field: 'cvc',
+        code: 'invalid_cvc',
+        message: `Enter the ${cvcLength}-digit security code`,
+      });
+    }
+    if (errors.length > 0 || !test) return { ok: false, errors };
+    const id = tokenId('tok');
+    await this.db
+      .insertInto('sandbox_tokens')
+      .values({
+        id,
+        kind: 'card',
+        brand: test.brand,
+        last4: number.slice(-4),
+        exp_month: input.expMonth,
+        exp_year: input.expYear,
+        holder_name: input.name ?? null,
+        behaviour: test.behaviour,
+        bank_account_type: null,
+      })
+      .execute();
+    return {
+      ok: true,
+      token: id,
+      method: {
+        kind: 'card',
+        brand: test.brand,
+        last4: number.slice(-4),
+        expMonth: input.expMonth,
+        expYear: input.expYear,
+      },
+    };
+  }
+
+  async tokenizeBank(input: TokenizeBankInput): Promise<TokenizeResult> {
+    const errors: { field: string; code: string; message: string }[] = [];
+    const routing = input.routingNumber.replace(/\s/g, '');
+    const account = input.accountNumber.replace(/\s/g, '');
+    if (!isValidRoutingNumber(routing)) {
+      errors.push({
+        field: 'routingNumber',
+        code: 'invalid_routing_number',
+        message: 'Enter the 9-digit routing number from the bottom left of a check',
+      });
+    }
+    if (!/^\d{4,17}$/.test(account)) {
+      errors.push({
+        field: 'accountNumber',
+        code: 'invalid_account_number',
+        message: 'Enter 4 to 17 digits',
+      });
+    }
+    const behaviour = routing === TEST_ROUTING_NUMBER ? testBankAccounts[account] : undefined;
+    if (errors.length === 0 && this.options.mode === 'test' && !behaviour) {
+      errors.push({
+        field: 'accountNumber',
+        code: 'not_a_test_number',
+        message: 'This is a test system: use routing 110000000 with a sandbox test account number',
+      });
+    }
+    if (errors.length > 0 || !behaviour) return { ok: false, errors };
+    const id = tokenId('btok');
+    await this.db
+      .insertInto('sandbox_tokens')
+      .values({
+        id,
+        kind: 'bank',
+        brand: null,
+        last4: account.slice(-4),
+        exp_month: null,
+        exp_year: null,
+        bank_account_type: input.accountType,
+        holder_name: input.holderName,
+        behaviour,
+      })
+      .execute();
+    return {
+      ok: true,
+      token: id,
+      method: {
+        kind: 'bank',
+        last4: account.slice(-4),
+        accountType: input.accountType,
+        holderName: input.holderName,
+      },
+    };
+  }
+
+  async retrievePaymentMethod(token: string): Promise<PaymentMethodDetails | null> {
+    const row = await this.db
+      .selectFrom('sandbox_tokens')
+      .selectAll()
+      .where('id', '=', token)
+      .executeTakeFirst();
+    if (!row || row.used) return null;
+    if (row.kind === 'card') {
+      return {
+        kind: 'card',
+        brand: row.brand as AcceptedBrand,
+        last4: row.last4,
+        expMonth: row.exp_month ?? 0,
+        expYear: row.exp_year ?? 0,
+      };
+    }
+    return {
+      kind: 'bank',
+      last4: row.last4,
+      accountType: row.bank_account_type === 'savings' ? 'savings' : 'checking',
+      holderName: row.holder_name ?? '',
+    };
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    if (this.faults.unavailable)
+      throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
+
+    const existing = await this.findCharge(request.idempotencyKey);
+    if (existing) return this.answer(existing);
+
+    const token = await this.db
+      .selectFrom('sandbox_tokens')
+      .selectAll()
+      .where('id', '=', request.token)
+      .executeTakeFirst();
+    if (!token) throw new ProcessorError(`unknown token`, 'unavailable');
+
+    const decline = declineFor(token.behaviour as CardBehaviour);
+    const chargeId = tokenId('ch');
+    const now = this.clock.now();
+    const settlementSeconds = this.options.settlementSeconds ?? 60;
+    const returnCode =
+      token.kind === 'bank' && token.behaviour.startsWith('return_') ? token.behaviour.slice(7) : null;
+    const inserted = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('sandbox_charges')
+        .values({
+          id: chargeId,
+          idempotency_key: request.idempotencyKey,
+          token_id: token.id,
+          amount_cents: request.amountCents,
+          currency: request.currency,
+          status: decline ? 'failed' : 'succeeded',
+          failure_code: decline,
+          description: request.description,
+          return_code: returnCode,
+          settles_at: token.kind === 'bank' ? toDate(now.add({ seconds: settlementSeconds })) : null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (row && !decline) {
+        await trx.updateTable('sandbox_tokens').set({ used: true }).where('id', '=', token.id).execute();
+      }
+      return row;
+    });
+    // Lost the race to a concurrent request with the same key: answer with the first outcome.
+    const outcome = inserted ? outcomeOf(chargeId, decline) : await this.findCharge(request.idempotencyKey);
+    if (!outcome) throw new ProcessorError('charge vanished', 'unavailable');
+    return this.answer(outcome);
+  }
+
+  /** Every charge answer passes here, so the lost-response fault loses replays too. */
+  private answer(outcome: ChargeOutcome): ChargeOutcome {
+    if (this.faults.timeoutAfterSuccess)
+      throw new ProcessorError('sandbox timed out (fault switch)', 'timeout');
+    return outcome;
+  }
+
+  async findCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
+    const row = await this.db
+      .selectFrom('sandbox_charges')
+      .select(['id', 'status', 'failure_code'])
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (!row) return null;
+    return outcomeOf(row.id, row.status === 'failed' ? (row.failure_code as DeclineCode) : null);
+  }
+}
+
+function declineFor(behaviour: CardBehaviour | string): DeclineCode | null {
+  if (behaviour === 'succeed' || behaviour.startsWith('return_')) return null;
+  if (behaviour === 'attach_then_decline') return 'card_declined';
+  return behaviour as DeclineCode;
+}
+
+function outcomeOf(chargeId: string, decline: DeclineCode | null): ChargeOutcome {
+  if (!decline) return { status: 'succeeded', chargeId };
+  const { message, retryable } = declineMessages[decline];
+  return { status: 'failed', chargeId, code: decline, message, retryable };
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import type { Config } from './config';
+import { migrate } from './db/migrate';
+import type { Deps } from './deps';
+import { type Clock, systemClock } from './platform/clock';
+import { type DbHandle, openDb } from './platform/db';
+import { createLogger, type Logger } from './platform/logger';
+import { createSmtpMailer } from './platform/mailer';
+import { SandboxProcessor } from './platform/processors/sandbox/sandbox';
+
+export interface Runtime {
+  deps: Deps;
+  handle: DbHandle;
+  close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** An already open database (tests). */
+  handle?: DbHandle;
+  migrate?: boolean;
+}
+
+/** Wires config to real adapters: the database, processor, mailer, clock and logger. */
+export async function openRuntime(config: Config, options: OpenRuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const handle =
+    options.handle ??
+    (await openDb({
+      url: config.databaseUrl,
+      dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir),
+    }));
+  if (options.migrate !== false) {
+    const ran = await migrate(handle.db);
+    if (ran.length > 0) logger.info({ migrations: ran }, 'database migrated');
+  }
+  const clock = options.clock ?? systemClock;
+  const sandbox = new SandboxProcessor(handle.db, clock, { mode: config.processorMode });
+  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null;
+  const deps: Deps = { config, db: handle.db, clock, logger, processor: sandbox, sandbox, mailer };
+  return {
+    deps,
+    handle,
+    async close() {
+      await mailer?.close();
+      await handle.close();
+    },
+  };
+}

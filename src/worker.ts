@@ -1,0 +1,69 @@
+import type { Deps } from './deps';
+import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
+import { pruneKeys } from './modules/idempotency/idempotency.store';
+import { deliverOutbox } from './modules/notifications/notifications.service';
+import { receiptAttachment, reconcilePayments } from './modules/payments/payments.service';
+import { toDate } from './platform/clock';
+import { pruneRateLimits } from './platform/rate-limit';
+
+export interface Worker {
+  stop(): Promise<void>;
+  /** Runs one pass of every job now (tests and `settle worker --once`). */
+  tick(): Promise<void>;
+}
+
+/** Delivers outbox email, rendering any receipt PDF it refers to at send time. */
+export function deliverEmails(deps: Deps) {
+  return deliverOutbox(deps, async (email) => {
+    const ref = email.attachment_ref;
+    if (!ref?.receiptPaymentId) return [];
+    return [await receiptAttachment(deps, ref.receiptPaymentId, ref.locale ?? 'en')];
+  });
+}
+
+async function housekeeping(deps: Deps): Promise<void> {
+  const now = toDate(deps.clock.now());
+  await deleteExpiredGuestSessions(deps.db, now);
+  await pruneRateLimits(deps.db, deps.clock);
+  // Idempotency keys are kept at least 24 hours (DESIGN.md §4); we keep them 48.
+  await pruneKeys(deps.db, new Date(now.getTime() - 48 * 3600 * 1000));
+}
+
+/**
+ * The background loop: reconcile payments with unknown outcomes, deliver email, prune expired rows.
+ * Several workers may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
+ */
+export function startWorker(deps: Deps, intervalMs = 1000): Worker {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let lastHousekeeping = 0;
+
+  const tick = async () => {
+    try {
+      await reconcilePayments(deps);
+      await deliverEmails(deps);
+      if (Date.now() - lastHousekeeping > 10 * 60_000) {
+        lastHousekeeping = Date.now();
+        await housekeeping(deps);
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'worker pass failed');
+    }
+  };
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = tick().finally(() => {
+      running = null;
+    });
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

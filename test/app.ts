@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Temporal } from 'temporal-polyfill';
+import { buildApp } from '../src/app';
+import { type Config, loadConfig } from '../src/config';
+import type { Deps } from '../src/deps';
+import { FixedClock } from '../src/platform/clock';
+import { createLogger } from '../src/platform/logger';
+import type { SandboxProcessor } from '../src/platform/processors/sandbox/sandbox';
+import { openRuntime } from '../src/runtime';
+import { openTestDb } from './db';
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: FixedClock;
+  sandbox: SandboxProcessor;
+  /** Every log line the app wrote, for tests that prove secrets never reach the logs. */
+  logLines: string[];
+  dbUrl: string | null;
+  close(): Promise<void>;
+}
+
+/** The real config (config/organization.json) with named overrides, as STYLE.md §5 asks. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }, overrides);
+}
+
+export async function buildTestApp(
+  options: { config?: Partial<Config>; now?: string } = {},
+): Promise<TestApp> {
+  const handle = await openTestDb();
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const clock = new FixedClock(Temporal.Instant.from(options.now ?? '2026-11-23T18:00:00Z'));
+  const runtime = await openRuntime(testConfig(options.config), {
+    handle,
+    clock,
+    logger: createLogger('info', sink),
+    migrate: false,
+  });
+  const app = await buildApp(runtime.deps, { webDist: '/nonexistent' });
+  await app.ready();
+  return {
+    app,
+    deps: runtime.deps,
+    clock,
+    sandbox: runtime.deps.sandbox!,
+    logLines,
+    dbUrl: handle.url,
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
