@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseOrganization } from './config';
+
+const example: unknown = JSON.parse(readFileSync('config/organization.json', 'utf8'));
+
+describe('organization config', () => {
+  it('accepts the shipped example and expresses the seeds’ regional rules', () => {
+    const org = parseOrganization(example);
+    const byId = Object.fromEntries(org.regions.map((r) => [r.id, r]));
+    for (const id of ['colorado', 'georgia', 'northwest', 'washington']) {
+      expect(byId[id]?.autopay.status).toBe('unavailable');
+    }
+    for (const id of ['ncal', 'scal', 'hawaii', 'midatlantic'])
+      expect(byId[id]?.autopay.status).toBe('available');
+    const md = byId.midatlantic?.states.find((s) => s.code === 'MD');
+    const va = byId.midatlantic?.states.find((s) => s.code === 'VA');
+    expect(md?.premiumDue).toBe('first_of_coverage_month');
+    expect(va?.premiumDue).toBe('end_of_prior_month');
+    expect(org.payments.acceptedCardBrands).toEqual(['visa', 'mastercard', 'discover']);
+  });
+
+  it('lists every problem at once', () => {
+    const bad = structuredClone(example) as { regions: Record<string, unknown>[]; branding: object };
+    bad.branding = { accentColor: 'green' };
+    bad.regions[0] = { ...bad.regions[0], timeZone: 'Mars/Olympus' };
+    bad.regions[1] = { ...bad.regions[1], id: 'ncal' };
+    try {
+      parseOrganization(bad, 'org.json');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toContain('branding.accentColor');
+      expect(problems).toContain('regions.0.timeZone');
+      expect(problems).toContain('duplicate region id ncal');
+    }
+  });
+
+  it('refuses bad environment values with their names', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+
+  it('refuses the test processor in production unless a demo deployment says so', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PROCESSOR_MODE=test/);
+    expect(loadConfig({ NODE_ENV: 'production', ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1' }).env).toBe(
+      'production',
+    );
+  });
+});
