@@ -14,7 +14,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { registerProblemHandlers, sendProblem } from './http/problem';
+import { registerInputGuards } from './http/input';
+import { registerProblemHandlers, sendFrameworkError, sendProblem } from './http/problem';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
@@ -35,12 +36,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     trustProxy: deps.config.trustProxy,
     bodyLimit: 64 * 1024,
     requestIdHeader: 'x-request-id',
+    frameworkErrors: sendFrameworkError,
     // Query strings and params never carry secrets here; bodies are never logged.
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  registerInputGuards(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

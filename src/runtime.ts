@@ -30,6 +30,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     (await openDb({
       url: config.databaseUrl,
       dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir),
+      onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
     }));
   if (options.migrate !== false) {
     const ran = await migrate(handle.db);

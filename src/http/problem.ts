@@ -39,6 +39,31 @@ function fieldPath(instancePath: string): string {
   return instancePath.replace(/^\//, '').replaceAll('/', '.') || '(body)';
 }
 
+/** Fastify's own client errors: malformed JSON, wrong content type, body too large, bad URL. */
+function sendClientError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  message: string,
+): FastifyReply {
+  const code = status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
+  const appError = new AppError(code, { detail: message });
+  return reply
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problemOf(appError, request.url), status });
+}
+
+/**
+ * Errors the router raises before any route or error handler runs (a malformed percent-encoding,
+ * an over-long path parameter): Fastify's `frameworkErrors` option, so they are problems too.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  sendClientError(reply, request, status, error.message);
+}
+
 /** Maps every error to problem+json; nothing a client sends may surface as a 500. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -61,15 +86,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
 
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      // Fastify's own client errors: malformed JSON, wrong content type, body too large, bad URL.
-      const code = status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
-      const appError = new AppError(code, { detail: error.message });
-      return reply
-        .status(status)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send({ ...problemOf(appError, request.url), status });
-    }
+    if (status >= 400 && status < 500) return sendClientError(reply, request, status, error.message);
 
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, new AppError('internal'), request);

@@ -26,11 +26,16 @@ export interface OpenDbOptions {
   /** An already open PGlite (tests load a migrated snapshot). */
   pglite?: PGlite;
   poolSize?: number;
+  /** Told when the server drops an idle pooled connection (restart, failover, pg_terminate_backend). */
+  onIdleError?: (err: Error) => void;
 }
 
 export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    // pg re-emits an idle client's error on the pool, and an 'error' event nobody listens to crashes
+    // the process. The pool has already discarded that client and connects a new one when needed.
+    pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -62,6 +62,7 @@ describe('database guards on money', () => {
         processor: 'sandbox',
         processor_token: 'tok_x',
         payer_email: null,
+        locale: 'en',
       })
       .execute();
     await expect(

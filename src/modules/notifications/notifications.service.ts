@@ -16,6 +16,8 @@ export interface QueueEmailOptions {
   text: string;
   html: string;
   attachmentRef?: AttachmentRef;
+  /** The app clock's now: the worker compares next_attempt_at with that clock, not the database's. */
+  now: Date;
 }
 
 /**
@@ -34,13 +36,24 @@ export async function queueEmail(trx: Db, opts: QueueEmailOptions): Promise<stri
     html_body: opts.html,
     attachment_ref: opts.attachmentRef ? JSON.stringify(opts.attachmentRef) : null,
     status: 'pending',
+    created_at: opts.now,
+    next_attempt_at: opts.now,
   });
   return id;
 }
 
 export type AttachmentRenderer = (email: OutboxEmail) => Promise<MailMessage['attachments']>;
 
-/** Sends due outbox emails through SMTP; a failure is retried with back-off, then marked failed. */
+/** How long a claimed email stays hidden from other workers while this one sends it. */
+const SEND_LEASE_SECONDS = 300;
+
+/**
+ * Sends due outbox emails through SMTP; a failure is retried with back-off, then marked failed.
+ * Emails are claimed in a short transaction that pushes them out by a lease, then sent outside any
+ * transaction: rendering a receipt reads the database (PGlite has a single connection, so a held
+ * transaction would wait on itself forever) and SMTP must not hold locks. A worker that dies mid-send
+ * leaves its emails to be retried when the lease ends.
+ */
 export async function deliverOutbox(
   deps: Deps,
   renderAttachments: AttachmentRenderer,
@@ -50,35 +63,41 @@ export async function deliverOutbox(
   if (!mailer) return { sent: 0, failed: 0 };
   let sent = 0;
   let failed = 0;
-  await deps.db.transaction().execute(async (trx) => {
-    const now = toDate(deps.clock.now());
-    const due = await store.claimDueEmails(trx, now, limit);
-    for (const email of due) {
-      try {
-        const attachments = await renderAttachments(email);
-        const result = await mailer.send({
-          to: email.to_address,
-          subject: email.subject,
-          text: email.text_body,
-          html: email.html_body,
-          ...(attachments && attachments.length > 0 ? { attachments } : {}),
-        });
-        await store.markEmailSent(trx, email.id, result.messageId, now);
-        sent++;
-      } catch (err) {
-        const backoffSeconds = Math.min(30 * 2 ** email.attempts, 3600);
-        await store.markEmailRetry(
-          trx,
-          email.id,
-          (err as Error).message,
-          toDate(deps.clock.now().add({ seconds: backoffSeconds })),
-          email.attempts + 1 >= MAX_ATTEMPTS,
-        );
-        deps.logger.warn({ emailId: email.id, err: (err as Error).message }, 'email delivery failed');
-        failed++;
-      }
-    }
+  const now = deps.clock.now();
+  const due = await deps.db.transaction().execute(async (trx) => {
+    const rows = await store.claimDueEmails(trx, toDate(now), limit);
+    await store.leaseEmails(
+      trx,
+      rows.map((r) => r.id),
+      toDate(now.add({ seconds: SEND_LEASE_SECONDS })),
+    );
+    return rows;
   });
+  for (const email of due) {
+    try {
+      const attachments = await renderAttachments(email);
+      const result = await mailer.send({
+        to: email.to_address,
+        subject: email.subject,
+        text: email.text_body,
+        html: email.html_body,
+        ...(attachments && attachments.length > 0 ? { attachments } : {}),
+      });
+      await store.markEmailSent(deps.db, email.id, result.messageId, toDate(now));
+      sent++;
+    } catch (err) {
+      const backoffSeconds = Math.min(30 * 2 ** email.attempts, 3600);
+      await store.markEmailRetry(
+        deps.db,
+        email.id,
+        (err as Error).message,
+        toDate(deps.clock.now().add({ seconds: backoffSeconds })),
+        email.attempts + 1 >= MAX_ATTEMPTS,
+      );
+      deps.logger.warn({ emailId: email.id, err: (err as Error).message }, 'email delivery failed');
+      failed++;
+    }
+  }
   return { sent, failed };
 }
 

@@ -21,6 +21,12 @@ export function claimDueEmails(db: Db, now: Date, limit: number) {
     .execute();
 }
 
+/** Hides claimed emails from other workers until `until`; a send outcome then overwrites it. */
+export async function leaseEmails(db: Db, ids: readonly string[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox_emails').set({ next_attempt_at: until }).where('id', 'in', ids).execute();
+}
+
 export async function markEmailSent(db: Db, id: string, messageId: string, now: Date): Promise<void> {
   await db
     .updateTable('outbox_emails')

@@ -152,31 +152,31 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
         bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
       );
       const now = deps.clock.now();
-      await store.insertPayment(trx, {
-        id: paymentId,
-        account_id: opts.accountId,
-        confirmation_number: newConfirmationNumber(),
-        channel: opts.channel,
-        status: 'processing',
-        amount_cents: opts.amountCents,
-        currency: org.currency,
-        method_type: method.kind,
-        method_brand: method.kind === 'card' ? method.brand : null,
-        method_last4: method.last4,
-        method_exp_month: method.kind === 'card' ? method.expMonth : null,
-        method_exp_year: method.kind === 'card' ? method.expYear : null,
-        bank_account_type: method.kind === 'bank' ? method.accountType : null,
-        bank_authorization: authorization ? JSON.stringify(authorization) : null,
-        processor: deps.processor.name,
-        processor_token: opts.paymentToken,
-        payer_email: opts.payerEmail,
-        locale: opts.ctx.locale,
-        next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
-        created_at: toDate(now),
-        updated_at: toDate(now),
-      });
-      await store.insertAllocations(
+      await store.insertAttempt(
         trx,
+        {
+          id: paymentId,
+          account_id: opts.accountId,
+          confirmation_number: newConfirmationNumber(),
+          channel: opts.channel,
+          status: 'processing',
+          amount_cents: opts.amountCents,
+          currency: org.currency,
+          method_type: method.kind,
+          method_brand: method.kind === 'card' ? method.brand : null,
+          method_last4: method.last4,
+          method_exp_month: method.kind === 'card' ? method.expMonth : null,
+          method_exp_year: method.kind === 'card' ? method.expYear : null,
+          bank_account_type: method.kind === 'bank' ? method.accountType : null,
+          bank_authorization: authorization ? JSON.stringify(authorization) : null,
+          processor: deps.processor.name,
+          processor_token: opts.paymentToken,
+          payer_email: opts.payerEmail,
+          locale: opts.ctx.locale,
+          next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
+          created_at: toDate(now),
+          updated_at: toDate(now),
+        },
         allocations.map((a) => ({
           payment_id: paymentId,
           bill_id: a.billId,
@@ -184,14 +184,14 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
           amount_cents: a.amount,
           live: true,
         })),
+        {
+          paymentId,
+          accountId: opts.accountId,
+          from: null,
+          to: 'processing',
+          detail: { channel: opts.channel },
+        },
       );
-      await store.insertPaymentEvent(trx, {
-        paymentId,
-        accountId: opts.accountId,
-        from: null,
-        to: 'processing',
-        detail: { channel: opts.channel },
-      });
       await opts.idempotency.attach(trx, paymentId);
       await recordAudit(trx, {
         actor: opts.actor,
@@ -213,8 +213,12 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
     throw err;
   }
 
-  await chargeAndApply(deps, paymentId, { token: opts.paymentToken, amountCents: opts.amountCents });
-  return paymentResponse(deps, paymentId);
+  const applied = await chargeAndApply(deps, paymentId, {
+    token: opts.paymentToken,
+    amountCents: opts.amountCents,
+  });
+  // A collected payment is answered from what its transaction wrote; anything else is read back.
+  return applied ? viewResponse(toPaymentView(deps, applied)) : paymentResponse(deps, paymentId);
 }
 
 /** Calls the processor (once more at once if its answer is lost: the key makes that safe) and applies the outcome. */
@@ -222,7 +226,7 @@ async function chargeAndApply(
   deps: Deps,
   paymentId: string,
   charge: { token: string; amountCents: number },
-): Promise<void> {
+): Promise<LoadedPayment | null> {
   const request = {
     idempotencyKey: paymentId,
     token: charge.token,
@@ -239,14 +243,22 @@ async function chargeAndApply(
       deps.logger.warn({ paymentId, kind: err.kind }, 'processor answer lost');
     }
   }
-  await applyOutcome(deps, paymentId, outcome);
+  return applyOutcome(deps, paymentId, outcome);
 }
 
-/** Applies a processor outcome (or its absence) to a non-terminal attempt; a no-op for a final one. */
-async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcome | null): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    const payment = await store.lockPayment(trx, paymentId);
-    if (!payment || !['pending', 'processing', 'unknown'].includes(payment.status)) return;
+/**
+ * Applies a processor outcome (or its absence) to a non-terminal attempt; a no-op for a final one.
+ * Returns the payment as committed when it succeeded here (null otherwise), so the caller need not read it back.
+ */
+async function applyOutcome(
+  deps: Deps,
+  paymentId: string,
+  outcome: ChargeOutcome | null,
+): Promise<LoadedPayment | null> {
+  return deps.db.transaction().execute(async (trx) => {
+    const locked = await store.lockPayment(trx, paymentId);
+    if (!locked || !['pending', 'processing', 'unknown'].includes(locked.status)) return null;
+    const { region_id: regionId, ...payment } = locked;
     const now = deps.clock.now();
     const nowDate = toDate(now);
     const actor: Actor = { type: 'system', name: 'payments' };
@@ -261,28 +273,31 @@ async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcom
           to: 'unknown',
         });
       }
-      return;
+      return null;
     }
 
     if (outcome.status === 'failed') {
-      await store.updatePayment(trx, paymentId, {
-        status: 'failed',
-        processor_charge_id: outcome.chargeId,
-        failure_code: outcome.code,
-        failure_message: outcome.message,
-        failure_retryable: outcome.retryable,
-        updated_at: nowDate,
-        completed_at: nowDate,
-        next_reconcile_at: null,
-      });
-      await store.releaseAllocations(trx, paymentId);
-      await store.insertPaymentEvent(trx, {
+      await store.finishPayment(
+        trx,
         paymentId,
-        accountId: payment.account_id,
-        from: payment.status,
-        to: 'failed',
-        detail: { code: outcome.code },
-      });
+        {
+          status: 'failed',
+          processor_charge_id: outcome.chargeId,
+          failure_code: outcome.code,
+          failure_message: outcome.message,
+          failure_retryable: outcome.retryable,
+          updated_at: nowDate,
+          completed_at: nowDate,
+          next_reconcile_at: null,
+        },
+        {
+          paymentId,
+          accountId: payment.account_id,
+          from: payment.status,
+          to: 'failed',
+          detail: { code: outcome.code },
+        },
+      );
       await recordAudit(trx, {
         actor,
         ctx: null,
@@ -293,7 +308,7 @@ async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcom
         resourceId: paymentId,
         detail: { code: outcome.code },
       });
-      return;
+      return null;
     }
 
     const allocations = await store.listAllocations(trx, paymentId);
@@ -303,25 +318,24 @@ async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcom
         throw new Error(`bill ${a.bill_id} cannot take ${a.amount_cents} from payment ${paymentId}`);
       }
     }
-    await store.updatePayment(trx, paymentId, {
-      status: 'succeeded',
+    const succeeded = {
+      status: 'succeeded' as const,
       processor_charge_id: outcome.chargeId,
       updated_at: nowDate,
       completed_at: nowDate,
       next_reconcile_at: null,
-    });
-    await store.releaseAllocations(trx, paymentId);
-    await postPaymentCollected(trx, {
-      accountId: payment.account_id,
-      paymentId,
-      allocations: allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
-    });
-    await store.insertPaymentEvent(trx, {
+    };
+    await store.finishPayment(trx, paymentId, succeeded, {
       paymentId,
       accountId: payment.account_id,
       from: payment.status,
       to: 'succeeded',
       detail: { chargeId: outcome.chargeId },
+    });
+    await postPaymentCollected(trx, {
+      accountId: payment.account_id,
+      paymentId,
+      allocations: allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
     });
     await recordAudit(trx, {
       actor,
@@ -333,6 +347,12 @@ async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcom
       resourceId: paymentId,
       detail: { amountCents: payment.amount_cents },
     });
+    // The row as this transaction leaves it: the locked row with the update above applied.
+    const committed: LoadedPayment = {
+      payment: { ...payment, ...succeeded },
+      account: { region_id: regionId },
+      allocations,
+    };
     if (payment.payer_email) {
       await queueReceiptEmail(
         deps,
@@ -340,8 +360,10 @@ async function applyOutcome(deps: Deps, paymentId: string, outcome: ChargeOutcom
         paymentId,
         payment.payer_email,
         payment.locale === 'es' ? 'es' : 'en',
+        committed,
       );
     }
+    return committed;
   });
 }
 
@@ -436,14 +458,23 @@ async function loadPaymentWithAccount(db: Db, paymentId: string) {
   return { payment, account, allocations };
 }
 
+/** What the payment view and the receipt email need: the payment, its account's region, its bills. */
+interface LoadedPayment {
+  payment: Payment;
+  account: { region_id: string };
+  allocations: Awaited<ReturnType<typeof store.listAllocations>>;
+}
+
 async function queueReceiptEmail(
   deps: Deps,
   trx: Db,
   paymentId: string,
   to: string,
   locale: Locale,
+  /** The payment as the caller's transaction just wrote it; read from the database when absent. */
+  current?: LoadedPayment,
 ): Promise<void> {
-  const loaded = await loadPaymentWithAccount(trx, paymentId);
+  const loaded = current ?? (await loadPaymentWithAccount(trx, paymentId));
   if (!loaded) return;
   const { payment, account, allocations } = loaded;
   const org = deps.config.organization;
@@ -473,13 +504,17 @@ async function queueReceiptEmail(
     text: email.text,
     html: email.html,
     attachmentRef: { receiptPaymentId: paymentId, locale },
+    now: toDate(deps.clock.now()),
   });
 }
 
 export async function getPaymentView(deps: Deps, paymentId: string): Promise<PaymentView> {
   const loaded = await loadPaymentWithAccount(deps.db, paymentId);
   if (!loaded) throw new AppError('not_found');
-  const { payment, account, allocations } = loaded;
+  return toPaymentView(deps, loaded);
+}
+
+function toPaymentView(deps: Deps, { payment, account, allocations }: LoadedPayment): PaymentView {
   const tz = regionTimeZone(deps, account.region_id);
   return {
     id: payment.id,
@@ -518,7 +553,10 @@ export async function getPaymentView(deps: Deps, paymentId: string): Promise<Pay
 
 /** 201 for a collected payment, 202 while the outcome is being confirmed, 402 problem for a decline. */
 async function paymentResponse(deps: Deps, paymentId: string): Promise<IdempotentResponse> {
-  const view = await getPaymentView(deps, paymentId);
+  return viewResponse(await getPaymentView(deps, paymentId));
+}
+
+function viewResponse(view: PaymentView): IdempotentResponse {
   if (view.status === 'failed' && view.failure) {
     const err = new AppError('payment_declined', {
       detail: view.failure.message,

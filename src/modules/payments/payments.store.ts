@@ -12,20 +12,71 @@ export async function insertAllocations(db: Db, rows: Insertable<PaymentAllocati
   await db.insertInto('payment_allocations').values(rows).execute();
 }
 
-export async function insertPaymentEvent(
+export interface PaymentEventInput {
+  paymentId: string;
+  accountId: string;
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  detail?: object;
+}
+
+function eventRow(e: PaymentEventInput) {
+  return {
+    id: newId(),
+    payment_id: e.paymentId,
+    account_id: e.accountId,
+    from_status: e.from,
+    to_status: e.to,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+  };
+}
+
+export async function insertPaymentEvent(db: Db, e: PaymentEventInput): Promise<void> {
+  await db.insertInto('payment_events').values(eventRow(e)).execute();
+}
+
+/**
+ * The attempt, its allocations and its first event in one statement (one round trip; the foreign keys
+ * are checked at its end, when the payment row exists). Fails with a unique violation on
+ * payment_allocations_one_live_per_bill if a bill already has a live attempt.
+ */
+export async function insertAttempt(
   db: Db,
-  e: { paymentId: string; accountId: string; from: PaymentStatus | null; to: PaymentStatus; detail?: object },
+  payment: Insertable<PaymentsTable>,
+  allocations: Insertable<PaymentAllocationsTable>[],
+  event: PaymentEventInput,
 ): Promise<void> {
   await db
+    .with('payment', (qb) => qb.insertInto('payments').values(payment).returning('id'))
+    .with('allocations', (qb) =>
+      qb.insertInto('payment_allocations').values(allocations).returning('bill_id'),
+    )
     .insertInto('payment_events')
-    .values({
-      id: newId(),
-      payment_id: e.paymentId,
-      account_id: e.accountId,
-      from_status: e.from,
-      to_status: e.to,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
-    })
+    .values(eventRow(event))
+    .execute();
+}
+
+/**
+ * Moves an attempt to a final state in one statement: the payment row (its transition still checked by
+ * the trigger), its allocations no longer live, and the transition's event.
+ */
+export async function finishPayment(
+  db: Db,
+  id: string,
+  patch: Partial<Insertable<PaymentsTable>>,
+  event: PaymentEventInput,
+): Promise<void> {
+  await db
+    .with('payment', (qb) => qb.updateTable('payments').set(patch).where('id', '=', id).returning('id'))
+    .with('released', (qb) =>
+      qb
+        .updateTable('payment_allocations')
+        .set({ live: false })
+        .where('payment_id', '=', id)
+        .returning('bill_id'),
+    )
+    .insertInto('payment_events')
+    .values(eventRow(event))
     .execute();
 }
 
@@ -33,8 +84,16 @@ export function findPayment(db: Db, id: string) {
   return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Locks the payment row (not its account's) and reads the account's region with it, in one round trip. */
 export function lockPayment(db: Db, id: string) {
-  return db.selectFrom('payments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('payments')
+    .innerJoin('accounts', 'accounts.id', 'payments.account_id')
+    .selectAll('payments')
+    .select('accounts.region_id')
+    .where('payments.id', '=', id)
+    .forUpdate('payments')
+    .executeTakeFirst();
 }
 
 export function listAllocations(db: Db, paymentId: string) {

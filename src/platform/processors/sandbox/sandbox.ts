@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { isValidRoutingNumber } from '../../../domain/bank';
 import { detectCardBrand, isValidCardNumber, normalizeCardNumber } from '../../../domain/cards';
 import type { Clock } from '../../clock';
@@ -158,6 +159,12 @@ export class SandboxProcessor implements PaymentProcessor {
         code: 'not_a_test_number',
         message: 'This is a test system: use routing 110000000 with a sandbox test account number',
       });
+    } else if (errors.length === 0 && this.options.mode === 'live' && behaviour) {
+      errors.push({
+        field: 'accountNumber',
+        code: 'test_number_in_live_mode',
+        message: 'Test bank accounts cannot be used',
+      });
     }
     if (errors.length > 0 || !behaviour) return { ok: false, errors };
     const id = tokenId('btok');
@@ -216,15 +223,33 @@ export class SandboxProcessor implements PaymentProcessor {
     if (this.faults.unavailable)
       throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
 
-    const existing = await this.findCharge(request.idempotencyKey);
-    if (existing) return this.answer(existing);
-
-    const token = await this.db
-      .selectFrom('sandbox_tokens')
-      .selectAll()
-      .where('id', '=', request.token)
-      .executeTakeFirst();
-    if (!token) throw new ProcessorError(`unknown token`, 'unavailable');
+    // One round trip for both look-ups; an earlier charge under this key wins, whatever the token.
+    const { rows } = await sql<{
+      charge_id: string | null;
+      charge_status: string | null;
+      failure_code: string | null;
+      token_id: string | null;
+      kind: string | null;
+      behaviour: string | null;
+    }>`
+      select c.id as charge_id, c.status as charge_status, c.failure_code,
+        t.id as token_id, t.kind, t.behaviour
+      from (select 1) as one
+      left join sandbox_charges c on c.idempotency_key = ${request.idempotencyKey}
+      left join sandbox_tokens t on t.id = ${request.token}`.execute(this.db);
+    const found = rows[0];
+    if (found?.charge_id) {
+      return this.answer(
+        outcomeOf(
+          found.charge_id,
+          found.charge_status === 'failed' ? (found.failure_code as DeclineCode) : null,
+        ),
+      );
+    }
+    if (!found?.token_id || !found.kind || !found.behaviour) {
+      throw new ProcessorError(`unknown token`, 'unavailable');
+    }
+    const token = { id: found.token_id, kind: found.kind, behaviour: found.behaviour };
 
     const decline = declineFor(token.behaviour as CardBehaviour);
     const chargeId = tokenId('ch');
@@ -232,29 +257,45 @@ export class SandboxProcessor implements PaymentProcessor {
     const settlementSeconds = this.options.settlementSeconds ?? 60;
     const returnCode =
       token.kind === 'bank' && token.behaviour.startsWith('return_') ? token.behaviour.slice(7) : null;
-    const inserted = await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('sandbox_charges')
-        .values({
-          id: chargeId,
-          idempotency_key: request.idempotencyKey,
-          token_id: token.id,
-          amount_cents: request.amountCents,
-          currency: request.currency,
-          status: decline ? 'failed' : 'succeeded',
-          failure_code: decline,
-          description: request.description,
-          return_code: returnCode,
-          settles_at: token.kind === 'bank' ? toDate(now.add({ seconds: settlementSeconds })) : null,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (row && !decline) {
-        await trx.updateTable('sandbox_tokens').set({ used: true }).where('id', '=', token.id).execute();
-      }
-      return row;
-    });
+    const charge = {
+      id: chargeId,
+      idempotency_key: request.idempotencyKey,
+      token_id: token.id,
+      amount_cents: request.amountCents,
+      currency: request.currency,
+      status: decline ? ('failed' as const) : ('succeeded' as const),
+      failure_code: decline,
+      description: request.description,
+      return_code: returnCode,
+      settles_at: token.kind === 'bank' ? toDate(now.add({ seconds: settlementSeconds })) : null,
+    };
+    // One statement, so as atomic as a transaction: the charge, and for a success the token used up
+    // only if this request's charge was the one recorded.
+    const inserted = decline
+      ? await this.db
+          .insertInto('sandbox_charges')
+          .values(charge)
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returning('id')
+          .executeTakeFirst()
+      : await this.db
+          .with('charge', (db) =>
+            db
+              .insertInto('sandbox_charges')
+              .values(charge)
+              .onConflict((oc) => oc.column('idempotency_key').doNothing())
+              .returning('id'),
+          )
+          .with('spent', (db) =>
+            db
+              .updateTable('sandbox_tokens')
+              .set({ used: true })
+              .where('id', '=', token.id)
+              .where((eb) => eb.exists(eb.selectFrom('charge').select('charge.id'))),
+          )
+          .selectFrom('charge')
+          .select('charge.id')
+          .executeTakeFirst();
     // Lost the race to a concurrent request with the same key: answer with the first outcome.
     const outcome = inserted ? outcomeOf(chargeId, decline) : await this.findCharge(request.idempotencyKey);
     if (!outcome) throw new ProcessorError('charge vanished', 'unavailable');
