@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLuhnValid } from '../src/domain/luhn';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
 import { reconcilePayments } from '../src/modules/payments/payments.service';
 import {
@@ -11,6 +9,17 @@ import {
   testCards,
 } from '../src/platform/processors/sandbox/test-numbers';
 import { buildTestApp, type TestApp } from './app';
+import {
+  dumpRows,
+  grouped,
+  type Leak,
+  luhnValidRuns,
+  type ScanRules,
+  scanLogLines,
+  scanRows,
+  scanText,
+  typedForms,
+} from './card-data-scan';
 import { createMedicalAccount, createPremiumAccount, pay } from './factories';
 
 /**
@@ -40,13 +49,6 @@ async function inject(opts: InjectOptions) {
   const res = await t.app.inject({ remoteAddress: `192.0.2.${ipSeq}`, ...opts });
   responses.push(res);
   return res;
-}
-
-/** Card numbers typed the way people type them: grouped with spaces. */
-function grouped(number: string): string {
-  return number.length === 15
-    ? `${number.slice(0, 4)} ${number.slice(4, 10)} ${number.slice(10)}`
-    : (number.match(/.{1,4}/g) ?? []).join(' ');
 }
 
 async function tokenizeCard(number: string, typed = number): Promise<LightMyRequestResponse> {
@@ -225,46 +227,13 @@ afterAll(async () => {
 });
 
 /** Every string a secret could hide in, in every form it could have been typed. */
-function forbiddenStrings(): string[] {
-  return [
-    ...ALL_CARDS.flatMap((n) => [n, grouped(n), grouped(n).replaceAll(' ', '-')]),
-    ...BANK_ACCOUNTS,
-    '000999888777',
-  ];
-}
-
-/** A CVC next to a name for it, e.g. `"cvc":"737"` or `cvc=7373`. */
-const CVC_IN_CONTEXT = new RegExp(`(cvc|cvv|csc|security.?code)[^a-z0-9]{0,6}(${AMEX_CVC}|${CVC})\\b`, 'i');
-/** The CVCs as standalone JSON string values: nothing else in this batch is the string "737". */
-const CVC_AS_VALUE = new RegExp(`"(${AMEX_CVC}|${CVC})"`);
-
-/**
- * Digit runs shaped like a card number: 13-19 digits in a row, or grouped 4-4-4-x / 4-6-5 with
- * spaces or dashes, not part of a longer alphanumeric run (hex hashes and UUIDs are letters and
- * digits mixed, so a stretch of digits inside one is not a number anyone typed).
- */
-const CARD_SHAPED =
-  /(?<![0-9A-Za-z])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{5})(?![0-9A-Za-z])/g;
-
-function luhnValidRuns(text: string): string[] {
-  return [...text.matchAll(CARD_SHAPED)]
-    .map((m) => m[0].replace(/[ -]/g, ''))
-    .filter((digits) => digits.length >= 13 && digits.length <= 19 && isLuhnValid(digits));
-}
-
-interface Leak {
-  where: string;
-  what: string;
-}
+const rules: ScanRules = {
+  forbidden: [...typedForms(ALL_CARDS), ...BANK_ACCOUNTS, '000999888777'],
+  cvcs: [AMEX_CVC, CVC],
+};
 
 function scan(where: string, text: string): Leak[] {
-  const leaks: Leak[] = [];
-  for (const s of forbiddenStrings()) if (text.includes(s)) leaks.push({ where, what: s });
-  if (CVC_IN_CONTEXT.test(text))
-    leaks.push({ where, what: `CVC in context: ${CVC_IN_CONTEXT.exec(text)?.[0]}` });
-  if (CVC_AS_VALUE.test(text)) leaks.push({ where, what: `CVC value: ${CVC_AS_VALUE.exec(text)?.[0]}` });
-  for (const run of luhnValidRuns(text)) leaks.push({ where, what: `Luhn-valid run ${run}` });
-  return leaks;
+  return scanText(where, text, rules);
 }
 
 describe('the scanner', () => {
@@ -280,17 +249,8 @@ describe('the scanner', () => {
 
 describe('no card or bank account data at rest or in logs', () => {
   it('is in no row of any table', async () => {
-    const tables = await sql<{ table_schema: string; table_name: string }>`
-      select distinct c.table_schema, c.table_name
-      from information_schema.columns c
-      join information_schema.tables t using (table_schema, table_name)
-      where t.table_type = 'BASE TABLE'
-        and c.table_schema not in ('pg_catalog', 'information_schema')
-        and c.data_type in ('text', 'jsonb', 'json', 'character varying', 'character', 'ARRAY', 'bytea')
-      order by 1, 2
-    `.execute(t.deps.db);
-    const names = tables.rows.map((r) => r.table_name);
-    expect(names).toEqual(
+    const rowsByTable = await dumpRows(t.deps.db);
+    expect(Object.keys(rowsByTable)).toEqual(
       expect.arrayContaining([
         'accounts',
         'bills',
@@ -304,19 +264,7 @@ describe('no card or bank account data at rest or in logs', () => {
         'sandbox_charges',
       ]),
     );
-
-    const leaks: Leak[] = [];
-    const rowsByTable: Record<string, string[]> = {};
-    for (const { table_schema, table_name } of tables.rows) {
-      const result = await sql<{ row: string }>`
-        select t::text as row from ${sql.table(`${table_schema}.${table_name}`)} t
-      `.execute(t.deps.db);
-      rowsByTable[table_name] = result.rows.map((r) => r.row);
-      for (const [i, r] of result.rows.entries()) {
-        leaks.push(...scan(`${table_schema}.${table_name}[${i}]`, r.row));
-      }
-    }
-    expect(leaks).toEqual([]);
+    expect(scanRows(rowsByTable, rules)).toEqual([]);
 
     // The scan saw the data it should: what is kept (brand and last 4) is there to be found.
     const payments = rowsByTable.payments!.join('\n');
@@ -337,17 +285,8 @@ describe('no card or bank account data at rest or in logs', () => {
     // The request log is there (so the scan is of real traffic) and so is the lost-answer warning.
     expect(t.logLines.some((l) => l.includes('/sandbox/v1/tokens'))).toBe(true);
     expect(t.logLines.some((l) => l.includes('processor answer lost'))).toBe(true);
-    const leaks: Leak[] = [];
-    for (const [i, line] of t.logLines.entries()) {
-      // Two measurements whose digits are no one's input: pino's `time` (epoch milliseconds, 13
-      // digits) and Fastify's `responseTime` (a float with up to 14 fraction digits).
-      const entry: Record<string, unknown> = JSON.parse(line);
-      expect(typeof entry.time).toBe('number');
-      delete entry.time;
-      if (typeof entry.responseTime === 'number') delete entry.responseTime;
-      leaks.push(...scan(`log[${i}]`, JSON.stringify(entry)));
-    }
-    expect(leaks).toEqual([]);
+    for (const line of t.logLines) expect(typeof JSON.parse(line).time).toBe('number');
+    expect(scanLogLines(t.logLines, rules)).toEqual([]);
   });
 
   it('is in no API response', () => {
