@@ -1,0 +1,353 @@
+/**
+ * `npm run bench [-- --json] [-- --duration 10]`: guest payments through the HTTP API with the sandbox
+ * processor at 50 concurrent payers, a trivial route for context, and the same run's limit (pgbench with
+ * a payment-shaped transaction on the same database). BENCH_DATABASE_URL points it at a PostgreSQL
+ * server, where it creates (and afterwards drops) a database of its own; without it the app runs on an
+ * in-memory PGlite, whose figures are single-connection and not the target.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { checkIntegrity, type IntegrityReport } from '../src/modules/integrity/integrity.service';
+import { createLogger } from '../src/platform/logger';
+import { openRuntime, type Runtime } from '../src/runtime';
+import { type LoadJob, type LoadResult, machineCpu, postgresCpu } from './protocol';
+import {
+  createRawTables,
+  findPgbench,
+  nodePgLimit,
+  pgbenchLimit,
+  type RawLimitResult,
+  sameConnectionLimit,
+} from './raw-limit';
+import { seedPayers } from './seed';
+
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = 2;
+const WARMUP_PAYERS = 2_000;
+const TARGET = { throughput: 1_000, ratio: 0.35, p99Ms: 50 };
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    /** Pre-built payers; default: more than the run can use (about 7,000 per second on PostgreSQL). */
+    payers: { type: 'string' },
+    /** Counts SQL statements sent during the payment scenario (patches pg.Client; for profiling). */
+    'count-statements': { type: 'boolean', default: false },
+  },
+});
+const durationSeconds = Number(args.duration);
+if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) throw new Error('--duration must be > 0');
+
+/** People's output; with --json it goes to stderr so stdout carries only the JSON lines. */
+function say(line = ''): void {
+  (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+interface Row {
+  scenario: string;
+  throughput: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  limit: number | null;
+  ratio: number | null;
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function statementCounter(): { reset(): void; read(): number } {
+  let count = 0;
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    count++;
+    return original.apply(this, a);
+  };
+  return {
+    reset: () => {
+      count = 0;
+    },
+    read: () => count,
+  };
+}
+
+function startLoadGenerator(): ChildProcess {
+  return fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function runLoad(child: ChildProcess, job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
+    child.once('exit', onExit);
+    child.once('message', (m: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
+      child.off('exit', onExit);
+      if (m.ok) resolve(m.result);
+      else reject(new Error(m.error));
+    });
+    child.send(job);
+  });
+}
+
+async function checkpoint(runtime: Runtime): Promise<void> {
+  // Start each database scenario without a backlog of dirty pages from the one before.
+  if (runtime.handle.kind === 'postgres') await sql`checkpoint`.execute(runtime.deps.db);
+}
+
+function count(result: LoadResult, status: number): number {
+  return result.statusCounts[String(status)] ?? 0;
+}
+
+function describeOthers(result: LoadResult, ok: number): string {
+  const others = Object.entries(result.statusCounts)
+    .filter(([s]) => Number(s) !== ok)
+    .map(([s, n]) => `${n}×${s}`);
+  const non2xx = Object.entries(result.statusCounts)
+    .filter(([s]) => Number(s) < 200 || Number(s) > 299)
+    .reduce((sum, [, n]) => sum + n, 0);
+  const parts = [
+    others.length ? `other responses: ${others.join(', ')}` : 'no other responses',
+    `${non2xx} non-2xx`,
+    `${result.errors} connection errors`,
+    `${result.timeouts} timeouts`,
+  ];
+  return parts.join('; ');
+}
+
+async function main(): Promise<number> {
+  const benchStarted = performance.now();
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  let dbUrl: string | undefined;
+  let admin: pg.Client | null = null;
+  const dbName = `settle_bench_${process.pid}`;
+  if (serverUrl) {
+    admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName}`);
+    await admin.query(`create database ${dbName}`);
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    dbUrl = u.toString();
+  }
+
+  let runtime: Runtime | null = null;
+  let app: FastifyInstance | null = null;
+  let child: ChildProcess | null = null;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
+      LOG_LEVEL: 'warn',
+      // Payers reach the API through a load balancer, each from its own address (X-Forwarded-For).
+      TRUST_PROXY: 'true',
+      DATA_DIR: 'memory://',
+      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+      ...(process.env.ORGANIZATION_FILE ? { ORGANIZATION_FILE: process.env.ORGANIZATION_FILE } : {}),
+    });
+    runtime = await openRuntime(config, { logger: createLogger('warn', process.stderr) });
+    const onPg = runtime.handle.kind === 'postgres';
+    say(
+      onPg
+        ? `Settle bench on PostgreSQL (${new URL(serverUrl ?? '').host}, database ${dbName}), ${durationSeconds} s per scenario, ${CONNECTIONS} connections`
+        : `Settle bench on in-memory PGlite, ${durationSeconds} s per scenario, ${CONNECTIONS} connections.\n` +
+            '  PGlite is ONE connection inside this process: every transaction waits for the one before.\n' +
+            '  These figures are not the target; set BENCH_DATABASE_URL=postgres://… for that.',
+    );
+
+    say(`Machine load average (1 min) before the run: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
+    const payerCount = Number(args.payers ?? Math.ceil(durationSeconds * (onPg ? 7_000 : 1_000)));
+    let t0 = performance.now();
+    const sessionsExpire = new Date(Date.now() + 2 * 3600_000);
+    const seeded = await seedPayers(runtime.deps.db, payerCount + WARMUP_PAYERS, sessionsExpire);
+    const warmup = seeded.slice(0, WARMUP_PAYERS);
+    const payments = seeded.slice(WARMUP_PAYERS);
+    await createRawTables(runtime.deps.db);
+    say(
+      `Set up ${payerCount} payers (account, bill, ledger posting, guest session, card token) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+
+    app = await buildApp(runtime.deps, { webDist: '/nonexistent' });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    child = startLoadGenerator();
+
+    // 1. A trivial route, for context: what the framework and the load generator cost on these cores.
+    const health = await runLoad(child, { kind: 'health', url, connections: CONNECTIONS, durationSeconds });
+    const healthRow: Row = {
+      scenario: 'trivial_route',
+      throughput: round(count(health, 200) / health.durationSeconds, 1),
+      p50_ms: round(health.latency.p50, 2),
+      p99_ms: round(health.latency.p99, 2),
+      limit: null,
+      ratio: null,
+    };
+
+    // 2. Guest payments through the HTTP API, each from a different payer, after a short unmeasured
+    // warm-up (JIT, connection pool) with payers of its own.
+    await runLoad(child, {
+      kind: 'payments',
+      url,
+      connections: CONNECTIONS,
+      durationSeconds: WARMUP_SECONDS,
+      payments: warmup,
+    });
+    await checkpoint(runtime);
+    const counter = args['count-statements'] ? statementCounter() : null;
+    counter?.reset();
+    const serverCpu0 = process.cpuUsage();
+    const machine0 = machineCpu();
+    const pg0 = onPg ? postgresCpu(dbName) : null;
+    const pay = await runLoad(child, {
+      kind: 'payments',
+      url,
+      connections: CONNECTIONS,
+      durationSeconds,
+      payments,
+    });
+    const statements = counter?.read() ?? 0;
+    const serverCpu = process.cpuUsage(serverCpu0);
+    const machine1 = machineCpu();
+    const pg1 = onPg ? postgresCpu(dbName) : null;
+    const paid = count(pay, 201);
+
+    t0 = performance.now();
+    const integrity: IntegrityReport = await checkIntegrity(runtime.deps);
+    const integritySeconds = (performance.now() - t0) / 1000;
+
+    // 3. The same run's limit on the same database.
+    await checkpoint(runtime);
+    let raw: RawLimitResult;
+    if (onPg && dbUrl) {
+      const pgbench = findPgbench();
+      raw = pgbench
+        ? await pgbenchLimit(pgbench, dbUrl, CONNECTIONS, durationSeconds)
+        : await nodePgLimit(dbUrl, CONNECTIONS, durationSeconds);
+    } else {
+      raw = await sameConnectionLimit(runtime.deps.db, CONNECTIONS, durationSeconds);
+    }
+
+    const payThroughput = paid / pay.durationSeconds;
+    const rows: Row[] = [
+      {
+        scenario: 'guest_payment_http',
+        throughput: round(payThroughput, 1),
+        p50_ms: round(pay.latency.p50, 2),
+        p99_ms: round(pay.latency.p99, 2),
+        limit: round(raw.tps, 1),
+        ratio: round(payThroughput / raw.tps, 3),
+      },
+      {
+        scenario: 'raw_limit',
+        throughput: round(raw.tps, 1),
+        p50_ms: round(raw.latency.p50, 2),
+        p99_ms: round(raw.latency.p99, 2),
+        limit: null,
+        ratio: null,
+      },
+      healthRow,
+    ];
+
+    say();
+    const header = ['scenario', 'throughput/s', 'p50 ms', 'p99 ms', 'limit/s', 'ratio'];
+    const cells = rows.map((r) => [
+      r.scenario,
+      r.throughput.toFixed(1),
+      r.p50_ms?.toFixed(2) ?? '–',
+      r.p99_ms?.toFixed(2) ?? '–',
+      r.limit?.toFixed(1) ?? '–',
+      r.ratio === null ? '–' : `${(r.ratio * 100).toFixed(1)}%`,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+    const fmt = (c: string[]) =>
+      c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
+    say(fmt(header));
+    say(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const c of cells) say(fmt(c));
+    say();
+    say(
+      `guest_payment_http: ${paid} payments (201) in ${pay.durationSeconds.toFixed(2)} s; ${describeOthers(pay, 201)}`,
+    );
+    if (pay.exhausted)
+      say(
+        `  WARNING: all ${payments.length} pre-built payers were used up before the time was up: raise --payers`,
+      );
+    if (counter)
+      say(
+        `  ${statements} SQL statements sent by the app during the scenario ≈ ${(statements / Math.max(paid, 1)).toFixed(1)} per payment (BEGIN/COMMIT included)`,
+      );
+    {
+      const server = (serverCpu.user + serverCpu.system) / 1e6;
+      const busy = machine1.busy - machine0.busy;
+      const total = machine1.total - machine0.total;
+      const postgres = pg0 !== null && pg1 !== null ? pg1 - pg0 : null;
+      const rest = Math.max(0, busy - server - pay.cpuSeconds - (postgres ?? 0));
+      const perPayment = (s: number) => `${((s * 1000) / Math.max(paid, 1)).toFixed(2)} ms/payment`;
+      say(
+        `  CPU during the scenario (${cpus().length} cores, ${((100 * busy) / Math.max(total, 1e-9)).toFixed(0)}% busy): ` +
+          `app server ${server.toFixed(1)} s (${perPayment(server)}${onPg ? '' : ', PGlite included'}), ` +
+          (postgres === null ? '' : `PostgreSQL ${postgres.toFixed(1)} s (${perPayment(postgres)}), `) +
+          `load generator ${pay.cpuSeconds.toFixed(1)} s, other processes on the machine ${rest.toFixed(1)} s`,
+      );
+    }
+    say(`trivial_route: GET /healthz; ${describeOthers(health, 200)}`);
+    say(
+      `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction`,
+    );
+    say(
+      integrity.ok
+        ? `integrity: clean (checkIntegrity over every bill and payment, ${integritySeconds.toFixed(1)} s)`
+        : `integrity: ${integrity.violations.length} VIOLATIONS — this run's figures are worthless:\n${JSON.stringify(integrity.violations.slice(0, 5), null, 2)}`,
+    );
+    const payRow = rows[0];
+    if (onPg && payRow) {
+      const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+      say(
+        `targets: ≥ ${TARGET.throughput} payments/s ${met(payRow.throughput >= TARGET.throughput)}; ` +
+          `≥ ${TARGET.ratio * 100}% of the raw limit ${met((payRow.ratio ?? 0) >= TARGET.ratio)}; ` +
+          `p99 < ${TARGET.p99Ms} ms ${met((payRow.p99_ms ?? Infinity) < TARGET.p99Ms)}`,
+      );
+    } else {
+      say('targets: not applicable on PGlite (single connection); run with BENCH_DATABASE_URL');
+    }
+    say(`Machine load average (1 min) after the run: ${loadavg()[0]?.toFixed(2)}`);
+    say(`total bench time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+
+    if (args.json) for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return integrity.ok ? 0 : 1;
+  } finally {
+    if (child?.connected) child.disconnect();
+    await app?.close();
+    await runtime?.close();
+    if (admin) {
+      // The pool's connections may still be closing: give them a moment before forcing them off.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          await admin.query(`drop database if exists ${dbName}`);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
