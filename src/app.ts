@@ -15,7 +15,7 @@ import {
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
-import { registerProblemHandlers, sendFrameworkError, sendProblem } from './http/problem';
+import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
@@ -42,7 +42,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblemHandlers(app);
+  const webDist = options.webDist ?? defaultWebDist;
+  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  registerProblemHandlers(
+    app,
+    hasWeb ? (reply) => reply.type('text/html; charset=utf-8').sendFile('index.html') : undefined,
+  );
   registerInputGuards(app);
 
   await app.register(helmet, {
@@ -97,21 +102,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
 
-  const webDist = options.webDist ?? defaultWebDist;
-  if (existsSync(path.join(webDist, 'index.html'))) {
+  if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
-    app.setNotFoundHandler((request, reply) => {
-      const isPage =
-        request.method === 'GET' &&
-        !/^\/(api|sandbox|dev)\//.test(request.url) &&
-        !/\.[a-z0-9]+$/i.test(request.url.split('?')[0] ?? '');
-      if (isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
-      return sendProblem(
-        reply,
-        new AppError('not_found', { detail: `No route ${request.method} ${request.url}` }),
-        request,
-      );
-    });
   }
   return app;
 }

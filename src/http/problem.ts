@@ -64,8 +64,20 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
   sendClientError(reply, request, status, error.message);
 }
 
-/** Maps every error to problem+json; nothing a client sends may surface as a 500. */
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** A browser navigation to a page of the single-page app, as opposed to an API call or a missing file. */
+function isPagePath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return !/^\/(api|sandbox|dev)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+}
+
+/**
+ * Maps every error to problem+json; nothing a client sends may surface as a 500. With `pageFallback`,
+ * unknown page paths get the web app (its router shows its own not-found page).
+ */
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  pageFallback?: (reply: FastifyReply) => FastifyReply,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return sendProblem(reply, error, request);
 
@@ -92,11 +104,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, new AppError('internal'), request);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    if (pageFallback && request.method === 'GET' && isPagePath(request.url)) return pageFallback(reply);
+    return sendProblem(
       reply,
       new AppError('not_found', { detail: `No route ${request.method} ${request.url}` }),
       request,
-    ),
-  );
+    );
+  });
 }

@@ -1,0 +1,181 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { medicalAccount, premiumAccount } from './support/demo';
+import { expect, test, useLanguage } from './support/fixtures';
+import { BANK, CARDS, futureExpiry, payButton, regionName, words } from './support/journey';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe with the WCAG 2.2 AA tags, plus: no horizontal scrolling at this width. */
+async function audit(page: Page, state: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const violations = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+  expect(violations, `axe violations on "${state}"`).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `"${state}" scrolls sideways`).toBeLessThanOrEqual(0);
+}
+
+const sizes = [
+  { name: '320px', width: 320, height: 640 },
+  { name: 'desktop', width: 1280, height: 800 },
+] as const;
+
+const combos = (['en', 'es'] as const).flatMap((lang) => sizes.map((size) => ({ lang, size })));
+
+combos.forEach(({ lang, size }, index) => {
+  test(`every page and error state has no axe violations (${lang}, ${size.name})`, async ({ page }) => {
+    test.setTimeout(180_000);
+    const w = words(lang);
+    const pay = () => payButton(page, lang).click();
+    const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
+    // Each combination pays one bill of its own Georgia demo account.
+    const medical = medicalAccount('georgia', index);
+    const premium = premiumAccount('georgia', index % 3);
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await useLanguage(page, lang);
+
+    await page.goto('/');
+    await audit(page, 'start');
+    await page.getByRole('link', { name: w.start.startButton }).click();
+    await audit(page, 'region');
+    await cont();
+    await audit(page, 'region: error');
+    await page
+      .getByRole('radio', { name: await regionName(page.request, 'georgia', lang), exact: true })
+      .check();
+    await cont();
+    await audit(page, 'kind of bill');
+    await cont();
+    await audit(page, 'kind of bill: error');
+
+    // Premium coupon lookup.
+    await page.getByRole('radio', { name: w.billType.premium.label }).check();
+    await cont();
+    await page.getByText(w.lookup.whereToFind).first().click();
+    await audit(page, 'premium lookup with a hint open');
+    await page.getByRole('button', { name: w.lookup.submit }).click();
+    await audit(page, 'premium lookup: errors');
+    await page.getByLabel(w.lookup.accountNumber, { exact: true }).fill(premium.accountNumber);
+    await page.getByLabel(w.lookup.premium.invoice, { exact: true }).fill(premium.invoiceNumber);
+    await page.getByLabel(w.lookup.premium.lastName, { exact: true }).fill(premium.lastName);
+    await page.getByRole('button', { name: w.lookup.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.bills.title })).toBeVisible();
+    await audit(page, 'premium bill');
+
+    // Medical bill lookup, then the whole payment.
+    await page.goto('/pay/bill-type');
+    await page.getByRole('radio', { name: w.billType.medical.label }).check();
+    await cont();
+    await audit(page, 'medical lookup');
+    await page.getByLabel(w.lookup.accountNumber, { exact: true }).fill(medical.accountNumber);
+    await page.getByLabel(w.lookup.medical.zip, { exact: true }).fill('00000');
+    await page.getByRole('button', { name: w.lookup.submit }).click();
+    await expect(page.getByRole('heading', { name: w.common.errorSummaryTitle })).toBeVisible();
+    await audit(page, 'medical lookup: not found');
+    await page.getByLabel(w.lookup.medical.zip, { exact: true }).fill(medical.postalCode);
+    await page.getByRole('button', { name: w.lookup.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.bills.title })).toBeVisible();
+    const bill = medical.bills[0]!;
+    await page.getByText(new RegExp(`(charges?|cargos?) .*${bill.number}$`)).click(); // open its charges
+    await audit(page, 'bills');
+    await cont();
+    await audit(page, 'bills: errors');
+    await page.getByRole('checkbox', { name: new RegExp(bill.number) }).check();
+    await page.getByRole('radio', { name: w.bills.otherAmount }).check();
+    await page.getByLabel(w.bills.otherAmountLabel).fill('99999');
+    await cont();
+    await audit(page, 'bills: amount too large');
+    await page.getByLabel(w.bills.otherAmountLabel).fill('5.00');
+    await cont();
+
+    await expect(page.getByRole('heading', { level: 1, name: w.method.title })).toBeVisible();
+    await audit(page, 'method');
+    await cont();
+    await audit(page, 'method: error');
+    await page.getByRole('radio', { name: w.method.card }).check();
+    await audit(page, 'card fields');
+    await cont();
+    await audit(page, 'card fields: errors');
+    await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.amex);
+    await page.getByLabel(w.card.expiry, { exact: true }).focus();
+    await audit(page, 'card fields: American Express refused');
+    await page.getByRole('radio', { name: w.method.bank }).check();
+    await cont();
+    await audit(page, 'bank fields: errors');
+    await page.getByLabel(w.bank.holderName, { exact: true }).fill('Test Payer');
+    await page.getByRole('radio', { name: w.bank.checking, exact: true }).check();
+    await page.getByLabel(w.bank.routing, { exact: true }).fill(BANK.routingNumber);
+    await page.getByLabel(w.bank.account, { exact: true }).fill(BANK.accountNumber);
+    await page.getByText(w.bank.whereToFind).click();
+    await audit(page, 'bank fields with the check picture');
+    await cont();
+
+    await expect(page.getByRole('heading', { level: 1, name: w.review.title })).toBeVisible();
+    await audit(page, 'review (bank)');
+    await pay();
+    await audit(page, 'review (bank): authorization missing');
+
+    await page.getByRole('link', { name: new RegExp(w.review.changeMethod) }).click();
+    await page.getByRole('radio', { name: w.method.card }).check();
+    await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.declined);
+    await page.getByLabel(w.card.expiry, { exact: true }).fill(futureExpiry());
+    await page.getByLabel(w.card.cvc, { exact: true }).fill('123');
+    await page.getByLabel(w.card.name, { exact: true }).fill('Test Payer');
+    await page.getByLabel(w.card.zip, { exact: true }).fill('30303');
+    await cont();
+    await audit(page, 'review (card)');
+    await pay();
+    await expect(page.getByRole('heading', { name: w.common.errorSummaryTitle })).toBeVisible();
+    await audit(page, 'method: card declined');
+
+    await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.visa);
+    await page.getByLabel(w.card.expiry, { exact: true }).fill(futureExpiry());
+    await page.getByLabel(w.card.cvc, { exact: true }).fill('123');
+    await page.getByLabel(w.card.name, { exact: true }).fill('Test Payer');
+    await page.getByLabel(w.card.zip, { exact: true }).fill('30303');
+    await cont();
+    await pay();
+    await expect(page.getByRole('heading', { level: 1, name: w.confirmation.title })).toBeVisible();
+    await audit(page, 'confirmation');
+    await page.getByRole('button', { name: w.confirmation.emailButton }).click();
+    await audit(page, 'confirmation: email missing');
+    await page.getByLabel(w.confirmation.emailLabel, { exact: true }).fill('payer@example.com');
+    await page.getByRole('button', { name: w.confirmation.emailButton }).click();
+    await expect(page.getByRole('status').getByText('payer@example.com')).toBeVisible();
+    await audit(page, 'confirmation: email sent');
+    await page.goBack();
+    await expect(page.getByRole('heading', { level: 1, name: w.alreadyPaid.title })).toBeVisible();
+    await audit(page, 'already paid');
+
+    // The time-out warning, by pretending the session ends in 90 seconds.
+    await page.evaluate(() => {
+      const j = JSON.parse(sessionStorage.getItem('settle.guest-journey') ?? '{}');
+      j.session.expiresAt = new Date(Date.now() + 90_000).toISOString();
+      j.bills = j.bills ?? [];
+      sessionStorage.setItem('settle.guest-journey', JSON.stringify(j));
+    });
+    await page.route('**/api/v1/guest/bills', (route) => route.abort());
+    await page.goto('/pay/bills');
+    await expect(page.getByRole('dialog', { name: w.timeout.title })).toBeVisible();
+    await audit(page, 'session time-out warning');
+    await page.unroute('**/api/v1/guest/bills');
+
+    await page.goto('/pay/finish');
+    await audit(page, 'signed out');
+    await page.goto('/pay/session-ended');
+    await audit(page, 'session ended');
+    await page.goto('/no-such-page');
+    await audit(page, 'page not found');
+  });
+});
+
+test("the organization's accent colour is applied", async ({ page }) => {
+  await page.goto('/');
+  const accent = await page.evaluate(() =>
+    getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+  );
+  expect(accent).toBe('#0b5e55');
+});

@@ -1,0 +1,137 @@
+import type { Locator, Page } from '@playwright/test';
+import { dollars, medicalAccount } from './support/demo';
+import { expect, test } from './support/fixtures';
+import { CARDS, futureExpiry } from './support/journey';
+
+/** Presses Tab until `target` has focus (failing if it never does), then checks the focus is visible. */
+async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    // The target itself, or the control that wraps it (a <summary> around its text).
+    const reached = await target.evaluate((el) => {
+      const active = document.activeElement;
+      if (!active || active === document.body) return false;
+      return active === el || active.contains(el);
+    });
+    if (reached) {
+      await expectVisibleFocus(page);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** A thick outline, a focus shadow, or the yellow focus background, on the element or its drawn control. */
+async function expectVisibleFocus(page: Page): Promise<void> {
+  const visible = await page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return false;
+    const drawn =
+      el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')
+        ? getComputedStyle(el.nextElementSibling as Element, '::before')
+        : getComputedStyle(el);
+    const outline = drawn.outlineStyle !== 'none' && Number.parseFloat(drawn.outlineWidth) >= 2;
+    const transparentOutline =
+      drawn.outlineColor === 'rgba(0, 0, 0, 0)' || drawn.outlineColor === 'transparent';
+    const shadow = drawn.boxShadow !== 'none';
+    const yellow = drawn.backgroundColor === 'rgb(255, 221, 0)';
+    return (outline && !transparentOutline) || shadow || yellow;
+  });
+  expect(visible, 'focus is visible').toBe(true);
+}
+
+async function type(page: Page, target: Locator, text: string): Promise<void> {
+  await tabTo(page, target);
+  await page.keyboard.type(text);
+}
+
+test('the whole payment can be made with the keyboard alone', async ({ page }) => {
+  test.setTimeout(120_000);
+  const account = medicalAccount('northwest', 0);
+  const bill = account.bills[0]!;
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pay your bill' })).toBeVisible();
+
+  // The skip link comes first.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+
+  await tabTo(page, page.getByRole('link', { name: 'Make a one-time payment' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Which region are you in?' })).toBeFocused();
+
+  // Radios: Tab into the group, arrows to choose.
+  await tabTo(page, page.getByRole('radio', { name: 'Northern California' }));
+  const target = page.getByRole('radio', { name: 'Oregon and Southwest Washington' });
+  for (let i = 0; i < 10 && !(await target.isChecked()); i += 1) await page.keyboard.press('ArrowDown');
+  await expect(target).toBeChecked();
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'What kind of bill do you want to pay?' }),
+  ).toBeVisible();
+  await tabTo(page, page.getByRole('radio', { name: 'A medical bill' }));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Enter the details from your bill' }),
+  ).toBeVisible();
+  await type(page, page.getByRole('textbox', { name: 'Account number' }), account.accountNumber);
+  // The "Where do I find this?" hint opens from the keyboard too.
+  await tabTo(page, page.getByText('Where do I find this?').first());
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/Look at the top right corner/)).toBeVisible();
+  await type(page, page.getByRole('textbox', { name: 'ZIP code' }), account.postalCode);
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'What you owe' })).toBeVisible();
+  await tabTo(page, page.getByRole('checkbox', { name: new RegExp(bill.number) }));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByRole('radio', { name: /^The full balance/ }));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'How do you want to pay?' })).toBeVisible();
+  await tabTo(page, page.getByRole('radio', { name: 'Debit or credit card' }));
+  await page.keyboard.press('Space');
+  await type(page, page.getByRole('textbox', { name: 'Card number' }), CARDS.visa);
+  await type(page, page.getByRole('textbox', { name: 'Expiry date' }), futureExpiry().replace(/\D/g, ''));
+  await type(page, page.getByRole('textbox', { name: 'Security code' }), '123');
+  await type(page, page.getByRole('textbox', { name: 'Name on card' }), 'Kim Park');
+  await type(page, page.getByRole('textbox', { name: 'Billing ZIP code' }), '97201');
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Check your answers before you pay' }),
+  ).toBeVisible();
+  const pay = page.getByRole('button', { name: `Pay ${dollars(bill.balanceCents)}` });
+  await tabTo(page, pay);
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment received' })).toBeVisible();
+  await type(page, page.getByRole('textbox', { name: 'Email address' }), 'kim@example.com');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').getByText('We sent your receipt to kim@example.com.')).toBeVisible();
+
+  // And the language switch.
+  await tabTo(page, page.getByRole('button', { name: /Español/ }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pago recibido' })).toBeVisible();
+});
+
+test('an error summary link moves focus to the field it is about', async ({ page }) => {
+  await page.goto('/pay/region');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await tabTo(page, summary.getByRole('link', { name: 'Select the region where you get care' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('radio', { name: 'Northern California' })).toBeFocused();
+});

@@ -1,0 +1,220 @@
+/**
+ * Screenshots of every guest-pay page and error state at 390×844 and 1280×800, in English and
+ * Spanish, for people to look at. Needs a running server with fresh demo data:
+ *
+ *   npx tsx e2e/tools/screenshots.ts [baseUrl] [outDir]
+ *
+ * (defaults: http://127.0.0.1:3917 and /tmp/shots). Each language × size pays one demo bill in the
+ * Washington region, so run it against a freshly seeded database.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { medicalAccount, premiumAccount } from '../support/demo';
+import { BANK, CARDS, futureExpiry, type Lang, words } from '../support/words';
+
+const baseUrl = process.argv[2] ?? 'http://127.0.0.1:3917';
+const outDir = process.argv[3] ?? '/tmp/shots';
+
+const sizes = [
+  { name: 'mobile', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+] as const;
+
+async function shoot(page: Page, dir: string, name: string): Promise<void> {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  if (overflow) console.warn(`  ! ${dir}/${name}: wider than the viewport (horizontal scroll)`);
+}
+
+async function regionLabel(page: Page, regionId: string, lang: Lang): Promise<string> {
+  const org = (await (await page.request.get(`${baseUrl}/api/v1/organization`)).json()) as {
+    regions: { id: string; name: Record<Lang, string> }[];
+  };
+  return org.regions.find((r) => r.id === regionId)?.name[lang] ?? regionId;
+}
+
+async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: number): Promise<void> {
+  const w = words(lang);
+  const dir = path.join(outDir, `${lang}-${size.name}`);
+  await mkdir(dir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: size.width, height: size.height },
+    baseURL: baseUrl,
+    extraHTTPHeaders: { 'x-forwarded-for': `10.99.${accountIndex}.${size.width % 250}` },
+  });
+  await context.addInitScript((l) => localStorage.setItem('settle.lang', l), lang);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      console.warn(`  console: ${m.text()}`);
+  });
+  const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
+  const region = await regionLabel(page, 'washington', lang);
+  const medical = medicalAccount('washington', accountIndex);
+  const premium = premiumAccount('midatlantic', accountIndex % 3);
+
+  await page.goto('/');
+  await shoot(page, dir, '01-start');
+  await page.getByRole('link', { name: w.start.startButton }).click();
+  await shoot(page, dir, '02-region');
+  await cont();
+  await shoot(page, dir, '02-region-error');
+  await page.getByRole('radio', { name: await regionLabel(page, 'midatlantic', lang), exact: true }).check();
+  await cont();
+  await shoot(page, dir, '03-bill-type');
+  await cont();
+  await shoot(page, dir, '03-bill-type-error');
+  await page.getByRole('radio', { name: w.billType.premium.label }).check();
+  await cont();
+  await page.getByText(w.lookup.whereToFind).first().click();
+  await shoot(page, dir, '04-find-premium');
+  await page.getByRole('button', { name: w.lookup.submit }).click();
+  await shoot(page, dir, '04-find-premium-error');
+  await page.getByLabel(w.lookup.accountNumber, { exact: true }).fill(premium.accountNumber);
+  await page.getByLabel(w.lookup.premium.invoice, { exact: true }).fill(premium.invoiceNumber);
+  await page.getByLabel(w.lookup.premium.lastName, { exact: true }).fill(premium.lastName);
+  await page.getByRole('button', { name: w.lookup.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.bills.title }).waitFor();
+  await shoot(page, dir, '05-bills-premium');
+
+  // Medical bill in Washington.
+  await page.goto('/pay/region');
+  await page.getByRole('radio', { name: region, exact: true }).check();
+  await cont();
+  await page.getByRole('radio', { name: w.billType.medical.label }).check();
+  await cont();
+  await shoot(page, dir, '06-find-medical');
+  await page.getByRole('button', { name: w.lookup.submit }).click();
+  await shoot(page, dir, '06-find-medical-error');
+  await page.getByLabel(w.lookup.accountNumber, { exact: true }).fill(medical.accountNumber);
+  await page.getByLabel(w.lookup.medical.zip, { exact: true }).fill('00000');
+  await page.getByRole('button', { name: w.lookup.submit }).click();
+  await page.getByRole('heading', { name: w.common.errorSummaryTitle }).waitFor();
+  await shoot(page, dir, '06-find-medical-not-found');
+  await page.getByLabel(w.lookup.medical.zip, { exact: true }).fill(medical.postalCode);
+  await page.getByRole('button', { name: w.lookup.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.bills.title }).waitFor();
+  await shoot(page, dir, '07-bills');
+  await cont();
+  await shoot(page, dir, '07-bills-error');
+  const bill = medical.bills[0];
+  if (!bill) throw new Error('demo account without bills');
+  await page.getByRole('checkbox', { name: new RegExp(bill.number) }).check();
+  await page.getByRole('radio', { name: w.bills.otherAmount }).check();
+  await page.getByLabel(w.bills.otherAmountLabel).fill('999999');
+  await cont();
+  await shoot(page, dir, '07-bills-amount-error');
+  await page.getByLabel(w.bills.otherAmountLabel).fill('25.00');
+  await cont();
+
+  await page.getByRole('heading', { level: 1, name: w.method.title }).waitFor();
+  await shoot(page, dir, '08-method');
+  await cont();
+  await shoot(page, dir, '08-method-error');
+  await page.getByRole('radio', { name: w.method.card }).check();
+  await shoot(page, dir, '08-method-card');
+  await cont();
+  await shoot(page, dir, '08-method-card-errors');
+  await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.amex);
+  await page.getByLabel(w.card.expiry, { exact: true }).focus();
+  await shoot(page, dir, '08-method-card-amex');
+  await page.getByRole('radio', { name: w.method.bank }).check();
+  await cont();
+  await shoot(page, dir, '08-method-bank-errors');
+  await page.getByLabel(w.bank.holderName, { exact: true }).fill('Jordan Lee');
+  await page.getByRole('radio', { name: w.bank.checking, exact: true }).check();
+  await page.getByLabel(w.bank.routing, { exact: true }).fill(BANK.routingNumber);
+  await page.getByLabel(w.bank.account, { exact: true }).fill(BANK.accountNumber);
+  await page.getByText(w.bank.whereToFind).click();
+  await shoot(page, dir, '08-method-bank');
+  await cont();
+
+  await page.getByRole('heading', { level: 1, name: w.review.title }).waitFor();
+  await shoot(page, dir, '09-review-bank');
+  await page.getByRole('button', { name: new RegExp(`^${lang === 'es' ? 'Pagar' : 'Pay'} \\$`) }).click();
+  await shoot(page, dir, '09-review-bank-error');
+
+  // Change to a card that is declined.
+  await page.getByRole('link', { name: new RegExp(w.review.changeMethod) }).click();
+  await page.getByRole('radio', { name: w.method.card }).check();
+  await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.declined);
+  await page.getByLabel(w.card.expiry, { exact: true }).fill(futureExpiry());
+  await page.getByLabel(w.card.cvc, { exact: true }).fill('123');
+  await page.getByLabel(w.card.name, { exact: true }).fill('Jordan Lee');
+  await page.getByLabel(w.card.zip, { exact: true }).fill('98101');
+  await page.getByLabel(w.method.email).fill('jordan@example.com');
+  await cont();
+  await page.getByRole('heading', { level: 1, name: w.review.title }).waitFor();
+  await shoot(page, dir, '09-review-card');
+  await page.getByRole('button', { name: new RegExp(`^${lang === 'es' ? 'Pagar' : 'Pay'} \\$`) }).click();
+  await page.getByRole('heading', { name: w.common.errorSummaryTitle }).waitFor();
+  await shoot(page, dir, '10-method-declined');
+
+  await page.getByRole('radio', { name: w.method.card }).check();
+  await page.getByLabel(w.card.number, { exact: true }).fill(CARDS.visa);
+  await page.getByLabel(w.card.expiry, { exact: true }).fill(futureExpiry());
+  await page.getByLabel(w.card.cvc, { exact: true }).fill('123');
+  await page.getByLabel(w.card.name, { exact: true }).fill('Jordan Lee');
+  await page.getByLabel(w.card.zip, { exact: true }).fill('98101');
+  await cont();
+  await page.getByRole('button', { name: new RegExp(`^${lang === 'es' ? 'Pagar' : 'Pay'} \\$`) }).click();
+  await page.getByRole('heading', { level: 1, name: w.confirmation.title }).waitFor();
+  await shoot(page, dir, '11-confirmation');
+  await page.getByRole('button', { name: w.confirmation.emailButton }).click();
+  await shoot(page, dir, '11-confirmation-email-error');
+  await page.getByLabel(w.confirmation.emailLabel, { exact: true }).fill('jordan@example.com');
+  await page.getByRole('button', { name: w.confirmation.emailButton }).click();
+  await page.getByText(w.confirmation.emailSent.replace('{{email}}', 'jordan@example.com')).waitFor();
+  await shoot(page, dir, '11-confirmation-email-sent');
+
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: w.alreadyPaid.title }).waitFor();
+  await shoot(page, dir, '12-already-paid');
+
+  // The time-out warning: pretend the session ends in 90 seconds.
+  await page.evaluate(() => {
+    const raw = sessionStorage.getItem('settle.guest-journey');
+    if (!raw) return;
+    const j = JSON.parse(raw);
+    j.session.expiresAt = new Date(Date.now() + 90_000).toISOString();
+    sessionStorage.setItem('settle.guest-journey', JSON.stringify(j));
+  });
+  // Keep the bills page from refreshing the real expiry while the warning is shown.
+  await page.route('**/api/v1/guest/bills', (route) => route.abort());
+  await page.goto('/pay/bills');
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, dir, '13-timeout-warning');
+  await page.unroute('**/api/v1/guest/bills');
+  await page.getByRole('button', { name: w.timeout.stay }).click();
+
+  await page.goto('/pay/finish');
+  await shoot(page, dir, '14-finish');
+  await page.goto('/pay/session-ended');
+  await shoot(page, dir, '15-session-ended');
+  await page.goto('/no-such-page');
+  await shoot(page, dir, '16-not-found');
+
+  await browser.close();
+}
+
+let index = 0;
+for (const lang of ['en', 'es'] as const) {
+  for (const size of sizes) {
+    console.log(`${lang} ${size.width}×${size.height}`);
+    await run(lang, size, index);
+    index += 1;
+  }
+}
+console.log(`Screenshots in ${outDir}`);

@@ -1,0 +1,44 @@
+/**
+ * Run after the end-to-end suite (npm run test:e2e): the e2e server kept its embedded database and
+ * its log on disk, and no card number, CVC or bank account number typed in the browser may be in
+ * either. Exits 1 with the leaks listed.
+ *
+ *   tsx test/scan-e2e.ts <data dir> <log file>
+ */
+import { readFileSync } from 'node:fs';
+import { migrate } from '../src/db/migrate';
+import { openDb } from '../src/platform/db';
+import { testBankAccounts, testCards } from '../src/platform/processors/sandbox/test-numbers';
+import { dumpRows, type ScanRules, scanLogLines, scanRows } from './card-data-scan';
+
+const [dataDir, logFile] = process.argv.slice(2);
+if (!dataDir || !logFile) {
+  console.error('usage: tsx test/scan-e2e.ts <data dir> <log file>');
+  process.exit(2);
+}
+
+const rules: ScanRules = {
+  forbidden: [...Object.keys(testCards), ...Object.keys(testBankAccounts)].flatMap((n) =>
+    n.length >= 13 ? [n, n.replace(/(\d{4})(?=\d)/g, '$1 ')] : [n],
+  ),
+  cvcs: [],
+};
+
+const handle = await openDb({ dataDir });
+await migrate(handle.db);
+const rows = await dumpRows(handle.db);
+await handle.close();
+const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+const payments = rows.payments?.length ?? 0;
+const leaks = [...scanRows(rows, rules), ...scanLogLines(lines, rules)];
+if (payments === 0 || lines.length === 0) {
+  console.error(`e2e scan: nothing to scan (payments ${payments}, log lines ${lines.length})`);
+  process.exit(1);
+}
+if (leaks.length > 0) {
+  console.error('Card or bank data found after the e2e run:', JSON.stringify(leaks.slice(0, 20), null, 2));
+  process.exit(1);
+}
+console.log(
+  `e2e scan: no card or bank numbers in ${payments} payments' database or ${lines.length} log lines`,
+);

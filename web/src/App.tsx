@@ -1,0 +1,95 @@
+import { useTranslation } from 'react-i18next';
+import { Route, Routes } from 'react-router';
+import { Button } from './components/Button';
+import { Layout } from './components/Layout';
+import { Page } from './components/Page';
+import { BillsPage } from './features/guest-pay/BillsPage';
+import { BillTypePage } from './features/guest-pay/BillTypePage';
+import { ConfirmationPage } from './features/guest-pay/ConfirmationPage';
+import { FinishPage } from './features/guest-pay/FinishPage';
+import { LookupPage } from './features/guest-pay/LookupPage';
+import { MethodPage } from './features/guest-pay/MethodPage';
+import { RegionPage } from './features/guest-pay/RegionPage';
+import { ReviewPage } from './features/guest-pay/ReviewPage';
+import { SessionEndedPage } from './features/guest-pay/SessionEndedPage';
+import { StartPage } from './features/guest-pay/StartPage';
+import { RequireSession } from './features/guest-pay/session';
+import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
+import { useOrganizationState } from './organization';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('common.loading')}>
+      <p className="lead" role="status">
+        {t('common.loading')}
+      </p>
+    </Page>
+  );
+}
+
+function Unavailable({ retry }: { retry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('unavailable.title')} error>
+      <h1 className="heading-l">{t('unavailable.title')}</h1>
+      <p>{t('unavailable.body')}</p>
+      <Button type="button" onClick={retry}>
+        {t('unavailable.retry')}
+      </Button>
+    </Page>
+  );
+}
+
+export function App() {
+  const org = useOrganizationState();
+  return (
+    <Layout>
+      {org.status === 'loading' ? (
+        <Loading />
+      ) : org.status === 'error' ? (
+        <Unavailable retry={org.retry} />
+      ) : (
+        <>
+          <TimeoutWarning />
+          <Routes>
+            <Route path="/" element={<StartPage />} />
+            <Route path="/pay" element={<StartPage />} />
+            <Route path="/pay/region" element={<RegionPage />} />
+            <Route path="/pay/bill-type" element={<BillTypePage />} />
+            <Route path="/pay/find" element={<LookupPage />} />
+            <Route
+              path="/pay/bills"
+              element={
+                <RequireSession>
+                  <BillsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/pay/method"
+              element={
+                <RequireSession paymentPage>
+                  <MethodPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/pay/review"
+              element={
+                <RequireSession paymentPage>
+                  <ReviewPage />
+                </RequireSession>
+              }
+            />
+            <Route path="/pay/confirmation/:paymentId" element={<ConfirmationPage />} />
+            <Route path="/pay/session-ended" element={<SessionEndedPage />} />
+            <Route path="/pay/finish" element={<FinishPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </>
+      )}
+    </Layout>
+  );
+}

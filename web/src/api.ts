@@ -1,0 +1,165 @@
+import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '../../src/modules/guest/guest.schema';
+import type { OrganizationView } from '../../src/modules/organization/organization.schema';
+import type { CreateGuestPaymentBody, PaymentView } from '../../src/modules/payments/payments.schema';
+
+/** RFC 9457 problem details as the API sends them. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  code: string;
+  detail?: string;
+  errors?: { field: string; code: string; message: string }[];
+  decline?: { code: string; message: string; retryable: boolean };
+  [extension: string]: unknown;
+}
+
+/** A non-2xx answer, or no answer at all (status 0, code 'network'). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: Problem;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(problem: Problem, retryAfterSeconds: number | null = null) {
+    super(problem.title ?? problem.code);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.code = problem.code;
+    this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** The field paths the API named in `errors[]`. */
+  fields(): string[] {
+    return (this.problem.errors ?? []).map((e) => e.field);
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  token?: string | null;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+interface ApiResponse<T> {
+  status: number;
+  data: T;
+}
+
+async function readProblem(res: Response): Promise<Problem> {
+  try {
+    const body = (await res.json()) as Partial<Problem>;
+    return { ...body, status: res.status, code: body.code ?? `http_${res.status}` };
+  } catch {
+    return { status: res.status, code: `http_${res.status}` };
+  }
+}
+
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError({ status: 0, code: 'network', title: 'No connection' });
+  }
+  if (!res.ok) {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(
+      await readProblem(res),
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
+  }
+  return res;
+}
+
+async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const res = await send(method, path, options);
+  if (res.status === 204) return { status: res.status, data: undefined as T };
+  return { status: res.status, data: (await res.json()) as T };
+}
+
+// ---- Processor (tokenization) -------------------------------------------------------------------
+
+export interface CardDetailsInput {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+  postalCode?: string;
+  name?: string;
+}
+
+export interface BankDetailsInput {
+  routingNumber: string;
+  accountNumber: string;
+  accountType: 'checking' | 'savings';
+  holderName: string;
+}
+
+export type TokenizedMethod =
+  | { kind: 'card'; brand: string; last4: string; expMonth: number; expYear: number }
+  | { kind: 'bank'; last4: string; accountType: 'checking' | 'savings'; holderName: string };
+
+export interface TokenizeResult {
+  token: string;
+  method: TokenizedMethod;
+}
+
+// ---- Public API ---------------------------------------------------------------------------------
+
+export const api = {
+  organization: () => json<OrganizationView>('GET', '/api/v1/organization'),
+
+  lookup: (body: GuestLookupBody) => json<GuestSessionView>('POST', '/api/v1/guest/lookups', { body }),
+
+  bills: (token: string) => json<GuestBillsView>('GET', '/api/v1/guest/bills', { token }),
+
+  endSession: (token: string) => json<void>('DELETE', '/api/v1/guest/session', { token }),
+
+  pay: (token: string, idempotencyKey: string, body: CreateGuestPaymentBody) =>
+    json<PaymentView>('POST', '/api/v1/guest/payments', { token, idempotencyKey, body }),
+
+  payment: (token: string, paymentId: string) =>
+    json<PaymentView>('GET', `/api/v1/guest/payments/${encodeURIComponent(paymentId)}`, { token }),
+
+  receiptPdf: async (token: string, paymentId: string, locale: 'en' | 'es'): Promise<Blob> => {
+    const res = await send(
+      'GET',
+      `/api/v1/guest/payments/${encodeURIComponent(paymentId)}/receipt.pdf?locale=${locale}`,
+      { token },
+    );
+    return res.blob();
+  },
+
+  emailReceipt: (token: string, paymentId: string, email: string, locale: 'en' | 'es') =>
+    json<{ queued: true; to: string }>(
+      'POST',
+      `/api/v1/guest/payments/${encodeURIComponent(paymentId)}/receipt-email`,
+      { token, body: { email, locale } },
+    ),
+
+  /** Card and bank numbers go only to the processor's endpoint, never to /api. */
+  tokenizeCard: (baseUrl: string, card: CardDetailsInput) =>
+    json<TokenizeResult>('POST', `${baseUrl}/tokens`, { body: { type: 'card', card } }),
+
+  tokenizeBank: (baseUrl: string, bank: BankDetailsInput) =>
+    json<TokenizeResult>('POST', `${baseUrl}/tokens`, { body: { type: 'bank', bank } }),
+};

@@ -1,0 +1,267 @@
+import type { InputHTMLAttributes, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+function describedBy(...ids: (string | false | undefined | null)[]): string | undefined {
+  const list = ids.filter(Boolean).join(' ');
+  return list || undefined;
+}
+
+export function ErrorMessage({ id, children }: { id: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <p className="error-message" id={id}>
+      <span className="visually-hidden">{t('common.errorPrefix')} </span>
+      {children}
+    </p>
+  );
+}
+
+interface TextInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'prefix'> {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  /** A "Where do I find this?" disclosure shown under the hint. */
+  help?: ReactNode;
+  /** Shown before the input, like '$'. */
+  prefix?: string;
+  /** Shown after the input, like the detected card brand. */
+  suffix?: ReactNode;
+  width?: 'full' | '20' | '10' | '5' | '4' | '3';
+  labelClassName?: string;
+}
+
+/** A labelled text input with its hint and error message wired through aria-describedby. */
+export function TextInput({
+  id,
+  label,
+  hint,
+  error,
+  help,
+  prefix,
+  suffix,
+  width = 'full',
+  labelClassName,
+  className,
+  ...input
+}: TextInputProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <label className={labelClassName ? `label ${labelClassName}` : 'label'} htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <div className="hint" id={hintId}>
+          {hint}
+        </div>
+      ) : null}
+      {error && errorId ? <ErrorMessage id={errorId}>{error}</ErrorMessage> : null}
+      <div className={suffix ? 'input-wrap input-wrap--suffix' : 'input-wrap'}>
+        {prefix ? (
+          <span className="input-prefix" aria-hidden="true">
+            {prefix}
+          </span>
+        ) : null}
+        <input
+          type="text"
+          {...input}
+          id={id}
+          className={['input', `input--w${width}`, error ? 'input--error' : '', className ?? '']
+            .join(' ')
+            .trim()}
+          aria-describedby={describedBy(hintId, errorId, input['aria-describedby'])}
+          aria-invalid={error ? true : undefined}
+        />
+        {suffix}
+      </div>
+      {help}
+    </div>
+  );
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  /** Revealed under the option while it is selected. */
+  conditional?: ReactNode;
+  disabled?: boolean;
+}
+
+interface ChoicesProps {
+  idBase: string;
+  name: string;
+  legend: ReactNode;
+  legendIsHeading?: boolean;
+  hint?: ReactNode;
+  error?: string | undefined;
+  options: ChoiceOption[];
+  className?: string;
+}
+
+/** id of the first option: the one an error summary link focuses. */
+export function optionId(idBase: string, index: number, value: string): string {
+  return index === 0 ? idBase : `${idBase}-${value}`;
+}
+
+function Fieldset({
+  idBase,
+  legend,
+  legendIsHeading,
+  hint,
+  error,
+  className,
+  children,
+}: Omit<ChoicesProps, 'options' | 'name'> & { children: ReactNode }) {
+  const hintId = hint ? `${idBase}-hint` : undefined;
+  const errorId = error ? `${idBase}-error` : undefined;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <fieldset
+        className={className ? `fieldset ${className}` : 'fieldset'}
+        aria-describedby={describedBy(hintId, errorId)}
+      >
+        <legend className={legendIsHeading ? 'legend legend--heading' : 'legend'}>
+          {legendIsHeading ? <h1 className="heading-l">{legend}</h1> : legend}
+        </legend>
+        {hint ? (
+          <div className="hint" id={hintId}>
+            {hint}
+          </div>
+        ) : null}
+        {error && errorId ? <ErrorMessage id={errorId}>{error}</ErrorMessage> : null}
+        {children}
+      </fieldset>
+    </div>
+  );
+}
+
+export function Radios({
+  value,
+  onChange,
+  ...props
+}: ChoicesProps & { value: string | null; onChange: (value: string) => void }) {
+  return (
+    <Fieldset {...props}>
+      <div className="choices">
+        {props.options.map((option, index) => {
+          const id = optionId(props.idBase, index, option.value);
+          const hintId = option.hint ? `${id}-item-hint` : undefined;
+          const checked = value === option.value;
+          return (
+            <div key={option.value} className="choice-group">
+              <div className="choice choice--radio">
+                <input
+                  className="choice__input"
+                  type="radio"
+                  id={id}
+                  name={props.name}
+                  value={option.value}
+                  checked={checked}
+                  disabled={option.disabled}
+                  onChange={() => onChange(option.value)}
+                  aria-describedby={hintId}
+                />
+                <label className="choice__label" htmlFor={id}>
+                  {option.label}
+                </label>
+                {option.hint ? (
+                  <div className="hint choice__hint" id={hintId}>
+                    {option.hint}
+                  </div>
+                ) : null}
+              </div>
+              {checked && option.conditional ? <div className="conditional">{option.conditional}</div> : null}
+            </div>
+          );
+        })}
+      </div>
+    </Fieldset>
+  );
+}
+
+export function Checkboxes({
+  values,
+  onChange,
+  ...props
+}: ChoicesProps & { values: string[]; onChange: (values: string[]) => void }) {
+  return (
+    <Fieldset {...props}>
+      <div className="choices">
+        {props.options.map((option, index) => {
+          const id = optionId(props.idBase, index, option.value);
+          const hintId = option.hint ? `${id}-item-hint` : undefined;
+          const checked = values.includes(option.value);
+          return (
+            <div key={option.value} className="choice-group">
+              <div className="choice choice--checkbox">
+                <input
+                  className="choice__input"
+                  type="checkbox"
+                  id={id}
+                  name={props.name}
+                  value={option.value}
+                  checked={checked}
+                  disabled={option.disabled}
+                  onChange={(e) =>
+                    onChange(
+                      e.target.checked ? [...values, option.value] : values.filter((v) => v !== option.value),
+                    )
+                  }
+                  aria-describedby={hintId}
+                />
+                <label className="choice__label" htmlFor={id}>
+                  {option.label}
+                </label>
+                {option.hint ? (
+                  <div className="hint choice__hint" id={hintId}>
+                    {option.hint}
+                  </div>
+                ) : null}
+              </div>
+              {checked && option.conditional ? <div className="conditional">{option.conditional}</div> : null}
+            </div>
+          );
+        })}
+      </div>
+    </Fieldset>
+  );
+}
+
+/** A single "I agree" style checkbox with its own error. */
+export function SingleCheckbox({
+  id,
+  label,
+  checked,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error?: string | undefined;
+}) {
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      {error && errorId ? <ErrorMessage id={errorId}>{error}</ErrorMessage> : null}
+      <div className="choice choice--checkbox">
+        <input
+          className="choice__input"
+          type="checkbox"
+          id={id}
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={errorId}
+          aria-invalid={error ? true : undefined}
+        />
+        <label className="choice__label" htmlFor={id}>
+          {label}
+        </label>
+      </div>
+    </div>
+  );
+}
