@@ -7,8 +7,15 @@ export function newId(): string {
   return v7();
 }
 
+/**
+ * A confirmation number people can read aloud: Crockford's mod-37 check symbol may be one of
+ * `*~$=U`, so numbers whose check symbol is not a letter or digit are drawn again (5 in 37).
+ */
 export function newConfirmationNumber(): string {
-  return confirmationNumberFrom(randomBytes(8));
+  for (;;) {
+    const candidate = confirmationNumberFrom(randomBytes(8));
+    if (/[0-9A-Z]$/.test(candidate) && !candidate.endsWith('U')) return candidate;
+  }
 }
 
 /** A 128-bit random bearer secret, URL-safe. */

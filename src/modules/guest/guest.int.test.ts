@@ -374,12 +374,37 @@ describe('guest session', () => {
       expect(res.json()).toMatchObject({ status: 401, code: 'unauthenticated' });
     }
 
-    t.clock.advance({ minutes: t.deps.config.guestSessionMinutes - 1 });
+    const idle = t.deps.config.guestSessionMinutes;
+    t.clock.advance({ minutes: idle - 1 });
     expect((await getBills(session.sessionToken)).statusCode).toBe(200);
-    t.clock.advance({ minutes: 1, seconds: 1 });
+    // That activity moved the expiry: idle minutes from now, not from the lookup.
+    t.clock.advance({ minutes: idle - 1 });
+    expect((await getBills(session.sessionToken)).statusCode).toBe(200);
+    t.clock.advance({ minutes: idle, seconds: 1 });
     const expired = await getBills(session.sessionToken);
     expect(expired.statusCode).toBe(401);
     expect(expired.json().code).toBe('unauthenticated');
+  });
+
+  it('stays alive with activity for at most an hour', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [3_000] });
+    const session = await openSession(account);
+    const bills = () =>
+      t.app.inject({
+        method: 'GET',
+        url: '/api/v1/guest/bills',
+        headers: { authorization: `Bearer ${session.sessionToken}` },
+      });
+    for (let minute = 5; minute < 60; minute += 5) {
+      t.clock.advance({ minutes: 5 });
+      const res = await bills();
+      expect(res.statusCode).toBe(200);
+      expect(Date.parse(res.json().expiresAt)).toBeLessThanOrEqual(
+        t.clock.now().epochMilliseconds + (60 - minute) * 60_000,
+      );
+    }
+    t.clock.advance({ minutes: 5, seconds: 1 });
+    expect((await bills()).statusCode).toBe(401);
   });
 
   it('ends on DELETE /api/v1/guest/session', async () => {

@@ -9,6 +9,8 @@ import { loadBillViews } from '../bills/bills.service';
 import type { GuestBillsView, GuestLookupBody, GuestSessionView } from './guest.schema';
 import * as store from './guest.store';
 
+/** However active, a guest finds the bill again after this long. */
+const MAX_GUEST_SESSION_MINUTES = 60;
 const LOOKUP_LIMIT_PER_IP = { limit: 20, windowSeconds: 600 };
 const LOOKUP_LIMIT_PER_ACCOUNT = { limit: 8, windowSeconds: 600 };
 
@@ -94,6 +96,7 @@ export async function lookupGuestBills(
     account_id: account.id,
     bill_ids: billIds,
     ip: ctx.ip,
+    created_at: toDate(deps.clock.now()),
     expires_at: toDate(expiresAt),
   });
   await recordAudit(deps.db, {
@@ -120,9 +123,17 @@ export async function lookupGuestBills(
 /** Resolves a bearer token to its guest; expired and unknown tokens are the same 401. */
 export async function authenticateGuest(deps: Deps, token: string | undefined): Promise<GuestActor> {
   if (!token) throw new AppError('unauthenticated', { detail: 'Find your bill again to continue.' });
-  const session = await store.findLiveGuestSession(deps.db, sha256(token), toDate(deps.clock.now()));
+  const now = deps.clock.now();
+  const session = await store.findLiveGuestSession(deps.db, sha256(token), toDate(now));
   if (!session)
     throw new AppError('unauthenticated', { detail: 'Your session has ended. Find your bill again.' });
+  // Activity keeps the session alive (the time-out warning's "Stay" relies on it), up to a hard cap.
+  const idleExpiry = now.add({ minutes: deps.config.guestSessionMinutes }).epochMilliseconds;
+  const cap = session.created_at.getTime() + MAX_GUEST_SESSION_MINUTES * 60_000;
+  const extended = Math.min(idleExpiry, cap);
+  if (extended - session.expires_at.getTime() > 60_000) {
+    await store.extendGuestSession(deps.db, session.id, new Date(extended));
+  }
   return { type: 'guest', sessionId: session.id, accountId: session.account_id, billIds: session.bill_ids };
 }
 

@@ -8,6 +8,7 @@ export async function insertGuestSession(
     account_id: string;
     bill_ids: string[];
     ip: string | null;
+    created_at: Date;
     expires_at: Date;
   },
 ): Promise<void> {
@@ -22,6 +23,10 @@ export function findLiveGuestSession(db: Db, tokenHash: string, now: Date) {
     .where('token_hash', '=', tokenHash)
     .where('expires_at', '>', now)
     .executeTakeFirst();
+}
+
+export async function extendGuestSession(db: Db, id: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('guest_sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
 }
 
 export async function deleteGuestSession(db: Db, id: string): Promise<void> {
