@@ -14,29 +14,8 @@ export async function insertBillLines(db: Db, lines: Insertable<BillLinesTable>[
   if (lines.length > 0) await db.insertInto('bill_lines').values(lines).execute();
 }
 
-export function findAccountByNumber(db: Db, accountNumber: string) {
-  // accounts_account_number_key (unique)
-  return db.selectFrom('accounts').selectAll().where('account_number', '=', accountNumber).executeTakeFirst();
-}
-
 export function findAccountById(db: Db, id: string) {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function findBillByNumber(db: Db, number: string) {
-  return db.selectFrom('bills').selectAll().where('number', '=', number).executeTakeFirst();
-}
-
-export function listOpenBills(db: Db, accountId: string) {
-  // bills_account_due_idx
-  return db
-    .selectFrom('bills')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'open')
-    .orderBy('due_date')
-    .orderBy('number')
-    .execute();
 }
 
 export function listBillsByIds(db: Db, accountId: string, ids: readonly string[]) {

@@ -3,15 +3,6 @@ import type { PaymentAllocationsTable, PaymentStatus, PaymentsTable } from '../.
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 
-export async function insertPayment(db: Db, payment: Insertable<PaymentsTable>): Promise<void> {
-  await db.insertInto('payments').values(payment).execute();
-}
-
-/** Fails with a unique violation on payment_allocations_one_live_per_bill if a bill already has a live attempt. */
-export async function insertAllocations(db: Db, rows: Insertable<PaymentAllocationsTable>[]): Promise<void> {
-  await db.insertInto('payment_allocations').values(rows).execute();
-}
-
 export interface PaymentEventInput {
   paymentId: string;
   accountId: string;
@@ -119,14 +110,6 @@ export async function updatePayment(
   patch: Partial<Insertable<PaymentsTable>>,
 ): Promise<void> {
   await db.updateTable('payments').set(patch).where('id', '=', id).execute();
-}
-
-export async function releaseAllocations(db: Db, paymentId: string): Promise<void> {
-  await db
-    .updateTable('payment_allocations')
-    .set({ live: false })
-    .where('payment_id', '=', paymentId)
-    .execute();
 }
 
 /**

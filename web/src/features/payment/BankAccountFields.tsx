@@ -1,10 +1,11 @@
 import { type Ref, useImperativeHandle, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidBankAccountNumber, isValidRoutingNumber } from '../../../../src/domain/bank';
-import { api, isApiError, type TokenizeResult } from '../../api';
+import { api, type TokenizeResult } from '../../api';
 import { ErrorMessage, Radios, TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';
 import { CheckPicture } from './CheckPicture';
+import { tokenizeFailure } from './processor-errors';
 
 export interface BankFieldsHandle {
   submit(): Promise<BankSubmitResult>;
@@ -131,24 +132,15 @@ export function BankAccountFields({
           });
           return { ok: true, result: data };
         } catch (err) {
-          if (isApiError(err) && err.status === 400 && err.problem.errors?.length) {
-            const mapped: Partial<Record<BankField, FieldMsg>> = {};
-            for (const e of err.problem.errors) {
-              const msg = fromProcessor(e.field, e.code);
-              const field = (Object.keys(BANK_FIELD_IDS) as BankField[]).find(
-                (f) => BANK_FIELD_IDS[f] === msg?.id,
-              );
-              if (msg && field && !mapped[field]) mapped[field] = msg;
-            }
-            setErrors(mapped);
-            const mappedList = order.map((f) => mapped[f]).filter((m): m is FieldMsg => Boolean(m));
-            if (mappedList.length > 0) return { ok: false, errors: mappedList };
-          }
-          const key =
-            isApiError(err) && err.code === 'network'
-              ? 'common.errors.network'
-              : 'bank.errors.tokenizeFailed';
-          return { ok: false, errors: [{ id: BANK_FIELD_IDS.routingNumber, key, summaryOnly: true }] };
+          const failure = tokenizeFailure(err, {
+            fieldIds: BANK_FIELD_IDS,
+            order,
+            fromProcessor,
+            fallbackKey: 'bank.errors.tokenizeFailed',
+            fallbackField: 'routingNumber',
+          });
+          setErrors(failure.mapped);
+          return { ok: false, errors: failure.errors };
         }
       },
     }),

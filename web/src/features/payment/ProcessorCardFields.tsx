@@ -8,11 +8,12 @@ import {
   normalizeCardNumber,
   parseExpiry,
 } from '../../../../src/domain/cards';
-import { api, isApiError, type TokenizeResult } from '../../api';
+import { api, type TokenizeResult } from '../../api';
 import { ErrorMessage, TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';
 import { langOf } from '../../format';
 import { brandLabel } from './brands';
+import { tokenizeFailure } from './processor-errors';
 
 /**
  * The processor's card fields. Everything typed here goes only to the processor's tokenization
@@ -223,24 +224,15 @@ export function ProcessorCardFields({
           });
           return { ok: true, result: data };
         } catch (err) {
-          if (isApiError(err) && err.status === 400 && err.problem.errors?.length) {
-            const mapped: Partial<Record<CardField, FieldMsg>> = {};
-            for (const e of err.problem.errors) {
-              const msg = fromProcessor(e.field, e.code);
-              const field = (Object.keys(CARD_FIELD_IDS) as CardField[]).find(
-                (f) => CARD_FIELD_IDS[f] === msg?.id,
-              );
-              if (msg && field && !mapped[field]) mapped[field] = msg;
-            }
-            setErrors(mapped);
-            const mappedList = order.map((f) => mapped[f]).filter((m): m is FieldMsg => Boolean(m));
-            if (mappedList.length > 0) return { ok: false, errors: mappedList };
-          }
-          const key =
-            isApiError(err) && err.code === 'network'
-              ? 'common.errors.network'
-              : 'card.errors.tokenizeFailed';
-          return { ok: false, errors: [{ id: CARD_FIELD_IDS.number, key, summaryOnly: true }] };
+          const failure = tokenizeFailure(err, {
+            fieldIds: CARD_FIELD_IDS,
+            order,
+            fromProcessor,
+            fallbackKey: 'card.errors.tokenizeFailed',
+            fallbackField: 'number',
+          });
+          setErrors(failure.mapped);
+          return { ok: false, errors: failure.errors };
         }
       },
     }),
