@@ -337,9 +337,9 @@ export const en = {
     bill: 'Bill paid',
     bills: 'Bills paid',
     nextTitle: 'What happens next',
-    nextCard: 'The payment will show on your bill within 1 to 2 business days.',
+    nextCard: 'Your bill already shows this payment.',
     nextBank:
-      'The money will leave your bank account in 1 to 3 business days. The payment will show on your bill after that.',
+      'Your bill already shows this payment. The money will leave your bank account in 1 to 3 business days.',
     nextQuestions: 'If you have questions, call us and give us your confirmation number.',
     print: 'Print this page',
     download: 'Download receipt (PDF)',

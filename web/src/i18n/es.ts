@@ -345,9 +345,9 @@ export const es: Translation = {
     bill: 'Factura pagada',
     bills: 'Facturas pagadas',
     nextTitle: 'Qué pasa ahora',
-    nextCard: 'El pago aparecerá en su factura en 1 a 2 días hábiles.',
+    nextCard: 'Su factura ya muestra este pago.',
     nextBank:
-      'El dinero saldrá de su cuenta bancaria en 1 a 3 días hábiles. Después, el pago aparecerá en su factura.',
+      'Su factura ya muestra este pago. El dinero saldrá de su cuenta bancaria en 1 a 3 días hábiles.',
     nextQuestions: 'Si tiene preguntas, llámenos y díganos su número de confirmación.',
     print: 'Imprimir esta página',
     download: 'Descargar recibo (PDF)',
