@@ -24,8 +24,6 @@ const { values: args } = parseArgs({
     statements: { type: 'boolean', default: false },
     /** Connection pool size (default: the app's own default). */
     pool: { type: 'string' },
-    /** Experiment: send every statement as a named prepared statement (parsed once per connection). */
-    prepared: { type: 'boolean', default: false },
   },
 });
 const n = Number(args.payments);
@@ -35,9 +33,6 @@ if (!serverUrl)
   throw new Error('Set BENCH_DATABASE_URL to a PostgreSQL server (a database is created and dropped)');
 
 let statements = 0;
-const preparedNames = new Map<string, string>();
-/** Turned on after migrations and seeding (multi-statement SQL cannot be prepared). */
-let prepare = false;
 const byText = new Map<string, number>();
 const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
 const original = proto.query;
@@ -47,14 +42,6 @@ proto.query = function (this: unknown, ...a: unknown[]) {
   const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '?');
   const key = text.replace(/\s+/g, ' ').trim().slice(0, 70);
   byText.set(key, (byText.get(key) ?? 0) + 1);
-  if (prepare && typeof first === 'string' && Array.isArray(a[1])) {
-    let name = preparedNames.get(first);
-    if (!name) {
-      name = `s${preparedNames.size}`;
-      preparedNames.set(first, name);
-    }
-    return original.call(this, { name, text: first, values: a[1] }, ...a.slice(2));
-  }
   return original.apply(this, a);
 };
 
@@ -94,7 +81,6 @@ try {
     });
     if (res.statusCode !== 201) throw new Error(`payment ${i}: ${res.statusCode} ${res.body}`);
   };
-  prepare = args.prepared;
   for (let i = n; i < n + WARMUP; i++) await pay(i);
 
   statements = 0;

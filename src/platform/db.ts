@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../db/schema';
 
@@ -36,7 +37,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
     // pg re-emits an idle client's error on the pool, and an 'error' event nobody listens to crashes
     // the process. The pool has already discarded that client and connects a new one when needed.
     pool.on('error', (err) => options.onIdleError?.(err));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   let pglite = options.pglite;
@@ -57,5 +58,38 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
       await db.destroy();
       if (owned) await instance.close();
     },
+  };
+}
+
+/**
+ * Sends every parameterized single statement as a named prepared statement, so PostgreSQL parses and
+ * plans each distinct query once per connection instead of on every call (the payment path's
+ * statements are few and fixed; measured in bench/profile.ts). The name is a hash of the text, so a
+ * name never stands for two texts. Multi-statement SQL (migrations) and parameterless commands
+ * (BEGIN, COMMIT) go through as they are. After a migration changes a table's columns, processes
+ * that were already running must be restarted (as with any deploy of a schema change).
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const wrapped = {
+        query(sqlOrCursor: unknown, parameters?: ReadonlyArray<unknown>) {
+          if (
+            typeof sqlOrCursor === 'string' &&
+            parameters &&
+            parameters.length > 0 &&
+            !sqlOrCursor.includes(';')
+          ) {
+            const name = `k${createHash('sha1').update(sqlOrCursor).digest('base64url').slice(0, 20)}`;
+            return client.query({ name, text: sqlOrCursor, values: [...parameters] });
+          }
+          return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
+        },
+        release: () => client.release(),
+      };
+      return wrapped as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
