@@ -1,65 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headersOf, type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../../test/smtp';
 import { createSmtpMailer } from './mailer';
 
-interface ReceivedMail {
-  from: string | undefined;
-  recipients: string[];
-  raw: string;
-}
-
 const received: ReceivedMail[] = [];
-
-const server = new SMTPServer({
-  secure: false,
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('error', callback);
-    stream.on('end', () => {
-      received.push({
-        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-        recipients: session.envelope.rcptTo.map((address) => address.address),
-        raw: Buffer.concat(chunks).toString('utf8'),
-      });
-      callback();
-    });
-  },
-});
-
-let port = 0;
+let smtp: TestSmtpServer;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer(received);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await smtp.stop();
 });
-
-/** The header block of a raw message, with folded lines joined. */
-function headersOf(raw: string): Map<string, string> {
-  const block = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  const headers = new Map<string, string>();
-  for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return headers;
-}
 
 describe('createSmtpMailer', () => {
   it('delivers a message with a PDF attachment over SMTP', async () => {
     const mailer = createSmtpMailer({
-      url: `smtp://127.0.0.1:${port}`,
+      url: `smtp://127.0.0.1:${smtp.port}`,
       from: 'Valley Health Plan <billing@valley.example>',
     });
     const pdf = Buffer.from('%PDF-1.3\n% test receipt\n%%EOF\n');

@@ -1,48 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app';
 import { createMedicalAccount, lookupMedical, pay, tokenizeCard } from '../../../test/factories';
+import { headersOf, type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../../../test/smtp';
 import { toDate } from '../../platform/clock';
 import { deliverEmails } from '../../worker';
 
-interface ReceivedMail {
-  recipients: string[];
-  raw: string;
-}
-
 const received: ReceivedMail[] = [];
-
-function startSmtpServer(port = 0): Promise<{ server: SMTPServer; port: number }> {
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', callback);
-      stream.on('end', () => {
-        received.push({
-          recipients: session.envelope.rcptTo.map((a) => a.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () =>
-      resolve({ server, port: (server.server.address() as AddressInfo).port }),
-    );
-  });
-}
-
-function stopSmtpServer(server: SMTPServer): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 /** RFC 2047 encoded words (=?UTF-8?B?…?= and =?UTF-8?Q?…?=), as nodemailer writes non-ASCII headers. */
 function decodeWords(value: string): string {
@@ -60,17 +23,6 @@ function decodeWords(value: string): string {
             'latin1',
           ).toString('utf8'),
     );
-}
-
-/** Headers of a block (message or MIME part), folded lines joined, names lower-cased. */
-function headersOf(block: string): Map<string, string> {
-  const head = block.split(/\r?\n\r?\n/)[0] ?? '';
-  const headers = new Map<string, string>();
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return headers;
 }
 
 interface Attachment {
@@ -114,11 +66,11 @@ function mailTo(address: string): ReceivedMail[] {
   return received.filter((m) => m.recipients.includes(address));
 }
 
-let smtp: { server: SMTPServer; port: number };
+let smtp: TestSmtpServer;
 let t: TestApp;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
+  smtp = await startSmtpServer(received);
   t = await buildTestApp({
     config: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` },
     // Behind the wall clock on purpose: the outbox must run on the app's clock, not the database's now().
@@ -128,7 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
-  if (smtp?.server) await stopSmtpServer(smtp.server);
+  await smtp?.stop();
 });
 
 async function paidPayment(opts: { email?: string; locale?: 'en' | 'es'; card?: string } = {}) {
@@ -235,7 +187,7 @@ describe('outbox delivery over SMTP', () => {
 
   // Last: it stops the SMTP server the app was built with, then brings it back on the same port.
   it('retries with back-off while the SMTP server is down, and loses nothing', async () => {
-    await stopSmtpServer(smtp.server);
+    await smtp.stop();
     const to = 'down.outbox@example.org';
     const { res } = await paidPayment({ email: to });
     expect(res.statusCode).toBe(201);
@@ -247,7 +199,7 @@ describe('outbox delivery over SMTP', () => {
     expect(row!.next_attempt_at.getTime()).toBeGreaterThan(t.clock.now().epochMilliseconds);
 
     // Not due yet: nothing is tried before the back-off ends.
-    smtp = await startSmtpServer(smtp.port);
+    smtp = await startSmtpServer(received, smtp.port);
     expect(await deliverEmails(t.deps)).toEqual({ sent: 0, failed: 0 });
     expect(mailTo(to)).toHaveLength(0);
 
