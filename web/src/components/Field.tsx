@@ -138,6 +138,51 @@ function Fieldset({
   );
 }
 
+/** One radio or checkbox with its label, hint and (when chosen) its conditional reveal. */
+function ChoiceItem({
+  type,
+  id,
+  name,
+  option,
+  checked,
+  onToggle,
+}: {
+  type: 'radio' | 'checkbox';
+  id: string;
+  name: string;
+  option: ChoicesProps['options'][number];
+  checked: boolean;
+  onToggle: (checked: boolean) => void;
+}) {
+  const hintId = option.hint ? `${id}-item-hint` : undefined;
+  return (
+    <div className="choice-group">
+      <div className={`choice choice--${type}`}>
+        <input
+          className="choice__input"
+          type={type}
+          id={id}
+          name={name}
+          value={option.value}
+          checked={checked}
+          disabled={option.disabled}
+          onChange={(e) => onToggle(e.target.checked)}
+          aria-describedby={hintId}
+        />
+        <label className="choice__label" htmlFor={id}>
+          {option.label}
+        </label>
+        {option.hint ? (
+          <div className="hint choice__hint" id={hintId}>
+            {option.hint}
+          </div>
+        ) : null}
+      </div>
+      {checked && option.conditional ? <div className="conditional">{option.conditional}</div> : null}
+    </div>
+  );
+}
+
 export function Radios({
   value,
   onChange,
@@ -146,37 +191,17 @@ export function Radios({
   return (
     <Fieldset {...props}>
       <div className="choices">
-        {props.options.map((option, index) => {
-          const id = optionId(props.idBase, index, option.value);
-          const hintId = option.hint ? `${id}-item-hint` : undefined;
-          const checked = value === option.value;
-          return (
-            <div key={option.value} className="choice-group">
-              <div className="choice choice--radio">
-                <input
-                  className="choice__input"
-                  type="radio"
-                  id={id}
-                  name={props.name}
-                  value={option.value}
-                  checked={checked}
-                  disabled={option.disabled}
-                  onChange={() => onChange(option.value)}
-                  aria-describedby={hintId}
-                />
-                <label className="choice__label" htmlFor={id}>
-                  {option.label}
-                </label>
-                {option.hint ? (
-                  <div className="hint choice__hint" id={hintId}>
-                    {option.hint}
-                  </div>
-                ) : null}
-              </div>
-              {checked && option.conditional ? <div className="conditional">{option.conditional}</div> : null}
-            </div>
-          );
-        })}
+        {props.options.map((option, index) => (
+          <ChoiceItem
+            key={option.value}
+            type="radio"
+            id={optionId(props.idBase, index, option.value)}
+            name={props.name}
+            option={option}
+            checked={value === option.value}
+            onToggle={() => onChange(option.value)}
+          />
+        ))}
       </div>
     </Fieldset>
   );
@@ -190,41 +215,19 @@ export function Checkboxes({
   return (
     <Fieldset {...props}>
       <div className="choices">
-        {props.options.map((option, index) => {
-          const id = optionId(props.idBase, index, option.value);
-          const hintId = option.hint ? `${id}-item-hint` : undefined;
-          const checked = values.includes(option.value);
-          return (
-            <div key={option.value} className="choice-group">
-              <div className="choice choice--checkbox">
-                <input
-                  className="choice__input"
-                  type="checkbox"
-                  id={id}
-                  name={props.name}
-                  value={option.value}
-                  checked={checked}
-                  disabled={option.disabled}
-                  onChange={(e) =>
-                    onChange(
-                      e.target.checked ? [...values, option.value] : values.filter((v) => v !== option.value),
-                    )
-                  }
-                  aria-describedby={hintId}
-                />
-                <label className="choice__label" htmlFor={id}>
-                  {option.label}
-                </label>
-                {option.hint ? (
-                  <div className="hint choice__hint" id={hintId}>
-                    {option.hint}
-                  </div>
-                ) : null}
-              </div>
-              {checked && option.conditional ? <div className="conditional">{option.conditional}</div> : null}
-            </div>
-          );
-        })}
+        {props.options.map((option, index) => (
+          <ChoiceItem
+            key={option.value}
+            type="checkbox"
+            id={optionId(props.idBase, index, option.value)}
+            name={props.name}
+            option={option}
+            checked={values.includes(option.value)}
+            onToggle={(checked) =>
+              onChange(checked ? [...values, option.value] : values.filter((v) => v !== option.value))
+            }
+          />
+        ))}
       </div>
     </Fieldset>
   );
