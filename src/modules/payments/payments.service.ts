@@ -570,21 +570,28 @@ function viewResponse(view: PaymentView): IdempotentResponse {
 }
 
 /** A guest sees a payment only if it is on their account and paid only bills they looked up. */
+/**
+ * A payment a guest may see: on their account, and paying only bills they looked up. Anything else is
+ * the same 404 as a payment that does not exist.
+ */
+async function findGuestPayment(deps: Deps, actor: GuestActor, paymentId: string) {
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (
+    !loaded ||
+    loaded.payment.account_id !== actor.accountId ||
+    !loaded.allocations.every((a) => actor.billIds.includes(a.bill_id))
+  ) {
+    throw new AppError('not_found', { detail: 'Payment not found' });
+  }
+  return loaded;
+}
+
 export async function getGuestPayment(
   deps: Deps,
   actor: GuestActor,
   paymentId: string,
 ): Promise<PaymentView> {
-  const view = await getPaymentView(deps, paymentId).catch(() => null);
-  const payment = view ? await store.findPayment(deps.db, paymentId) : null;
-  if (
-    !view ||
-    payment?.account_id !== actor.accountId ||
-    !view.bills.every((b) => actor.billIds.includes(b.billId))
-  ) {
-    throw new AppError('not_found', { detail: 'Payment not found' });
-  }
-  return view;
+  return toPaymentView(deps, await findGuestPayment(deps, actor, paymentId));
 }
 
 export function payBillsAsGuest(
@@ -611,19 +618,21 @@ export function payBillsAsGuest(
   });
 }
 
-export async function buildReceiptDocument(
-  deps: Deps,
-  paymentId: string,
-  locale: Locale,
-): Promise<ReceiptDocument> {
-  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (!loaded) throw new AppError('not_found');
-  const { payment, account, allocations } = loaded;
+/** Only money actually collected gets a receipt. */
+function assertReceiptable(payment: Payment): void {
   if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
     throw new AppError('payment_not_final', {
       detail: 'A receipt is available once the payment is complete.',
     });
   }
+}
+
+function receiptDocument(
+  deps: Deps,
+  { payment, account, allocations }: LoadedPayment & { account: { account_number: string } },
+  locale: Locale,
+): ReceiptDocument {
+  assertReceiptable(payment);
   const org = deps.config.organization;
   const region = findRegion(deps.config, account.region_id);
   return {
@@ -658,8 +667,7 @@ export async function renderGuestReceipt(
   paymentId: string,
   locale: Locale,
 ): Promise<{ filename: string; pdf: Buffer }> {
-  const view = await getGuestPayment(deps, actor, paymentId);
-  const doc = await buildReceiptDocument(deps, paymentId, locale);
+  const doc = receiptDocument(deps, await findGuestPayment(deps, actor, paymentId), locale);
   await recordAudit(deps.db, {
     actor,
     ctx: null,
@@ -669,7 +677,7 @@ export async function renderGuestReceipt(
     resourceType: 'payment',
     resourceId: paymentId,
   });
-  return { filename: `receipt-${view.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
+  return { filename: `receipt-${doc.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
 }
 
 export async function emailGuestReceipt(
@@ -679,18 +687,16 @@ export async function emailGuestReceipt(
   to: string,
   locale: Locale,
 ): Promise<void> {
-  const view = await getGuestPayment(deps, actor, paymentId);
-  if (view.status !== 'succeeded') {
-    throw new AppError('payment_not_final', {
-      detail: 'A receipt is available once the payment is complete.',
-    });
-  }
-  await deps.db.transaction().execute((trx) => queueReceiptEmail(deps, trx, paymentId, to, locale));
+  const loaded = await findGuestPayment(deps, actor, paymentId);
+  assertReceiptable(loaded.payment);
+  await deps.db.transaction().execute((trx) => queueReceiptEmail(deps, trx, paymentId, to, locale, loaded));
 }
 
 /** Renders the receipt PDF an outbox email refers to, at send time. */
 export async function receiptAttachment(deps: Deps, paymentId: string, locale: Locale) {
-  const doc = await buildReceiptDocument(deps, paymentId, locale);
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (!loaded) throw new AppError('not_found');
+  const doc = receiptDocument(deps, loaded, locale);
   return {
     filename: `receipt-${doc.confirmationNumber}.pdf`,
     contentType: 'application/pdf',
