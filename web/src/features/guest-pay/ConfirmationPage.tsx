@@ -242,14 +242,11 @@ export function ConfirmationPage() {
   if (pending(payment)) {
     return (
       <Page title={t('confirmation.pendingTitle')}>
-        <div className="panel panel--pending">
-          <h1 className="panel__title">{t('confirmation.pendingTitle')}</h1>
-          <div className="panel__body">
-            {t('confirmation.numberIs')}
-            <br />
-            <strong className="confirmation-number">{payment.confirmationNumber}</strong>
-          </div>
-        </div>
+        <ConfirmationPanel
+          title={t('confirmation.pendingTitle')}
+          number={payment.confirmationNumber}
+          pending
+        />
         <p className="lead" role="status">
           {t('confirmation.pendingBody')}
         </p>
@@ -262,14 +259,7 @@ export function ConfirmationPage() {
   const isBank = payment.method.type === 'bank';
   return (
     <Page title={t('confirmation.title')}>
-      <div className="panel">
-        <h1 className="panel__title">{t('confirmation.title')}</h1>
-        <div className="panel__body">
-          {t('confirmation.numberIs')}
-          <br />
-          <strong className="confirmation-number">{payment.confirmationNumber}</strong>
-        </div>
-      </div>
+      <ConfirmationPanel title={t('confirmation.title')} number={payment.confirmationNumber} />
       <p className="lead">
         {payment.receiptEmail
           ? t('confirmation.emailedTo', { email: payment.receiptEmail })
@@ -310,5 +300,28 @@ export function ConfirmationPage() {
         </Link>
       </div>
     </Page>
+  );
+}
+
+/** The panel at the top of the page: what happened, and the number to quote if they call. */
+function ConfirmationPanel({
+  title,
+  number,
+  pending = false,
+}: {
+  title: string;
+  number: string;
+  pending?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className={pending ? 'panel panel--pending' : 'panel'}>
+      <h1 className="panel__title">{title}</h1>
+      <div className="panel__body">
+        {t('confirmation.numberIs')}
+        <br />
+        <strong className="confirmation-number">{number}</strong>
+      </div>
+    </div>
   );
 }
