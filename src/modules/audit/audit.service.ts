@@ -1,5 +1,8 @@
+import type { Insertable } from 'kysely';
+import type { AuditEventsTable } from '../../db/schema';
 import type { Actor, RequestContext } from '../../deps';
 import type { Db } from '../../platform/db';
+import { newId } from '../../platform/ids';
 import { insertAuditEvent } from './audit.store';
 
 export interface RecordAuditOptions {
@@ -14,9 +17,14 @@ export interface RecordAuditOptions {
   detail?: Record<string, unknown>;
 }
 
-/** Records who did what, when, from where and with what result. Pass `trx` to join the caller's transaction. */
-export async function recordAudit(db: Db, opts: RecordAuditOptions): Promise<void> {
-  await insertAuditEvent(db, {
+/**
+ * The audit row for who did what, when, from where and with what result, for a caller that writes it
+ * as part of a larger statement (the payment phases).
+ */
+export function auditRow(opts: RecordAuditOptions & { at: Date }): Insertable<AuditEventsTable> {
+  return {
+    id: newId(),
+    at: opts.at,
     actor_type: opts.actor.type,
     actor_id: opts.actor.type === 'guest' ? opts.actor.sessionId : opts.actor.name,
     action: opts.action,
@@ -26,6 +34,13 @@ export async function recordAudit(db: Db, opts: RecordAuditOptions): Promise<voi
     resource_id: opts.resourceId ?? null,
     ip: opts.ctx?.ip ?? null,
     request_id: opts.ctx?.requestId ?? null,
-    detail: opts.detail ? JSON.stringify(opts.detail) : null,
-  });
+    detail: opts.detail ?? null,
+  };
+}
+
+/** Records who did what, when, from where and with what result. Pass `trx` to join the caller's transaction. */
+export async function recordAudit(db: Db, opts: RecordAuditOptions): Promise<void> {
+  const { at: _now, ...row } = auditRow({ ...opts, at: new Date() });
+  // Stamped by the database when it is written on its own.
+  await insertAuditEvent(db, row);
 }

@@ -10,9 +10,10 @@ import {
   insertBillLines,
   listBillIdsWithLiveAttempt,
   listBillsByIds,
+  collectOnBillsPart,
+  listBillsForPayment,
   listLinesForBills,
-  lockBills,
-  reduceBillBalance,
+  lockUnchangedBillsPart,
 } from './bills.store';
 
 export interface CreateAccountOptions {
@@ -165,20 +166,16 @@ export async function loadBillViews(
   }));
 }
 
-/** Locks the bills in id order (no deadlocks between payers) inside the caller's transaction. */
-export function lockBillsForPayment(trx: Db, accountId: string, billIds: readonly string[]) {
-  return lockBills(trx, accountId, billIds);
+/** What a payment needs of its bills before it is attempted: state, balance, due date, region. */
+export function findBillsForPayment(db: Db, accountId: string, billIds: readonly string[]) {
+  return listBillsForPayment(db, accountId, billIds);
 }
 
-/** Applies collected money to a bill; false means the balance could not take it (never expected). */
-export function applyPaymentToBill(
-  trx: Db,
-  billId: string,
-  amountCents: number,
-  now: Date,
-): Promise<boolean> {
-  return reduceBillBalance(trx, billId, amountCents, now);
-}
+/** Statement parts for the payment phases (platform/statement.ts). */
+export const paymentParts = {
+  lockUnchangedBills: lockUnchangedBillsPart,
+  collectOnBills: collectOnBillsPart,
+};
 
 export async function getAccount(db: Db, id: string) {
   const account = await findAccountById(db, id);

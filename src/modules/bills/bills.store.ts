@@ -1,6 +1,7 @@
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { AccountsTable, BillLinesTable, BillsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
+import { whenGuarded } from '../../platform/statement';
 
 export async function insertAccount(db: Db, account: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
@@ -30,16 +31,38 @@ export function listBillsByIds(db: Db, accountId: string, ids: readonly string[]
     .execute();
 }
 
-/** Locks the bills in id order so concurrent payers never deadlock. */
-export function lockBills(db: Db, accountId: string, ids: readonly string[]) {
+/** The bills a payment is about to pay, with their account's region, as they stand (not locked). */
+export function listBillsForPayment(db: Db, accountId: string, ids: readonly string[]) {
   return db
     .selectFrom('bills')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .forUpdate()
+    .innerJoin('accounts', 'accounts.id', 'bills.account_id')
+    .select([
+      'bills.id',
+      'bills.number',
+      'bills.kind',
+      'bills.status',
+      'bills.balance_cents',
+      'bills.due_date',
+      'accounts.region_id',
+    ])
+    .where('bills.account_id', '=', accountId)
+    .where('bills.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
     .execute();
+}
+
+/**
+ * Locks, in id order (so concurrent payers never deadlock), those of the bills that are still open
+ * with exactly the balance the caller read; a statement prelude (platform/statement.ts).
+ */
+export function lockUnchangedBillsPart(
+  accountId: string,
+  expected: readonly { id: string; balance_cents: number }[],
+): RawBuilder<unknown> {
+  return sql`select b.id from bills b
+    join jsonb_to_recordset(${JSON.stringify(expected)}::jsonb) as e(id uuid, balance_cents bigint) on e.id = b.id
+    where b.account_id = ${accountId} and b.status = 'open' and b.balance_cents = e.balance_cents
+    order by b.id
+    for update of b`;
 }
 
 export function listLinesForBills(db: Db, billIds: readonly string[]) {
@@ -53,30 +76,20 @@ export function listLinesForBills(db: Db, billIds: readonly string[]) {
     .execute();
 }
 
-/** Applies a collected amount; the guard keeps a balance from ever going below zero. */
-export async function reduceBillBalance(
-  db: Db,
-  billId: string,
-  amountCents: number,
+/**
+ * Takes collected money off the bills, as part of a guarded statement. The bills' own checks refuse
+ * a balance below zero, which the one-live-attempt-per-bill index rules out.
+ */
+export function collectOnBillsPart(
+  allocations: readonly { bill_id: string; amount_cents: number }[],
   now: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('bills')
-    .set((eb) => ({
-      balance_cents: eb('balance_cents', '-', amountCents),
-      status: eb
-        .case()
-        .when('balance_cents', '=', amountCents)
-        .then(sql.lit<'paid' | 'open'>('paid'))
-        .else(sql.lit<'paid' | 'open'>('open'))
-        .end(),
-      updated_at: now,
-    }))
-    .where('id', '=', billId)
-    .where('status', '=', 'open')
-    .where('balance_cents', '>=', amountCents)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+): RawBuilder<unknown> {
+  return sql`update bills b
+    set balance_cents = b.balance_cents - a.amount_cents,
+      status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
+      updated_at = ${now}
+    from jsonb_to_recordset(${JSON.stringify(allocations)}::jsonb) as a(bill_id uuid, amount_cents bigint)
+    where b.id = a.bill_id and ${whenGuarded}`;
 }
 
 export async function listBillIdsWithLiveAttempt(db: Db, billIds: readonly string[]): Promise<Set<string>> {

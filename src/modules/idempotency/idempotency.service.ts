@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Insertable, RawBuilder } from 'kysely';
+import type { IdempotencyKeysTable } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
@@ -21,11 +23,23 @@ export interface IdempotencyScope {
 }
 
 export interface IdempotentWork {
-  /** Record the resource this key created, inside the transaction that creates it. */
-  attach(trx: Deps['db'], resourceId: string): Promise<void>;
-  /** Set when a previous attempt with this key died after creating its resource. */
+  /**
+   * The key's row, claiming it for `resourceId`. The work inserts it in the same transaction (the
+   * same statement) that creates the resource, so a key exists exactly when its resource does. A
+   * concurrent request with the same key makes that insert fail (see isIdempotencyKeyTaken), and
+   * runIdempotent answers it from the winner's record.
+   */
+  claimRow(resourceId: string): Insertable<IdempotencyKeysTable>;
+  /**
+   * A statement part (guarded, see platform/statement.ts) that stores `response` as the key's answer;
+   * work that includes it in its last statement returns `stored: true`.
+   */
+  completionPart(response: IdempotentResponse): RawBuilder<unknown>;
+  /** Set when a previous attempt with this key died after creating its resource: finish that one. */
   resumeResourceId: string | null;
 }
+
+export type IdempotentResult = IdempotentResponse & { stored?: boolean };
 
 export function requireIdempotencyKey(key: string | undefined): string {
   if (!key || !KEY_PATTERN.test(key)) {
@@ -35,6 +49,12 @@ export function requireIdempotencyKey(key: string | undefined): string {
     });
   }
   return key;
+}
+
+/** True for the error a work's statement fails with when another request claimed the same key first. */
+export function isIdempotencyKeyTaken(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && e.constraint === 'idempotency_keys_pkey';
 }
 
 function canonicalJson(value: unknown): string {
@@ -50,54 +70,73 @@ function canonicalJson(value: unknown): string {
 
 /**
  * Runs `work` at most once per (scope, key). A replay gets the first response; the same key with a
- * different body is a 422; a key still being processed is a 409. AppErrors the work throws before
- * anything durable happened release the key so the client may correct and retry; declines are
- * answers, stored and replayed like successes.
+ * different body is a 422; a key still being processed is a 409.
+ *
+ * The key is claimed by the work's own first durable statement, not by a separate write ahead of
+ * it: a request whose work refuses it (an AppError before anything durable) leaves no key behind, so
+ * the client may correct it and retry with the same key. Only then — or when the work lost the race
+ * for the key — is the key's record read, and a replay answered from it. Declines are answers, stored
+ * and replayed like successes. `render` turns a response into what is stored and sent.
  */
 export async function runIdempotent(
   deps: Deps,
   target: IdempotencyScope,
-  work: (ctx: IdempotentWork) => Promise<IdempotentResponse>,
+  work: (ctx: IdempotentWork) => Promise<IdempotentResult>,
+  render: (response: IdempotentResponse) => IdempotentResponse = (r) => r,
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const key = requireIdempotencyKey(target.key);
   const hash = createHash('sha256').update(canonicalJson(target.request)).digest('hex');
-  const now = toDate(deps.clock.now());
-
-  let resumeResourceId: string | null = null;
-  const inserted = await store.insertInFlight(deps.db, target.scope, key, hash, now);
-  if (!inserted) {
-    const existing = await store.findKey(deps.db, target.scope, key);
-    if (!existing) throw new AppError('idempotency_in_flight');
-    if (existing.request_hash !== hash) throw new AppError('idempotency_mismatch');
-    if (existing.status === 'completed') {
-      return { status: existing.response_status ?? 200, body: existing.response_body, replayed: true };
-    }
-    const ageSeconds = (now.getTime() - existing.updated_at.getTime()) / 1000;
-    const stale = ageSeconds > STALE_AFTER_SECONDS;
-    if (!stale || !(await store.takeOverStale(deps.db, target.scope, key, existing.updated_at, now))) {
-      throw new AppError('idempotency_in_flight', { retryAfterSeconds: 2 });
-    }
-    resumeResourceId = existing.resource_id;
-  }
-
-  try {
-    const response = await work({
-      resumeResourceId,
-      attach: (trx, resourceId) => store.attachResource(trx, target.scope, key, resourceId),
-    });
-    await store.complete(
-      deps.db,
-      target.scope,
+  const now = () => toDate(deps.clock.now());
+  const ctx: IdempotentWork = {
+    resumeResourceId: null,
+    claimRow: (resourceId) => ({
+      scope: target.scope,
       key,
-      response.status,
-      response.body,
-      toDate(deps.clock.now()),
-    );
-    return { ...response, replayed: false };
-  } catch (err) {
-    // Nothing durable was created under this key: let the client fix the request and use it again.
-    const row = await store.findKey(deps.db, target.scope, key);
-    if (row && !row.resource_id) await store.release(deps.db, target.scope, key);
-    throw err;
+      request_hash: hash,
+      status: 'in_flight',
+      resource_id: resourceId,
+      response_status: null,
+      response_body: null,
+      created_at: now(),
+      updated_at: now(),
+    }),
+    completionPart: (response) => {
+      const { status, body } = render(response);
+      return store.completionPart(target.scope, key, status, body, now());
+    },
+  };
+
+  for (;;) {
+    try {
+      const response = await work(ctx);
+      const rendered = render(response);
+      if (!response.stored) {
+        await store.complete(deps.db, target.scope, key, rendered.status, rendered.body, now());
+      }
+      return { ...rendered, replayed: false };
+    } catch (err) {
+      const taken = isIdempotencyKeyTaken(err);
+      if (ctx.resumeResourceId || !(taken || err instanceof AppError)) throw err;
+      // Refused, or beaten to the key: an earlier request with this key may already have the answer.
+      const existing = await store.findKey(deps.db, target.scope, key);
+      if (!existing) {
+        if (taken) throw new AppError('idempotency_in_flight', { retryAfterSeconds: 1 });
+        throw err;
+      }
+      if (existing.request_hash !== hash) throw new AppError('idempotency_mismatch');
+      if (existing.status === 'completed') {
+        return { status: existing.response_status ?? 200, body: existing.response_body, replayed: true };
+      }
+      const ageSeconds = (now().getTime() - existing.updated_at.getTime()) / 1000;
+      if (
+        ageSeconds <= STALE_AFTER_SECONDS ||
+        !existing.resource_id ||
+        !(await store.takeOverStale(deps.db, target.scope, key, existing.updated_at, now()))
+      ) {
+        throw new AppError('idempotency_in_flight', { retryAfterSeconds: 2 });
+      }
+      // The process that claimed this key died after creating its resource: finish that one.
+      ctx.resumeResourceId = existing.resource_id;
+    }
   }
 }

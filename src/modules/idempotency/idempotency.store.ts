@@ -1,13 +1,6 @@
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db';
-
-export function insertInFlight(db: Db, scope: string, key: string, requestHash: string, now: Date) {
-  return db
-    .insertInto('idempotency_keys')
-    .values({ scope, key, request_hash: requestHash, status: 'in_flight', created_at: now, updated_at: now })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-}
+import { whenGuarded } from '../../platform/statement';
 
 export function findKey(db: Db, scope: string, key: string) {
   return db
@@ -31,13 +24,18 @@ export async function takeOverStale(db: Db, scope: string, key: string, seenUpda
   return result.numUpdatedRows === 1n;
 }
 
-export async function attachResource(db: Db, scope: string, key: string, resourceId: string): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
-    .set({ resource_id: resourceId })
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .execute();
+/** Stores a key's answer as part of a guarded statement (platform/statement.ts). */
+export function completionPart(
+  scope: string,
+  key: string,
+  status: number,
+  body: unknown,
+  now: Date,
+): RawBuilder<unknown> {
+  return sql`update idempotency_keys
+    set status = 'completed', response_status = ${status}, response_body = ${JSON.stringify(body)}::jsonb,
+      updated_at = ${now}
+    where scope = ${scope} and key = ${key} and ${whenGuarded}`;
 }
 
 export async function complete(db: Db, scope: string, key: string, status: number, body: unknown, now: Date) {
@@ -51,15 +49,6 @@ export async function complete(db: Db, scope: string, key: string, status: numbe
     })
     .where('scope', '=', scope)
     .where('key', '=', key)
-    .execute();
-}
-
-export async function release(db: Db, scope: string, key: string): Promise<void> {
-  await db
-    .deleteFrom('idempotency_keys')
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .where('status', '=', 'in_flight')
     .execute();
 }
 

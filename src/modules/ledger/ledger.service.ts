@@ -1,3 +1,5 @@
+import type { Insertable } from 'kysely';
+import type { LedgerAccount, LedgerLinesTable, LedgerPostingsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { insertPosting } from './ledger.store';
@@ -31,31 +33,39 @@ export async function postBillIssued(
   );
 }
 
-export async function postPaymentCollected(
-  trx: Db,
-  opts: {
-    accountId: string;
-    paymentId: string;
-    allocations: readonly { billId: string; amountCents: number }[];
-  },
-): Promise<void> {
+/**
+ * The posting for collected money, as rows for the caller's statement to write: processor clearing
+ * takes the total, each bill's receivable gives up its share.
+ */
+export function paymentCollectedRows(opts: {
+  accountId: string;
+  paymentId: string;
+  allocations: readonly { billId: string; amountCents: number }[];
+  at: Date;
+}): { posting: Insertable<LedgerPostingsTable>; lines: Insertable<LedgerLinesTable>[] } {
+  const postingId = newId();
   const total = opts.allocations.reduce((sum, a) => sum + a.amountCents, 0);
-  await insertPosting(
-    trx,
-    { id: newId(), account_id: opts.accountId, kind: 'payment', payment_id: opts.paymentId, bill_id: null },
-    [
-      {
-        account_id: opts.accountId,
-        ledger_account: 'processor_clearing',
-        bill_id: null,
-        amount_cents: total,
-      },
-      ...opts.allocations.map((a) => ({
-        account_id: opts.accountId,
-        ledger_account: 'receivable' as const,
-        bill_id: a.billId,
-        amount_cents: -a.amountCents,
-      })),
+  const line = (ledgerAccount: LedgerAccount, billId: string | null, amountCents: number) => ({
+    posting_id: postingId,
+    account_id: opts.accountId,
+    ledger_account: ledgerAccount,
+    bill_id: billId,
+    amount_cents: amountCents,
+  });
+  return {
+    posting: {
+      id: postingId,
+      account_id: opts.accountId,
+      kind: 'payment',
+      payment_id: opts.paymentId,
+      bill_id: null,
+      reverses_posting_id: null,
+      memo: null,
+      created_at: opts.at,
+    },
+    lines: [
+      line('processor_clearing', null, total),
+      ...opts.allocations.map((a) => line('receivable', a.billId, -a.amountCents)),
     ],
-  );
+  };
 }

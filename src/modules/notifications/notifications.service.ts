@@ -1,4 +1,5 @@
-import type { AttachmentRef, OutboxEmail } from '../../db/schema';
+import type { Insertable } from 'kysely';
+import type { AttachmentRef, OutboxEmail, OutboxEmailsTable } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -20,26 +21,35 @@ export interface QueueEmailOptions {
   now: Date;
 }
 
-/**
- * Puts an email in the outbox inside the caller's transaction, so it exists exactly when the state
- * change it reports does. The worker delivers it (SMTP) or it waits for /dev/mailbox in development.
- */
-export async function queueEmail(trx: Db, opts: QueueEmailOptions): Promise<string> {
-  const id = newId();
-  await store.insertOutboxEmail(trx, {
-    id,
+/** The outbox row for an email, for a caller that writes it as part of a larger statement. */
+export function outboxRow(opts: QueueEmailOptions): Insertable<OutboxEmailsTable> {
+  return {
+    id: newId(),
     account_id: opts.accountId,
     kind: opts.kind,
     to_address: opts.to,
     subject: opts.subject,
     text_body: opts.text,
     html_body: opts.html,
-    attachment_ref: opts.attachmentRef ? JSON.stringify(opts.attachmentRef) : null,
+    attachment_ref: opts.attachmentRef ?? null,
     status: 'pending',
-    created_at: opts.now,
+    attempts: 0,
     next_attempt_at: opts.now,
-  });
-  return id;
+    last_error: null,
+    message_id: null,
+    created_at: opts.now,
+    sent_at: null,
+  };
+}
+
+/**
+ * Puts an email in the outbox inside the caller's transaction, so it exists exactly when the state
+ * change it reports does. The worker delivers it (SMTP) or it waits for /dev/mailbox in development.
+ */
+export async function queueEmail(trx: Db, opts: QueueEmailOptions): Promise<string> {
+  const row = outboxRow(opts);
+  await store.insertOutboxEmail(trx, row);
+  return row.id;
 }
 
 export type AttachmentRenderer = (email: OutboxEmail) => Promise<MailMessage['attachments']>;

@@ -47,12 +47,12 @@ export const paymentRoutes =
             key: headerValue(request, 'idempotency-key'),
             request: request.body,
           },
-          async (idempotency) => {
-            const response = await payBillsAsGuest(deps, actor, request.body, ctx, idempotency);
-            return response.body instanceof AppError
+          (idempotency) => payBillsAsGuest(deps, actor, request.body, ctx, idempotency),
+          // A decline is stored and sent as its problem document.
+          (response) =>
+            response.body instanceof AppError
               ? { status: response.status, body: problemOf(response.body, request.url) }
-              : response;
-          },
+              : response,
         );
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         // The stored first response is replayed byte for byte, so it bypasses the response schema.

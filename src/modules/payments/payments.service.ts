@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { findRegion } from '../../config';
-import type { BankAuthorization, Payment } from '../../db/schema';
+import type { BankAuthorization, BillKind, Payment, PaymentStatus } from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { allocatePayment } from '../../domain/allocation';
 import { cardBrandLabel } from '../../domain/cards';
@@ -16,12 +16,17 @@ import {
   type PaymentMethodDetails,
   ProcessorError,
 } from '../../platform/processors/processor';
-import { recordAudit } from '../audit/audit.service';
-import { applyPaymentToBill, getAccount, lockBillsForPayment } from '../bills/bills.service';
+import { insertRows } from '../../platform/statement';
+import { auditRow, recordAudit } from '../audit/audit.service';
+import { paymentParts as billPaymentParts, findBillsForPayment, getAccount } from '../bills/bills.service';
 import type { GuestActor } from '../guest/guest.service';
-import type { IdempotentResponse, IdempotentWork } from '../idempotency/idempotency.service';
-import { postPaymentCollected } from '../ledger/ledger.service';
-import { queueEmail } from '../notifications/notifications.service';
+import type {
+  IdempotentResponse,
+  IdempotentResult,
+  IdempotentWork,
+} from '../idempotency/idempotency.service';
+import { paymentCollectedRows } from '../ledger/ledger.service';
+import { outboxRow, type QueueEmailOptions, queueEmail } from '../notifications/notifications.service';
 import type { CreateGuestPaymentBody, PaymentView } from './payments.schema';
 import * as store from './payments.store';
 
@@ -99,13 +104,34 @@ async function checkPaymentMethod(
   return { method, authorization: null };
 }
 
+/** What the payment view, the receipt and the outcome phase need: the payment, its region, its bills. */
+interface LoadedPayment {
+  payment: Payment;
+  account: { region_id: string };
+  allocations: {
+    bill_id: string;
+    amount_cents: number;
+    number: string;
+    kind: BillKind;
+    due_date: string;
+  }[];
+}
+
+/** How many times the bills are read again when one changed between the read and the lock. */
+const ATTEMPT_ROUNDS = 3;
+
 /**
  * Pays one or several bills of one account (DESIGN.md §4). The attempt is committed, with the bills
  * locked and their balances re-checked, before the processor is called with the attempt id as its
  * idempotency key; the outcome is then applied in a second transaction. A lost answer leaves the
  * attempt `unknown` for the reconciler, never `failed`.
+ *
+ * Each phase is one statement (platform/statement.ts): the bills are read first, unlocked; the
+ * attempt statement locks them and goes ahead only if they are still as read (else they are read
+ * again), claiming the client's idempotency key with it; the outcome statement also stores the
+ * client's answer.
  */
-export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<IdempotentResponse> {
+export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<IdempotentResult> {
   if (opts.idempotency.resumeResourceId) {
     // A previous request with this key died after creating its attempt: finish that one.
     await reconcilePayment(deps, opts.idempotency.resumeResourceId);
@@ -116,123 +142,155 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
       errors: [{ field: 'billIds', code: 'duplicate', message: 'Select each bill only once' }],
     });
   }
-  const { method, authorization } = await checkPaymentMethod(deps, opts);
+  const [{ method, authorization }, firstRead] = await Promise.all([
+    checkPaymentMethod(deps, opts),
+    findBillsForPayment(deps.db, opts.accountId, opts.billIds),
+  ]);
   const org = deps.config.organization;
   const paymentId = newId();
 
-  try {
-    await deps.db.transaction().execute(async (trx) => {
-      const bills = await lockBillsForPayment(trx, opts.accountId, opts.billIds);
-      if (bills.length !== opts.billIds.length) throw new AppError('not_found', { detail: 'Bill not found' });
-      const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
-      if (unpayable) {
-        throw new AppError('bill_not_payable', {
-          detail: `Bill ${unpayable.number} has nothing left to pay.`,
-          billId: unpayable.id,
-        });
-      }
-      const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-      const minimum = Math.min(org.payments.minimumCents, total);
-      if (opts.amountCents < minimum || opts.amountCents > total) {
-        throw new AppError('amount_out_of_range', {
-          detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
-          minimumCents: minimum,
-          maximumCents: total,
-          errors: [
-            {
-              field: 'amountCents',
-              code: opts.amountCents < minimum ? 'too_small' : 'too_large',
-              message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
-            },
-          ],
-        });
-      }
-      const allocations = allocatePayment(
-        opts.amountCents,
-        bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
-      );
-      const now = deps.clock.now();
-      await store.insertAttempt(
-        trx,
-        {
-          id: paymentId,
-          account_id: opts.accountId,
-          confirmation_number: newConfirmationNumber(),
-          channel: opts.channel,
-          status: 'processing',
-          amount_cents: opts.amountCents,
-          currency: org.currency,
-          method_type: method.kind,
-          method_brand: method.kind === 'card' ? method.brand : null,
-          method_last4: method.last4,
-          method_exp_month: method.kind === 'card' ? method.expMonth : null,
-          method_exp_year: method.kind === 'card' ? method.expYear : null,
-          bank_account_type: method.kind === 'bank' ? method.accountType : null,
-          bank_authorization: authorization ? JSON.stringify(authorization) : null,
-          processor: deps.processor.name,
-          processor_token: opts.paymentToken,
-          payer_email: opts.payerEmail,
-          locale: opts.ctx.locale,
-          next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
-          created_at: toDate(now),
-          updated_at: toDate(now),
-        },
-        allocations.map((a) => ({
+  let loaded: LoadedPayment | null = null;
+  for (let round = 0; !loaded; round++) {
+    if (round === ATTEMPT_ROUNDS) {
+      throw new AppError('payment_in_progress', {
+        detail: 'These bills are changing right now. Check them again in a minute.',
+      });
+    }
+    const bills = round === 0 ? firstRead : await findBillsForPayment(deps.db, opts.accountId, opts.billIds);
+    if (bills.length !== opts.billIds.length) throw new AppError('not_found', { detail: 'Bill not found' });
+    const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
+    if (unpayable) {
+      throw new AppError('bill_not_payable', {
+        detail: `Bill ${unpayable.number} has nothing left to pay.`,
+        billId: unpayable.id,
+      });
+    }
+    const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
+    const minimum = Math.min(org.payments.minimumCents, total);
+    if (opts.amountCents < minimum || opts.amountCents > total) {
+      throw new AppError('amount_out_of_range', {
+        detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
+        minimumCents: minimum,
+        maximumCents: total,
+        errors: [
+          {
+            field: 'amountCents',
+            code: opts.amountCents < minimum ? 'too_small' : 'too_large',
+            message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
+          },
+        ],
+      });
+    }
+    const byId = new Map(bills.map((b) => [b.id, b]));
+    const allocations = allocatePayment(
+      opts.amountCents,
+      bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
+    ).map((a) => {
+      const bill = byId.get(a.billId);
+      if (!bill) throw new Error(`allocation to unknown bill ${a.billId}`);
+      return { bill_id: a.billId, amount_cents: a.amount, number: bill.number, kind: bill.kind, due_date: bill.due_date };
+    });
+    const now = deps.clock.now();
+    const nowDate = toDate(now);
+    const payment: Payment = {
+      id: paymentId,
+      account_id: opts.accountId,
+      confirmation_number: newConfirmationNumber(),
+      channel: opts.channel,
+      status: 'processing',
+      amount_cents: opts.amountCents,
+      currency: org.currency,
+      method_type: method.kind,
+      method_brand: method.kind === 'card' ? method.brand : null,
+      method_last4: method.last4,
+      method_exp_month: method.kind === 'card' ? method.expMonth : null,
+      method_exp_year: method.kind === 'card' ? method.expYear : null,
+      bank_account_type: method.kind === 'bank' ? method.accountType : null,
+      bank_authorization: authorization,
+      processor: deps.processor.name,
+      processor_token: opts.paymentToken,
+      processor_charge_id: null,
+      failure_code: null,
+      failure_message: null,
+      failure_retryable: null,
+      payer_email: opts.payerEmail,
+      locale: opts.ctx.locale,
+      reconcile_attempts: 0,
+      next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
+      created_at: nowDate,
+      updated_at: nowDate,
+      completed_at: null,
+    };
+    let created: boolean;
+    try {
+      created = await store.insertAttempt(deps.db, {
+        lockBills: billPaymentParts.lockUnchangedBills(opts.accountId, bills),
+        billCount: bills.length,
+        claim: opts.idempotency.claimRow(paymentId),
+        payment,
+        allocations: allocations.map((a) => ({
           payment_id: paymentId,
-          bill_id: a.billId,
+          bill_id: a.bill_id,
           account_id: opts.accountId,
-          amount_cents: a.amount,
+          amount_cents: a.amount_cents,
           live: true,
         })),
-        {
+        event: store.eventRow({
           paymentId,
           accountId: opts.accountId,
           from: null,
           to: 'processing',
           detail: { channel: opts.channel },
-        },
-      );
-      await opts.idempotency.attach(trx, paymentId);
-      await recordAudit(trx, {
-        actor: opts.actor,
-        ctx: opts.ctx,
-        action: 'payment.attempt',
-        result: 'success',
-        accountId: opts.accountId,
-        resourceType: 'payment',
-        resourceId: paymentId,
-        detail: { amountCents: opts.amountCents, method: method.kind, bills: allocations.length },
+          at: nowDate,
+        }),
+        audit: auditRow({
+          actor: opts.actor,
+          ctx: opts.ctx,
+          action: 'payment.attempt',
+          result: 'success',
+          accountId: opts.accountId,
+          resourceType: 'payment',
+          resourceId: paymentId,
+          detail: { amountCents: opts.amountCents, method: method.kind, bills: allocations.length },
+          at: nowDate,
+        }),
       });
-    });
-  } catch (err) {
-    if (isUniqueViolation(err, 'payment_allocations_one_live_per_bill')) {
-      throw new AppError('payment_in_progress', {
-        detail: 'A payment for one of these bills is already being processed. Check again in a minute.',
-      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'payment_allocations_one_live_per_bill')) {
+        throw new AppError('payment_in_progress', {
+          detail: 'A payment for one of these bills is already being processed. Check again in a minute.',
+        });
+      }
+      throw err;
     }
-    throw err;
+    if (created) {
+      loaded = {
+        payment,
+        account: { region_id: firstRead[0]?.region_id ?? '' },
+        allocations: allocations.sort((x, y) =>
+          x.due_date === y.due_date ? (x.number < y.number ? -1 : 1) : x.due_date < y.due_date ? -1 : 1,
+        ),
+      };
+    }
   }
 
-  const applied = await chargeAndApply(deps, paymentId, {
-    token: opts.paymentToken,
-    amountCents: opts.amountCents,
-  });
-  // A collected payment is answered from what its transaction wrote; anything else is read back.
-  return applied ? viewResponse(toPaymentView(deps, applied)) : paymentResponse(deps, paymentId);
+  const applied = await chargeAndApply(deps, loaded, opts.idempotency);
+  // An applied outcome answers from what its statement wrote; anything else is read back.
+  return applied ?? paymentResponse(deps, paymentId);
 }
 
 /** Calls the processor (once more at once if its answer is lost: the key makes that safe) and applies the outcome. */
 async function chargeAndApply(
   deps: Deps,
-  paymentId: string,
-  charge: { token: string; amountCents: number },
-): Promise<LoadedPayment | null> {
+  loaded: LoadedPayment,
+  idempotency: IdempotentWork,
+): Promise<IdempotentResult | null> {
   const request = {
-    idempotencyKey: paymentId,
-    token: charge.token,
-    amountCents: charge.amountCents,
-    currency: deps.config.organization.currency,
-    description: `${deps.config.organization.shortName} payment ${paymentId}`,
+    idempotencyKey: loaded.payment.id,
+    token: loaded.payment.processor_token,
+    amountCents: loaded.payment.amount_cents,
+    currency: loaded.payment.currency,
+    description: `${deps.config.organization.shortName} payment ${loaded.payment.id}`,
   };
   let outcome: ChargeOutcome | null = null;
   for (let attempt = 0; attempt < 2 && !outcome; attempt++) {
@@ -240,137 +298,123 @@ async function chargeAndApply(
       outcome = await deps.processor.charge(request);
     } catch (err) {
       if (!(err instanceof ProcessorError)) throw err;
-      deps.logger.warn({ paymentId, kind: err.kind }, 'processor answer lost');
+      deps.logger.warn({ paymentId: loaded.payment.id, kind: err.kind }, 'processor answer lost');
     }
   }
-  return applyOutcome(deps, paymentId, outcome);
+  return applyOutcome(deps, loaded, outcome, idempotency);
 }
 
+const systemActor: Actor = { type: 'system', name: 'payments' };
+
 /**
- * Applies a processor outcome (or its absence) to a non-terminal attempt; a no-op for a final one.
- * Returns the payment as committed when it succeeded here (null otherwise), so the caller need not read it back.
+ * Applies a processor outcome (or its absence) to a non-terminal attempt as loaded; a no-op when the
+ * attempt is final or another process moved it first. Returns the client's answer when a final
+ * outcome was applied here — stored with the idempotency key in the same statement when `idempotency`
+ * is given — and null otherwise.
  */
 async function applyOutcome(
   deps: Deps,
-  paymentId: string,
+  loaded: LoadedPayment,
   outcome: ChargeOutcome | null,
-): Promise<LoadedPayment | null> {
-  return deps.db.transaction().execute(async (trx) => {
-    const locked = await store.lockPayment(trx, paymentId);
-    if (!locked || !['pending', 'processing', 'unknown'].includes(locked.status)) return null;
-    const { region_id: regionId, ...payment } = locked;
-    const now = deps.clock.now();
-    const nowDate = toDate(now);
-    const actor: Actor = { type: 'system', name: 'payments' };
-
-    if (!outcome) {
-      if (payment.status !== 'unknown') {
-        await store.updatePayment(trx, paymentId, { status: 'unknown', updated_at: nowDate });
-        await store.insertPaymentEvent(trx, {
-          paymentId,
-          accountId: payment.account_id,
-          from: payment.status,
-          to: 'unknown',
-        });
-      }
-      return null;
-    }
-
-    if (outcome.status === 'failed') {
-      await store.finishPayment(
-        trx,
-        paymentId,
-        {
-          status: 'failed',
-          processor_charge_id: outcome.chargeId,
-          failure_code: outcome.code,
-          failure_message: outcome.message,
-          failure_retryable: outcome.retryable,
-          updated_at: nowDate,
-          completed_at: nowDate,
-          next_reconcile_at: null,
-        },
-        {
-          paymentId,
-          accountId: payment.account_id,
-          from: payment.status,
-          to: 'failed',
-          detail: { code: outcome.code },
-        },
-      );
-      await recordAudit(trx, {
-        actor,
-        ctx: null,
-        action: 'payment.declined',
-        result: 'failure',
-        accountId: payment.account_id,
-        resourceType: 'payment',
-        resourceId: paymentId,
-        detail: { code: outcome.code },
-      });
-      return null;
-    }
-
-    const allocations = await store.listAllocations(trx, paymentId);
-    for (const a of allocations) {
-      // The live-attempt index kept every other payment off these bills, so the balance still covers it.
-      if (!(await applyPaymentToBill(trx, a.bill_id, a.amount_cents, nowDate))) {
-        throw new Error(`bill ${a.bill_id} cannot take ${a.amount_cents} from payment ${paymentId}`);
-      }
-    }
-    const succeeded = {
-      status: 'succeeded' as const,
-      processor_charge_id: outcome.chargeId,
-      updated_at: nowDate,
-      completed_at: nowDate,
-      next_reconcile_at: null,
-    };
-    await store.finishPayment(trx, paymentId, succeeded, {
-      paymentId,
-      accountId: payment.account_id,
-      from: payment.status,
-      to: 'succeeded',
-      detail: { chargeId: outcome.chargeId },
-    });
-    await postPaymentCollected(trx, {
-      accountId: payment.account_id,
-      paymentId,
-      allocations: allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
-    });
-    await recordAudit(trx, {
-      actor,
+  idempotency?: IdempotentWork,
+): Promise<IdempotentResult | null> {
+  const { payment } = loaded;
+  const seen = payment.status;
+  if (!['pending', 'processing', 'unknown'].includes(seen)) return null;
+  const now = toDate(deps.clock.now());
+  const event = (to: PaymentStatus, detail: Record<string, unknown> | undefined) =>
+    store.eventRow({ paymentId: payment.id, accountId: payment.account_id, from: seen, to, detail, at: now });
+  const audit = (action: string, result: 'success' | 'failure', detail: Record<string, unknown>) =>
+    auditRow({
+      actor: systemActor,
       ctx: null,
-      action: 'payment.succeeded',
-      result: 'success',
+      action,
+      result,
       accountId: payment.account_id,
       resourceType: 'payment',
-      resourceId: paymentId,
-      detail: { amountCents: payment.amount_cents },
+      resourceId: payment.id,
+      detail,
+      at: now,
     });
-    // The row as this transaction leaves it: the locked row with the update above applied.
-    const committed: LoadedPayment = {
-      payment: { ...payment, ...succeeded },
-      account: { region_id: regionId },
-      allocations,
-    };
-    if (payment.payer_email) {
-      await queueReceiptEmail(
-        deps,
-        trx,
-        paymentId,
-        payment.payer_email,
-        payment.locale === 'es' ? 'es' : 'en',
-        committed,
-      );
+
+  if (!outcome) {
+    if (seen !== 'unknown') {
+      await store.finishAttempt(deps.db, {
+        id: payment.id,
+        seenStatus: seen,
+        patch: { status: 'unknown', updated_at: now },
+        final: false,
+        event: event('unknown', undefined),
+        parts: [],
+      });
     }
-    return committed;
+    return null;
+  }
+
+  const finished = {
+    updated_at: now,
+    completed_at: now,
+    next_reconcile_at: null,
+    processor_charge_id: outcome.chargeId,
+  };
+  if (outcome.status === 'failed') {
+    const patch = {
+      ...finished,
+      status: 'failed' as const,
+      failure_code: outcome.code,
+      failure_message: outcome.message,
+      failure_retryable: outcome.retryable,
+    };
+    const response = viewResponse(toPaymentView(deps, { ...loaded, payment: { ...payment, ...patch } }));
+    const applied = await store.finishAttempt(deps.db, {
+      id: payment.id,
+      seenStatus: seen,
+      patch,
+      final: true,
+      event: event('failed', { code: outcome.code }),
+      parts: [
+        insertRows('audit_events', [audit('payment.declined', 'failure', { code: outcome.code })]),
+        ...(idempotency ? [idempotency.completionPart(response)] : []),
+      ],
+    });
+    return applied ? { ...response, stored: !!idempotency } : null;
+  }
+
+  const patch = { ...finished, status: 'succeeded' as const };
+  const after: LoadedPayment = { ...loaded, payment: { ...payment, ...patch } };
+  const response = viewResponse(toPaymentView(deps, after));
+  const posting = paymentCollectedRows({
+    accountId: payment.account_id,
+    paymentId: payment.id,
+    allocations: loaded.allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
+    at: now,
   });
+  const locale: Locale = payment.locale === 'es' ? 'es' : 'en';
+  const applied = await store.finishAttempt(deps.db, {
+    id: payment.id,
+    seenStatus: seen,
+    patch,
+    final: true,
+    event: event('succeeded', { chargeId: outcome.chargeId }),
+    parts: [
+      billPaymentParts.collectOnBills(loaded.allocations, now),
+      insertRows('ledger_postings', [posting.posting]),
+      insertRows('ledger_lines', posting.lines),
+      insertRows('audit_events', [audit('payment.succeeded', 'success', { amountCents: payment.amount_cents })]),
+      ...(payment.payer_email
+        ? [insertRows('outbox_emails', [outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale))])]
+        : []),
+      ...(idempotency ? [idempotency.completionPart(response)] : []),
+    ],
+  });
+  return applied ? { ...response, stored: !!idempotency } : null;
 }
 
 /** Asks the processor what became of one attempt and applies it; re-sends the same key if it never arrived. */
 export async function reconcilePayment(deps: Deps, paymentId: string): Promise<void> {
-  const payment = await store.findPayment(deps.db, paymentId);
-  if (!payment || !['pending', 'processing', 'unknown'].includes(payment.status)) return;
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (!loaded || !['pending', 'processing', 'unknown'].includes(loaded.payment.status)) return;
+  const { payment } = loaded;
   let outcome: ChargeOutcome | null = null;
   try {
     outcome = await deps.processor.findCharge(paymentId);
@@ -394,7 +438,7 @@ export async function reconcilePayment(deps: Deps, paymentId: string): Promise<v
   } catch (err) {
     if (!(err instanceof ProcessorError)) throw err;
   }
-  await applyOutcome(deps, paymentId, outcome);
+  await applyOutcome(deps, loaded, outcome);
 }
 
 /** One sweep of the reconciler: claims due non-terminal attempts and resolves each. */
@@ -453,30 +497,20 @@ function formatPaidAt(instant: Date, timeZone: string, locale: Locale): string {
 async function loadPaymentWithAccount(db: Db, paymentId: string) {
   const payment = await store.findPayment(db, paymentId);
   if (!payment) return null;
-  const account = await getAccount(db, payment.account_id);
-  const allocations = await store.listAllocations(db, paymentId);
+  const [account, allocations] = await Promise.all([
+    getAccount(db, payment.account_id),
+    store.listAllocations(db, paymentId),
+  ]);
   return { payment, account, allocations };
 }
 
-/** What the payment view and the receipt email need: the payment, its account's region, its bills. */
-interface LoadedPayment {
-  payment: Payment;
-  account: { region_id: string };
-  allocations: Awaited<ReturnType<typeof store.listAllocations>>;
-}
-
-async function queueReceiptEmail(
+/** The receipt email for a collected payment, ready for the outbox. */
+function receiptEmailOptions(
   deps: Deps,
-  trx: Db,
-  paymentId: string,
+  { payment, account, allocations }: LoadedPayment,
   to: string,
   locale: Locale,
-  /** The payment as the caller's transaction just wrote it; read from the database when absent. */
-  current?: LoadedPayment,
-): Promise<void> {
-  const loaded = current ?? (await loadPaymentWithAccount(trx, paymentId));
-  if (!loaded) return;
-  const { payment, account, allocations } = loaded;
+): QueueEmailOptions {
   const org = deps.config.organization;
   const email = receiptEmail({
     locale,
@@ -496,16 +530,16 @@ async function queueReceiptEmail(
     })),
     supportPhone: findRegion(deps.config, account.region_id)?.phone ?? org.support.phone,
   });
-  await queueEmail(trx, {
+  return {
     accountId: payment.account_id,
     kind: 'payment_receipt',
     to,
     subject: email.subject,
     text: email.text,
     html: email.html,
-    attachmentRef: { receiptPaymentId: paymentId, locale },
+    attachmentRef: { receiptPaymentId: payment.id, locale },
     now: toDate(deps.clock.now()),
-  });
+  };
 }
 
 export async function getPaymentView(deps: Deps, paymentId: string): Promise<PaymentView> {
@@ -552,7 +586,7 @@ function toPaymentView(deps: Deps, { payment, account, allocations }: LoadedPaym
 }
 
 /** 201 for a collected payment, 202 while the outcome is being confirmed, 402 problem for a decline. */
-async function paymentResponse(deps: Deps, paymentId: string): Promise<IdempotentResponse> {
+async function paymentResponse(deps: Deps, paymentId: string): Promise<IdempotentResult> {
   return viewResponse(await getPaymentView(deps, paymentId));
 }
 
@@ -600,7 +634,7 @@ export function payBillsAsGuest(
   body: CreateGuestPaymentBody,
   ctx: RequestContext,
   idempotency: IdempotentWork,
-): Promise<IdempotentResponse> {
+): Promise<IdempotentResult> {
   if (!body.billIds.every((id) => actor.billIds.includes(id))) {
     throw new AppError('not_found', { detail: 'Bill not found' });
   }
@@ -689,7 +723,7 @@ export async function emailGuestReceipt(
 ): Promise<void> {
   const loaded = await findGuestPayment(deps, actor, paymentId);
   assertReceiptable(loaded.payment);
-  await deps.db.transaction().execute((trx) => queueReceiptEmail(deps, trx, paymentId, to, locale, loaded));
+  await queueEmail(deps.db, receiptEmailOptions(deps, loaded, to, locale));
 }
 
 /** Renders the receipt PDF an outbox email refers to, at send time. */

@@ -1,90 +1,105 @@
-import type { Insertable } from 'kysely';
-import type { PaymentAllocationsTable, PaymentStatus, PaymentsTable } from '../../db/schema';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
+import type {
+  AuditEventsTable,
+  IdempotencyKeysTable,
+  PaymentAllocationsTable,
+  PaymentEventsTable,
+  PaymentStatus,
+  PaymentsTable,
+} from '../../db/schema';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import { guardedStatement, insertRows, whenGuarded } from '../../platform/statement';
 
 export interface PaymentEventInput {
   paymentId: string;
   accountId: string;
   from: PaymentStatus | null;
   to: PaymentStatus;
-  detail?: object;
+  detail?: Record<string, unknown>;
+  at: Date;
 }
 
-function eventRow(e: PaymentEventInput) {
+export function eventRow(e: PaymentEventInput): Insertable<PaymentEventsTable> {
   return {
     id: newId(),
     payment_id: e.paymentId,
     account_id: e.accountId,
     from_status: e.from,
     to_status: e.to,
-    detail: e.detail ? JSON.stringify(e.detail) : null,
+    detail: e.detail ?? null,
+    at: e.at,
   };
 }
 
-export async function insertPaymentEvent(db: Db, e: PaymentEventInput): Promise<void> {
-  await db.insertInto('payment_events').values(eventRow(e)).execute();
-}
-
 /**
- * The attempt, its allocations and its first event in one statement (one round trip; the foreign keys
- * are checked at its end, when the payment row exists). Fails with a unique violation on
- * payment_allocations_one_live_per_bill if a bill already has a live attempt.
+ * The attempt phase in one statement (one round trip, one transaction): the bills still as the
+ * caller read them are locked, the client's idempotency key is claimed, and the attempt, its
+ * allocations, its first event and its audit row are written — or, if a bill changed since it was
+ * read, nothing is and false comes back. Fails with a unique violation on
+ * payment_allocations_one_live_per_bill if a bill already has a live attempt, and on
+ * idempotency_keys_pkey if another request holds the key.
  */
 export async function insertAttempt(
   db: Db,
-  payment: Insertable<PaymentsTable>,
-  allocations: Insertable<PaymentAllocationsTable>[],
-  event: PaymentEventInput,
-): Promise<void> {
-  await db
-    .with('payment', (qb) => qb.insertInto('payments').values(payment).returning('id'))
-    .with('allocations', (qb) =>
-      qb.insertInto('payment_allocations').values(allocations).returning('bill_id'),
-    )
-    .insertInto('payment_events')
-    .values(eventRow(event))
-    .execute();
+  opts: {
+    lockBills: RawBuilder<unknown>;
+    billCount: number;
+    claim: Insertable<IdempotencyKeysTable>;
+    payment: Insertable<PaymentsTable>;
+    allocations: Insertable<PaymentAllocationsTable>[];
+    event: Insertable<PaymentEventsTable>;
+    audit: Insertable<AuditEventsTable>;
+  },
+): Promise<boolean> {
+  const unchanged = sql<boolean>`(select count(*) from locked) = ${opts.billCount}`;
+  const { rows } = await guardedStatement<{ guarded: number }>({
+    prelude: [['locked', opts.lockBills]],
+    guard: sql`${insertRows('idempotency_keys', [opts.claim], unchanged)} returning key`,
+    parts: [
+      insertRows('payments', [opts.payment]),
+      insertRows('payment_allocations', opts.allocations),
+      insertRows('payment_events', [opts.event]),
+      insertRows('audit_events', [opts.audit]),
+    ],
+  }).execute(db);
+  return rows[0]?.guarded === 1;
 }
 
 /**
- * Moves an attempt to a final state in one statement: the payment row (its transition still checked by
- * the trigger), its allocations no longer live, and the transition's event.
+ * An outcome phase in one statement: the payment moves from `seenStatus` (its transition still
+ * checked by the trigger), its allocations stop being live when it is final, its event is written,
+ * and so is every other part (ledger posting, bill balances, audit, email, idempotency answer). If
+ * the payment is no longer in `seenStatus` (another process applied an outcome first) nothing is
+ * written and false comes back.
  */
-export async function finishPayment(
+export async function finishAttempt(
   db: Db,
-  id: string,
-  patch: Partial<Insertable<PaymentsTable>>,
-  event: PaymentEventInput,
-): Promise<void> {
-  await db
-    .with('payment', (qb) => qb.updateTable('payments').set(patch).where('id', '=', id).returning('id'))
-    .with('released', (qb) =>
-      qb
-        .updateTable('payment_allocations')
-        .set({ live: false })
-        .where('payment_id', '=', id)
-        .returning('bill_id'),
-    )
-    .insertInto('payment_events')
-    .values(eventRow(event))
-    .execute();
+  opts: {
+    id: string;
+    seenStatus: PaymentStatus;
+    patch: Partial<Insertable<PaymentsTable>> & { status: PaymentStatus };
+    final: boolean;
+    event: Insertable<PaymentEventsTable>;
+    parts: readonly RawBuilder<unknown>[];
+  },
+): Promise<boolean> {
+  const released = sql`update payment_allocations set live = false
+    where payment_id = ${opts.id} and ${whenGuarded}`;
+  const { rows } = await guardedStatement<{ guarded: number }>({
+    guard: sql`${db
+      .updateTable('payments')
+      .set(opts.patch)
+      .where('id', '=', opts.id)
+      .where('status', '=', opts.seenStatus)
+      .returning('id')}`,
+    parts: [...(opts.final ? [released] : []), insertRows('payment_events', [opts.event]), ...opts.parts],
+  }).execute(db);
+  return rows[0]?.guarded === 1;
 }
 
 export function findPayment(db: Db, id: string) {
   return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Locks the payment row (not its account's) and reads the account's region with it, in one round trip. */
-export function lockPayment(db: Db, id: string) {
-  return db
-    .selectFrom('payments')
-    .innerJoin('accounts', 'accounts.id', 'payments.account_id')
-    .selectAll('payments')
-    .select('accounts.region_id')
-    .where('payments.id', '=', id)
-    .forUpdate('payments')
-    .executeTakeFirst();
 }
 
 export function listAllocations(db: Db, paymentId: string) {
@@ -102,14 +117,6 @@ export function listAllocations(db: Db, paymentId: string) {
     .orderBy('bills.due_date')
     .orderBy('bills.number')
     .execute();
-}
-
-export async function updatePayment(
-  db: Db,
-  id: string,
-  patch: Partial<Insertable<PaymentsTable>>,
-): Promise<void> {
-  await db.updateTable('payments').set(patch).where('id', '=', id).execute();
 }
 
 /**

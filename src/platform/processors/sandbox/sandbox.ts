@@ -15,7 +15,13 @@ import {
   type PaymentProcessor,
   ProcessorError,
 } from '../processor';
-import { type CardBehaviour, TEST_ROUTING_NUMBER, testBankAccounts, testCards } from './test-numbers';
+import {
+  type BankBehaviour,
+  type CardBehaviour,
+  TEST_ROUTING_NUMBER,
+  testBankAccounts,
+  testCards,
+} from './test-numbers';
 
 /** Switches tests flip to make the sandbox misbehave the way real processors do. */
 export interface SandboxFaults {
@@ -223,82 +229,45 @@ export class SandboxProcessor implements PaymentProcessor {
     if (this.faults.unavailable)
       throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
 
-    // One round trip for both look-ups; an earlier charge under this key wins, whatever the token.
-    const { rows } = await sql<{
-      charge_id: string | null;
-      charge_status: string | null;
-      failure_code: string | null;
-      token_id: string | null;
-      kind: string | null;
-      behaviour: string | null;
-    }>`
-      select c.id as charge_id, c.status as charge_status, c.failure_code,
-        t.id as token_id, t.kind, t.behaviour
-      from (select 1) as one
-      left join sandbox_charges c on c.idempotency_key = ${request.idempotencyKey}
-      left join sandbox_tokens t on t.id = ${request.token}`.execute(this.db);
-    const found = rows[0];
-    if (found?.charge_id) {
-      return this.answer(
-        outcomeOf(
-          found.charge_id,
-          found.charge_status === 'failed' ? (found.failure_code as DeclineCode) : null,
-        ),
-      );
-    }
-    if (!found?.token_id || !found.kind || !found.behaviour) {
-      throw new ProcessorError(`unknown token`, 'unavailable');
-    }
-    const token = { id: found.token_id, kind: found.kind, behaviour: found.behaviour };
-
-    const decline = declineFor(token.behaviour as CardBehaviour);
+    // One statement: an earlier charge under this key is answered again; otherwise the charge is
+    // recorded with what the token's behaviour decides (and a card that paid is spent).
     const chargeId = tokenId('ch');
-    const now = this.clock.now();
-    const settlementSeconds = this.options.settlementSeconds ?? 60;
-    const returnCode =
-      token.kind === 'bank' && token.behaviour.startsWith('return_') ? token.behaviour.slice(7) : null;
-    const charge = {
-      id: chargeId,
-      idempotency_key: request.idempotencyKey,
-      token_id: token.id,
-      amount_cents: request.amountCents,
-      currency: request.currency,
-      status: decline ? ('failed' as const) : ('succeeded' as const),
-      failure_code: decline,
-      description: request.description,
-      return_code: returnCode,
-      settles_at: token.kind === 'bank' ? toDate(now.add({ seconds: settlementSeconds })) : null,
-    };
-    // One statement, so as atomic as a transaction: the charge, and for a success the token used up
-    // only if this request's charge was the one recorded.
-    const inserted = decline
-      ? await this.db
-          .insertInto('sandbox_charges')
-          .values(charge)
-          .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .returning('id')
-          .executeTakeFirst()
-      : await this.db
-          .with('charge', (db) =>
-            db
-              .insertInto('sandbox_charges')
-              .values(charge)
-              .onConflict((oc) => oc.column('idempotency_key').doNothing())
-              .returning('id'),
-          )
-          .with('spent', (db) =>
-            db
-              .updateTable('sandbox_tokens')
-              .set({ used: true })
-              .where('id', '=', token.id)
-              .where((eb) => eb.exists(eb.selectFrom('charge').select('charge.id'))),
-          )
-          .selectFrom('charge')
-          .select('charge.id')
-          .executeTakeFirst();
-    // Lost the race to a concurrent request with the same key: answer with the first outcome.
-    const outcome = inserted ? outcomeOf(chargeId, decline) : await this.findCharge(request.idempotencyKey);
-    if (!outcome) throw new ProcessorError('charge vanished', 'unavailable');
+    const settlesAt = toDate(this.clock.now().add({ seconds: this.options.settlementSeconds ?? 60 }));
+    const { rows } = await sql<{ id: string; status: string; failure_code: string | null }>`
+      with earlier as (
+        select id, status, failure_code from sandbox_charges where idempotency_key = ${request.idempotencyKey}
+      ),
+      decided as (
+        select t.id as token_id, t.kind, o.failure_code, o.return_code
+        from sandbox_tokens t
+        join jsonb_to_recordset(${OUTCOMES_JSON}::jsonb) as o(behaviour text, failure_code text, return_code text)
+          on o.behaviour = t.behaviour
+        where t.id = ${request.token} and not exists (select 1 from earlier)
+      ),
+      charged as (
+        insert into sandbox_charges (id, idempotency_key, token_id, amount_cents, currency, status,
+          failure_code, description, return_code, settles_at)
+        select ${chargeId}, ${request.idempotencyKey}, token_id, ${request.amountCents}, ${request.currency},
+          case when failure_code is null then 'succeeded' else 'failed' end, failure_code,
+          ${request.description}, case when kind = 'bank' then return_code end,
+          case when kind = 'bank' then ${settlesAt}::timestamptz end
+        from decided
+        on conflict (idempotency_key) do nothing
+        returning id, status, failure_code, token_id
+      ),
+      spent as (
+        update sandbox_tokens set used = true
+        where id in (select token_id from charged where status = 'succeeded')
+      )
+      select id, status, failure_code from charged
+      union all
+      select id, status, failure_code from earlier`.execute(this.db);
+    // No row: the token is unknown, or a concurrent request with the same key inserted first.
+    const row = rows[0];
+    const outcome = row
+      ? outcomeOf(row.id, row.status === 'failed' ? (row.failure_code as DeclineCode) : null)
+      : await this.findCharge(request.idempotencyKey);
+    if (!outcome) throw new ProcessorError('unknown token', 'unavailable');
     return this.answer(outcome);
   }
 
@@ -320,11 +289,24 @@ export class SandboxProcessor implements PaymentProcessor {
   }
 }
 
-function declineFor(behaviour: CardBehaviour | string): DeclineCode | null {
+function declineFor(behaviour: CardBehaviour | BankBehaviour): DeclineCode | null {
   if (behaviour === 'succeed' || behaviour.startsWith('return_')) return null;
   if (behaviour === 'attach_then_decline') return 'card_declined';
   return behaviour as DeclineCode;
 }
+
+/** What a charge on each token behaviour records, handed to the charge statement as data. */
+const OUTCOMES_JSON = JSON.stringify(
+  [...new Set<CardBehaviour | BankBehaviour>([
+    ...Object.values(testCards).map((c) => c.behaviour),
+    ...Object.values(testBankAccounts),
+    'card_declined',
+  ])].map((behaviour) => ({
+    behaviour,
+    failure_code: declineFor(behaviour),
+    return_code: behaviour.startsWith('return_') ? behaviour.slice('return_'.length) : null,
+  })),
+);
 
 function outcomeOf(chargeId: string, decline: DeclineCode | null): ChargeOutcome {
   if (!decline) return { status: 'succeeded', chargeId };
