@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     payments: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1' },
     statements: { type: 'boolean', default: false },
+    /** Prints, for one pooled connection, how often each prepared statement was planned generically or per call. */
+    plans: { type: 'boolean', default: false },
     /** Connection pool size (default: the app's own default). */
     pool: { type: 'string' },
   },
@@ -109,6 +112,18 @@ try {
   if (args.statements) {
     for (const [text, count] of [...byText].sort((a, b) => b[1] - a[1])) {
       console.log(`${(count / n).toFixed(2).padStart(6)}  ${text}`);
+    }
+  }
+  if (args.plans) {
+    const { rows } = await sql<{ generic_plans: number; custom_plans: number; statement: string }>`
+      select generic_plans, custom_plans, statement from pg_prepared_statements order by statement`.execute(
+      runtime.deps.db,
+    );
+    for (const r of rows) {
+      const text = r.statement.replace(/\s+/g, ' ').trim().slice(0, 70);
+      console.log(
+        `generic ${String(r.generic_plans).padStart(5)} custom ${String(r.custom_plans).padStart(5)}  ${text}`,
+      );
     }
   }
   await app.close();

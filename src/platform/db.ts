@@ -70,6 +70,17 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
  * that were already running must be restarted (as with any deploy of a schema change).
  */
 function preparingPool(pool: pg.Pool): PostgresPool {
+  // Statement texts are few and fixed; the bound only guards against a caller that builds many.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      if (names.size >= 2000) names.clear();
+      name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   return {
     async connect() {
       const client = await pool.connect();
@@ -81,8 +92,7 @@ function preparingPool(pool: pg.Pool): PostgresPool {
             parameters.length > 0 &&
             !sqlOrCursor.includes(';')
           ) {
-            const name = `k${createHash('sha1').update(sqlOrCursor).digest('base64url').slice(0, 20)}`;
-            return client.query({ name, text: sqlOrCursor, values: [...parameters] });
+            return client.query({ name: nameOf(sqlOrCursor), text: sqlOrCursor, values: [...parameters] });
           }
           return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
         },

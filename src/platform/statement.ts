@@ -1,20 +1,75 @@
-import { type Insertable, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { Database } from '../db/schema';
+import type { Db } from './db';
 
 /**
  * A phase of work that writes several tables (a payment attempt, a payment outcome) is sent as ONE
  * statement: a `guard` CTE decides whether the phase happens, and every other data-modifying CTE
- * writes its table only `when` the guard returned a row. One statement is one round trip and one
- * atomic transaction (foreign keys and triggers are still checked), which is what lets the payment
- * path reach its throughput target (bench/README.md). Each module builds its own rows and parts; the
- * module that owns the phase composes the statement.
+ * writes its table only when the guard returned a row. One statement is one round trip and one
+ * atomic transaction (foreign keys and triggers are still checked). Each module builds its own rows
+ * and parts; the module that owns the phase composes the statement.
+ *
+ * These statements are built with the small `stmt` template below rather than Kysely's query
+ * builder: their text is fixed per shape (rows travel as one JSON parameter), and rendering a
+ * template is a string join, where building and compiling a Kysely tree for a ten-part statement
+ * cost a measurable share of a payment's CPU (bench/README.md). They still run through Kysely
+ * (`executeQuery`), inside or outside its transactions.
  */
-export const whenGuarded: RawBuilder<boolean> = sql<boolean>`exists (select 1 from guard)`;
-
-/** Row values are JSON-encoded so that one statement text serves any number of rows. */
-function json(value: unknown): string {
-  return JSON.stringify(value);
+export class Stmt {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
 }
+
+/** Raw SQL text (identifiers, keywords) that is never a parameter. Only for constants in our code. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+/** `stmt\`select … where id = ${id}\``: values become parameters; nested `Stmt`s are spliced in. */
+export function stmt(strings: TemplateStringsArray, ...values: unknown[]): Stmt {
+  return new Stmt(strings, values);
+}
+
+/** A quoted identifier (a table or column name from our own schema types). */
+export function ident(name: string): Stmt {
+  return new Stmt([''], [new Raw(`"${name.replaceAll('"', '""')}"`)]);
+}
+
+export function joinStmts(parts: readonly Stmt[], separator = ', '): Stmt {
+  if (parts.length === 0) return new Stmt([''], []);
+  // ['', sep, …, sep, ''] around the parts.
+  return new Stmt(['', ...parts.slice(1).map(() => separator), ''], parts);
+}
+
+function render(root: Stmt): CompiledQuery {
+  let text = '';
+  const params: unknown[] = [];
+  const walk = (s: Stmt) => {
+    for (let i = 0; i < s.strings.length; i++) {
+      text += s.strings[i];
+      if (i < s.values.length) {
+        const v = s.values[i];
+        if (v instanceof Stmt) walk(v);
+        else if (v instanceof Raw) text += v.text;
+        else {
+          params.push(v);
+          text += `$${params.length}`;
+        }
+      }
+    }
+  };
+  walk(root);
+  return CompiledQuery.raw(text, params);
+}
+
+export async function runStmt<R>(db: Db, statement: Stmt): Promise<R[]> {
+  const result = await db.executeQuery<R>(render(statement));
+  return result.rows;
+}
+
+export const whenGuarded: Stmt = stmt`exists (select 1 from guard)`;
 
 /**
  * `insert into <table> (<columns>) select <columns> from jsonb_populate_recordset(null::<table>, $rows)`,
@@ -24,31 +79,34 @@ function json(value: unknown): string {
 export function insertRows<T extends keyof Database & string>(
   table: T,
   rows: readonly Insertable<Database[T]>[],
-  when: RawBuilder<boolean> = whenGuarded,
-): RawBuilder<unknown> {
+  when: Stmt = whenGuarded,
+): Stmt {
   const first = rows[0];
   if (!first) throw new Error(`insertRows(${table}) needs at least one row`);
-  const columns = sql.join(Object.keys(first).map((c) => sql.ref(c)));
-  return sql`insert into ${sql.table(table)} (${columns})
-    select ${columns} from jsonb_populate_recordset(null::${sql.table(table)}, ${json(rows)}::jsonb)
+  const columns = joinStmts(Object.keys(first).map(ident));
+  return stmt`insert into ${ident(table)} (${columns})
+    select ${columns} from jsonb_populate_recordset(null::${ident(table)}, ${JSON.stringify(rows)}::jsonb)
     where ${when}`;
 }
 
-/** The parts of one guarded statement, in order: `with guard as (…), p1 as (…), … select <result>`. */
-export function guardedStatement<R>(opts: {
+/** The parts of one guarded statement, in order: `with guard as (…), part0 as (…), … select <result>`. */
+export function guardedStatement(opts: {
   /** CTEs the guard reads (e.g. rows it locks), by name. */
-  prelude?: readonly (readonly [string, RawBuilder<unknown>])[];
+  prelude?: readonly (readonly [string, Stmt])[];
   /** Must return a row for the phase to happen (an insert or update with `returning`). */
-  guard: RawBuilder<unknown>;
-  parts: readonly RawBuilder<unknown>[];
-  /** The statement's single result row; by default how many rows the guard returned. */
-  result?: RawBuilder<R>;
-}): RawBuilder<R> {
+  guard: Stmt;
+  parts: readonly Stmt[];
+}): Stmt {
   const ctes = [
-    ...(opts.prelude ?? []).map(([name, body]) => sql`${sql.id(name)} as (${body})`),
-    sql`guard as (${opts.guard})`,
-    ...opts.parts.map((body, i) => sql`${sql.id(`part${i}`)} as (${body})`),
+    ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
+    stmt`guard as (${opts.guard})`,
+    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
   ];
-  const result = opts.result ?? sql`(select count(*) from guard)::int as guarded`;
-  return sql<R>`with ${sql.join(ctes)} select ${result}`;
+  return stmt`with ${joinStmts(ctes)} select (select count(*) from guard)::int as guarded`;
+}
+
+/** Runs a guarded statement; true when its guard returned a row (the phase happened). */
+export async function runGuarded(db: Db, statement: Stmt): Promise<boolean> {
+  const rows = await runStmt<{ guarded: number }>(db, statement);
+  return rows[0]?.guarded === 1;
 }

@@ -4,13 +4,13 @@ import { newId } from '../../platform/ids';
 import { postBillIssued } from '../ledger/ledger.service';
 import type { BillLineView, BillView } from './bills.schema';
 import {
+  collectOnBillsPart,
   findAccountById,
   insertAccount,
   insertBill,
   insertBillLines,
   listBillIdsWithLiveAttempt,
   listBillsByIds,
-  collectOnBillsPart,
   listBillsForPayment,
   listLinesForBills,
   lockUnchangedBillsPart,

@@ -1,7 +1,7 @@
-import { type Insertable, type RawBuilder, sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { AccountsTable, BillLinesTable, BillsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
-import { whenGuarded } from '../../platform/statement';
+import { type Stmt, stmt, whenGuarded } from '../../platform/statement';
 
 export async function insertAccount(db: Db, account: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
@@ -57,10 +57,11 @@ export function listBillsForPayment(db: Db, accountId: string, ids: readonly str
 export function lockUnchangedBillsPart(
   accountId: string,
   expected: readonly { id: string; balance_cents: number }[],
-): RawBuilder<unknown> {
-  return sql`select b.id from bills b
+): Stmt {
+  return stmt`select b.id from bills b
     join jsonb_to_recordset(${JSON.stringify(expected)}::jsonb) as e(id uuid, balance_cents bigint) on e.id = b.id
-    where b.account_id = ${accountId} and b.status = 'open' and b.balance_cents = e.balance_cents
+    where b.id = any(${expected.map((e) => e.id)}::uuid[]) and b.account_id = ${accountId}
+      and b.status = 'open' and b.balance_cents = e.balance_cents
     order by b.id
     for update of b`;
 }
@@ -83,13 +84,13 @@ export function listLinesForBills(db: Db, billIds: readonly string[]) {
 export function collectOnBillsPart(
   allocations: readonly { bill_id: string; amount_cents: number }[],
   now: Date,
-): RawBuilder<unknown> {
-  return sql`update bills b
+): Stmt {
+  return stmt`update bills b
     set balance_cents = b.balance_cents - a.amount_cents,
       status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
       updated_at = ${now}
     from jsonb_to_recordset(${JSON.stringify(allocations)}::jsonb) as a(bill_id uuid, amount_cents bigint)
-    where b.id = a.bill_id and ${whenGuarded}`;
+    where b.id = any(${allocations.map((a) => a.bill_id)}::uuid[]) and b.id = a.bill_id and ${whenGuarded}`;
 }
 
 export async function listBillIdsWithLiveAttempt(db: Db, billIds: readonly string[]): Promise<Set<string>> {

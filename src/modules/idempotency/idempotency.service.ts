@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Insertable, RawBuilder } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { IdempotencyKeysTable } from '../../db/schema';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
+import type { Stmt } from '../../platform/statement';
 import * as store from './idempotency.store';
 
 /** An in-flight key older than this belongs to a process that died; the next retry may resume it. */
@@ -34,7 +35,7 @@ export interface IdempotentWork {
    * A statement part (guarded, see platform/statement.ts) that stores `response` as the key's answer;
    * work that includes it in its last statement returns `stored: true`.
    */
-  completionPart(response: IdempotentResponse): RawBuilder<unknown>;
+  completionPart(response: IdempotentResponse): Stmt;
   /** Set when a previous attempt with this key died after creating its resource: finish that one. */
   resumeResourceId: string | null;
 }

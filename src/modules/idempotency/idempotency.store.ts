@@ -1,6 +1,5 @@
-import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db';
-import { whenGuarded } from '../../platform/statement';
+import { type Stmt, stmt, whenGuarded } from '../../platform/statement';
 
 export function findKey(db: Db, scope: string, key: string) {
   return db
@@ -25,14 +24,8 @@ export async function takeOverStale(db: Db, scope: string, key: string, seenUpda
 }
 
 /** Stores a key's answer as part of a guarded statement (platform/statement.ts). */
-export function completionPart(
-  scope: string,
-  key: string,
-  status: number,
-  body: unknown,
-  now: Date,
-): RawBuilder<unknown> {
-  return sql`update idempotency_keys
+export function completionPart(scope: string, key: string, status: number, body: unknown, now: Date): Stmt {
+  return stmt`update idempotency_keys
     set status = 'completed', response_status = ${status}, response_body = ${JSON.stringify(body)}::jsonb,
       updated_at = ${now}
     where scope = ${scope} and key = ${key} and ${whenGuarded}`;

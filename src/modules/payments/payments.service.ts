@@ -188,7 +188,13 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
     ).map((a) => {
       const bill = byId.get(a.billId);
       if (!bill) throw new Error(`allocation to unknown bill ${a.billId}`);
-      return { bill_id: a.billId, amount_cents: a.amount, number: bill.number, kind: bill.kind, due_date: bill.due_date };
+      return {
+        bill_id: a.billId,
+        amount_cents: a.amount,
+        number: bill.number,
+        kind: bill.kind,
+        due_date: bill.due_date,
+      };
     });
     const now = deps.clock.now();
     const nowDate = toDate(now);
@@ -400,9 +406,15 @@ async function applyOutcome(
       billPaymentParts.collectOnBills(loaded.allocations, now),
       insertRows('ledger_postings', [posting.posting]),
       insertRows('ledger_lines', posting.lines),
-      insertRows('audit_events', [audit('payment.succeeded', 'success', { amountCents: payment.amount_cents })]),
+      insertRows('audit_events', [
+        audit('payment.succeeded', 'success', { amountCents: payment.amount_cents }),
+      ]),
       ...(payment.payer_email
-        ? [insertRows('outbox_emails', [outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale))])]
+        ? [
+            insertRows('outbox_emails', [
+              outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale)),
+            ]),
+          ]
         : []),
       ...(idempotency ? [idempotency.completionPart(response)] : []),
     ],

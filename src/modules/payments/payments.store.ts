@@ -1,4 +1,4 @@
-import { type Insertable, type RawBuilder, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type {
   AuditEventsTable,
   IdempotencyKeysTable,
@@ -9,7 +9,16 @@ import type {
 } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import { guardedStatement, insertRows, whenGuarded } from '../../platform/statement';
+import {
+  guardedStatement,
+  ident,
+  insertRows,
+  joinStmts,
+  runGuarded,
+  type Stmt,
+  stmt,
+  whenGuarded,
+} from '../../platform/statement';
 
 export interface PaymentEventInput {
   paymentId: string;
@@ -43,7 +52,7 @@ export function eventRow(e: PaymentEventInput): Insertable<PaymentEventsTable> {
 export async function insertAttempt(
   db: Db,
   opts: {
-    lockBills: RawBuilder<unknown>;
+    lockBills: Stmt;
     billCount: number;
     claim: Insertable<IdempotencyKeysTable>;
     payment: Insertable<PaymentsTable>;
@@ -52,18 +61,18 @@ export async function insertAttempt(
     audit: Insertable<AuditEventsTable>;
   },
 ): Promise<boolean> {
-  const unchanged = sql<boolean>`(select count(*) from locked) = ${opts.billCount}`;
-  const { rows } = await guardedStatement<{ guarded: number }>({
+  const unchanged = stmt`(select count(*) from locked) = ${opts.billCount}`;
+  const statement = guardedStatement({
     prelude: [['locked', opts.lockBills]],
-    guard: sql`${insertRows('idempotency_keys', [opts.claim], unchanged)} returning key`,
+    guard: stmt`${insertRows('idempotency_keys', [opts.claim], unchanged)} returning key`,
     parts: [
       insertRows('payments', [opts.payment]),
       insertRows('payment_allocations', opts.allocations),
       insertRows('payment_events', [opts.event]),
       insertRows('audit_events', [opts.audit]),
     ],
-  }).execute(db);
-  return rows[0]?.guarded === 1;
+  });
+  return runGuarded(db, statement);
 }
 
 /**
@@ -81,21 +90,19 @@ export async function finishAttempt(
     patch: Partial<Insertable<PaymentsTable>> & { status: PaymentStatus };
     final: boolean;
     event: Insertable<PaymentEventsTable>;
-    parts: readonly RawBuilder<unknown>[];
+    parts: readonly Stmt[];
   },
 ): Promise<boolean> {
-  const released = sql`update payment_allocations set live = false
+  const set = joinStmts(
+    Object.entries(opts.patch).map(([column, value]) => stmt`${ident(column)} = ${value}`),
+  );
+  const released = stmt`update payment_allocations set live = false
     where payment_id = ${opts.id} and ${whenGuarded}`;
-  const { rows } = await guardedStatement<{ guarded: number }>({
-    guard: sql`${db
-      .updateTable('payments')
-      .set(opts.patch)
-      .where('id', '=', opts.id)
-      .where('status', '=', opts.seenStatus)
-      .returning('id')}`,
+  const statement = guardedStatement({
+    guard: stmt`update payments set ${set} where id = ${opts.id} and status = ${opts.seenStatus} returning id`,
     parts: [...(opts.final ? [released] : []), insertRows('payment_events', [opts.event]), ...opts.parts],
-  }).execute(db);
-  return rows[0]?.guarded === 1;
+  });
+  return runGuarded(db, statement);
 }
 
 export function findPayment(db: Db, id: string) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { isValidRoutingNumber } from '../../../domain/bank';
 import { detectCardBrand, isValidCardNumber, normalizeCardNumber } from '../../../domain/cards';
 import type { Clock } from '../../clock';
 import { toDate } from '../../clock';
 import type { Db } from '../../db';
+import { runStmt, stmt } from '../../statement';
 import {
   type AcceptedBrand,
   type ChargeOutcome,
@@ -233,7 +233,9 @@ export class SandboxProcessor implements PaymentProcessor {
     // recorded with what the token's behaviour decides (and a card that paid is spent).
     const chargeId = tokenId('ch');
     const settlesAt = toDate(this.clock.now().add({ seconds: this.options.settlementSeconds ?? 60 }));
-    const { rows } = await sql<{ id: string; status: string; failure_code: string | null }>`
+    const rows = await runStmt<{ id: string; status: string; failure_code: string | null }>(
+      this.db,
+      stmt`
       with earlier as (
         select id, status, failure_code from sandbox_charges where idempotency_key = ${request.idempotencyKey}
       ),
@@ -261,7 +263,8 @@ export class SandboxProcessor implements PaymentProcessor {
       )
       select id, status, failure_code from charged
       union all
-      select id, status, failure_code from earlier`.execute(this.db);
+      select id, status, failure_code from earlier`,
+    );
     // No row: the token is unknown, or a concurrent request with the same key inserted first.
     const row = rows[0];
     const outcome = row
@@ -297,11 +300,13 @@ function declineFor(behaviour: CardBehaviour | BankBehaviour): DeclineCode | nul
 
 /** What a charge on each token behaviour records, handed to the charge statement as data. */
 const OUTCOMES_JSON = JSON.stringify(
-  [...new Set<CardBehaviour | BankBehaviour>([
-    ...Object.values(testCards).map((c) => c.behaviour),
-    ...Object.values(testBankAccounts),
-    'card_declined',
-  ])].map((behaviour) => ({
+  [
+    ...new Set<CardBehaviour | BankBehaviour>([
+      ...Object.values(testCards).map((c) => c.behaviour),
+      ...Object.values(testBankAccounts),
+      'card_declined',
+    ]),
+  ].map((behaviour) => ({
     behaviour,
     failure_code: declineFor(behaviour),
     return_code: behaviour.startsWith('return_') ? behaviour.slice('return_'.length) : null,
