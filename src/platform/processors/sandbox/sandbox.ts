@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { isValidRoutingNumber } from '../../../domain/bank';
 import { detectCardBrand, isValidCardNumber, normalizeCardNumber } from '../../../domain/cards';
 import type { Clock } from '../../clock';
 import { toDate } from '../../clock';
 import type { Db } from '../../db';
+import { randomBytes } from '../../ids';
 import { runStmt, stmt } from '../../statement';
 import {
   type AcceptedBrand,
