@@ -29,6 +29,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     options.handle ??
     (await openDb({
       url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
       dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir),
       onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
     }));

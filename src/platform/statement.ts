@@ -43,7 +43,7 @@ export function joinStmts(parts: readonly Stmt[], separator = ', '): Stmt {
   return new Stmt(['', ...parts.slice(1).map(() => separator), ''], parts);
 }
 
-function render(root: Stmt): CompiledQuery {
+export function renderStmt(root: Stmt): CompiledQuery {
   let text = '';
   const params: unknown[] = [];
   const walk = (s: Stmt) => {
@@ -65,7 +65,7 @@ function render(root: Stmt): CompiledQuery {
 }
 
 export async function runStmt<R>(db: Db, statement: Stmt): Promise<R[]> {
-  const result = await db.executeQuery<R>(render(statement));
+  const result = await db.executeQuery<R>(renderStmt(statement));
   return result.rows;
 }
 

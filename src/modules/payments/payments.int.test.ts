@@ -9,8 +9,12 @@ import {
   tokenizeBank,
   tokenizeCard,
 } from '../../../test/factories';
+import { newId } from '../../platform/ids';
+import { auditRow } from '../audit/audit.service';
+import { paymentParts } from '../bills/bills.service';
 import { checkIntegrity } from '../integrity/integrity.service';
 import { reconcilePayments } from './payments.service';
+import { eventRow, insertAttempt } from './payments.store';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -262,6 +266,115 @@ describe('idempotency', () => {
     );
     expect(missing.statusCode).toBe(400);
     expect(missing.json().code).toBe('idempotency_key_required');
+  });
+
+  it('keeps no key for a refused request, so the corrected one may reuse it', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [7_500] });
+    const session = await lookupMedical(t.app, account);
+    const token = await tokenizeCard(t.app);
+    const key = randomUUID();
+    const tooMuch = await pay(
+      t.app,
+      session.sessionToken,
+      { billIds: account.billIds, amountCents: 9_000, paymentToken: token },
+      key,
+    );
+    expect(tooMuch.statusCode).toBe(422);
+    expect(tooMuch.json().code).toBe('amount_out_of_range');
+    const keys = await t.deps.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', '=', key)
+      .execute();
+    expect(keys).toEqual([]);
+    const corrected = await pay(
+      t.app,
+      session.sessionToken,
+      { billIds: account.billIds, amountCents: 7_500, paymentToken: token },
+      key,
+    );
+    expect(corrected.statusCode).toBe(201);
+    await expectClean();
+  });
+
+  it('writes nothing when a bill changed between the read and the lock', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [7_500] });
+    const billId = account.billIds[0] ?? '';
+    const paymentId = newId();
+    const now = new Date();
+    const created = await insertAttempt(t.deps.db, {
+      // The caller read a balance the bill no longer has.
+      lockBills: paymentParts.lockUnchangedBills(account.accountId, [{ id: billId, balance_cents: 7_400 }]),
+      billCount: 1,
+      claim: {
+        scope: 'test',
+        key: paymentId,
+        request_hash: 'x',
+        status: 'in_flight',
+        resource_id: paymentId,
+        response_status: null,
+        response_body: null,
+        created_at: now,
+        updated_at: now,
+      },
+      payment: {
+        id: paymentId,
+        account_id: account.accountId,
+        confirmation_number: `T${paymentId.slice(-10)}`,
+        channel: 'guest',
+        status: 'processing',
+        amount_cents: 7_400,
+        currency: 'USD',
+        method_type: 'card',
+        method_brand: 'visa',
+        method_last4: '4242',
+        method_exp_month: 12,
+        method_exp_year: 2030,
+        bank_account_type: null,
+        bank_authorization: null,
+        processor: 'sandbox',
+        processor_token: 'tok_x',
+        processor_charge_id: null,
+        failure_code: null,
+        failure_message: null,
+        failure_retryable: null,
+        payer_email: null,
+        locale: 'en',
+        reconcile_attempts: 0,
+        next_reconcile_at: now,
+        created_at: now,
+        updated_at: now,
+        completed_at: null,
+      },
+      allocations: [
+        {
+          payment_id: paymentId,
+          bill_id: billId,
+          account_id: account.accountId,
+          amount_cents: 7_400,
+          live: true,
+        },
+      ],
+      event: eventRow({ paymentId, accountId: account.accountId, from: null, to: 'processing', at: now }),
+      audit: auditRow({
+        actor: { type: 'system', name: 'test' },
+        ctx: null,
+        action: 'payment.attempt',
+        result: 'success',
+        at: now,
+      }),
+    });
+    expect(created).toBe(false);
+    const written = await Promise.all([
+      t.deps.db.selectFrom('payments').select('id').where('id', '=', paymentId).execute(),
+      t.deps.db
+        .selectFrom('payment_allocations')
+        .select('bill_id')
+        .where('payment_id', '=', paymentId)
+        .execute(),
+      t.deps.db.selectFrom('idempotency_keys').select('key').where('key', '=', paymentId).execute(),
+    ]);
+    expect(written).toEqual([[], [], []]);
   });
 
   it('answers 409 while the same key is in flight', async () => {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { guardedStatement, ident, insertRows, joinStmts, renderStmt, stmt } from './statement';
+
+describe('stmt', () => {
+  it('numbers parameters in order through nested parts and keeps identifiers out of them', () => {
+    const inner = stmt`b = ${2} and c = ${'three'}`;
+    const q = renderStmt(stmt`select ${ident('we"ird')} from t where a = ${1} and ${inner} and d = ${null}`);
+    expect(q.sql).toBe('select "we""ird" from t where a = $1 and b = $2 and c = $3 and d = $4');
+    expect(q.parameters).toEqual([1, 2, 'three', null]);
+  });
+
+  it('joins parts with a separator, and nothing for no parts', () => {
+    expect(renderStmt(joinStmts([stmt`a`, stmt`b = ${1}`, stmt`c`])).sql).toBe('a, b = $1, c');
+    expect(renderStmt(joinStmts([])).sql).toBe('');
+  });
+
+  it('writes rows as one JSON parameter, so any number of rows shares one statement text', () => {
+    const one = renderStmt(insertRows('payment_allocations', [row('a')]));
+    const two = renderStmt(insertRows('payment_allocations', [row('a'), row('b')]));
+    expect(one.sql).toBe(two.sql);
+    expect(one.sql).toContain('jsonb_populate_recordset(null::"payment_allocations", $1::jsonb)');
+    expect(JSON.parse(String(two.parameters[0]))).toHaveLength(2);
+    expect(() => insertRows('payment_allocations', [])).toThrow(/at least one row/);
+  });
+
+  it('puts the prelude before the guard and numbers the parts', () => {
+    const q = renderStmt(
+      guardedStatement({ prelude: [['locked', stmt`select 1`]], guard: stmt`select ${1}`, parts: [stmt`x`] }),
+    );
+    expect(q.sql).toBe(
+      'with "locked" as (select 1), guard as (select $1), "part0" as (x) select (select count(*) from guard)::int as guarded',
+    );
+  });
+});
+
+function row(billId: string) {
+  return { payment_id: 'p', bill_id: billId, account_id: 'acc', amount_cents: 100, live: true };
+}
