@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -17,6 +18,7 @@ import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { guestRoutes } from './modules/guest/guest.routes';
+import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
 import { paymentRoutes } from './modules/payments/payments.routes';
@@ -87,6 +89,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       components: {
         securitySchemes: {
           guestSession: { type: 'http', scheme: 'bearer', description: 'Guest session token' },
+          memberSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'settle_session',
+            description: 'Member session',
+          },
         },
       },
     },
@@ -96,9 +104,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(cookie);
   await app.register(organizationRoutes(deps));
   await app.register(guestRoutes(deps));
   await app.register(paymentRoutes(deps));
+  await app.register(memberRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
 

@@ -44,6 +44,8 @@ export const organizationSchema = z
       achAuthorizationVersion: z.string().min(1),
     }),
     accountTypes: z.array(z.enum(['individual_family', 'employer_group'])).min(1),
+    /** Version of the portal terms members accept when they register. */
+    termsVersion: z.string().min(1).default('2026-11-01'),
     regions: z.array(regionSchema).min(1),
   })
   .superRefine((org, ctx) => {

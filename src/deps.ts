@@ -22,6 +22,7 @@ export interface Deps {
 /** Who is acting, for authorization and the audit trail. */
 export type Actor =
   | { type: 'guest'; sessionId: string; accountId: string; billIds: readonly string[] }
+  | { type: 'member'; memberId: string; personId: string }
   | { type: 'system'; name: string };
 
 export interface RequestContext {

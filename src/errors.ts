@@ -9,6 +9,14 @@ export const errorCodes = {
   idempotency_key_required: { status: 400, title: 'Idempotency-Key header required' },
   /** The guest session token is missing, expired or unknown. */
   unauthenticated: { status: 401, title: 'Your session has ended' },
+  /** Sign-in refused: the same answer for an unknown email, a wrong password and a locked account. */
+  sign_in_failed: { status: 401, title: 'We could not sign you in' },
+  /** The member has not confirmed their email address yet; a new link was sent. */
+  email_not_verified: { status: 403, title: 'Confirm your email address first' },
+  /** A state-changing request without the session's X-CSRF-Token (or from another site). */
+  csrf_failed: { status: 403, title: 'This request could not be checked' },
+  /** An emailed link that is unknown, expired or already used. */
+  token_invalid: { status: 400, title: 'This link has expired or was already used' },
   /** The processor declined the payment; `decline` says why and whether retrying can help. */
   payment_declined: { status: 402, title: 'The payment was declined' },
   /** The caller may not do this. */

@@ -65,8 +65,9 @@ async function serve(runtime: Runtime, config: Config, withWorker: boolean): Pro
 
 function printDemo(config: Config, json: boolean): void {
   const data = demoData({ config, clock: systemClock });
+  const { registrable, registered } = data.members;
   if (json) {
-    console.log(JSON.stringify(data, null, 2));
+    console.log(JSON.stringify({ ...data, members: { registrable, registered } }, null, 2));
     return;
   }
   console.log(
@@ -79,6 +80,18 @@ function printDemo(config: Config, json: boolean): void {
       `  Premium coupon: account ${r.premium.accountNumber}, invoice ${r.premium.invoiceNumber}, last name ${r.premium.lastName}`,
     );
   }
+  console.log(`\nSign in (password "${registered[0]?.password}" for every demo member):`);
+  for (const m of registered.filter((_, i) => i < 2)) {
+    const pays = m.responsibleFor.length > 0 ? `, also pays for ${m.responsibleFor.join(' and ')}` : '';
+    console.log(`  ${m.email} (${m.name}${pays})`);
+  }
+  const r0 = registrable[0];
+  if (r0) {
+    console.log(
+      `Register: ${r0.firstName} ${r0.lastName}, born ${r0.birthDate}, record number ${r0.medicalRecordNumber}, region ${r0.regionId}`,
+    );
+  }
+  console.log('More members: npx settle demo --json');
   console.log('\nTest cards: 4242 4242 4242 4242 (Visa), any future expiry, any 3-digit CVC.');
   console.log('Test bank: routing 110000000, account 000123456789.');
 }
@@ -160,7 +173,8 @@ export async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    // Output to a pipe is written asynchronously: exit once everything printed has gone out.
+    if (code >= 0) process.stdout.write('', () => process.exit(code));
   },
   (err: unknown) => {
     if (err instanceof ConfigError) console.error(err.message);

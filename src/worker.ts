@@ -1,6 +1,7 @@
 import type { Deps } from './deps';
 import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
+import { pruneMemberSessions } from './modules/members/members.service';
 import { deliverOutbox } from './modules/notifications/notifications.service';
 import { receiptAttachment, reconcilePayments } from './modules/payments/payments.service';
 import { toDate } from './platform/clock';
@@ -25,6 +26,7 @@ async function housekeeping(deps: Deps): Promise<void> {
   const now = toDate(deps.clock.now());
   await deleteExpiredGuestSessions(deps.db, now);
   await pruneRateLimits(deps.db, deps.clock);
+  await pruneMemberSessions(deps);
   // Idempotency keys are kept at least 24 hours (DESIGN.md §4); we keep them 48.
   await pruneKeys(deps.db, new Date(now.getTime() - 48 * 3600 * 1000));
 }

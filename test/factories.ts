@@ -174,3 +174,113 @@ export function pay(
     payload: body,
   });
 }
+
+export interface PersonFixture {
+  personId: string;
+  regionId: string;
+  medicalRecordNumber: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+}
+
+/** A person the organization knows, responsible for the given accounts (and the one the first is for). */
+export async function createPerson(
+  deps: Deps,
+  opts: {
+    firstName?: string;
+    lastName?: string;
+    birthDate?: string;
+    regionId?: string;
+    /** Accounts whose bills are for this person. */
+    accountsFor?: string[];
+    /** Accounts this person pays for (their own are added automatically). */
+    responsibleFor?: string[];
+  } = {},
+): Promise<PersonFixture> {
+  const person = {
+    personId: randomUUID(),
+    regionId: opts.regionId ?? 'ncal',
+    medicalRecordNumber: uniqueDigits('5', 9),
+    firstName: opts.firstName ?? 'Maria',
+    lastName: opts.lastName ?? 'Rivera',
+    birthDate: opts.birthDate ?? '1961-04-09',
+  };
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('people')
+      .values({
+        id: person.personId,
+        region_id: person.regionId,
+        medical_record_number: person.medicalRecordNumber,
+        first_name: person.firstName,
+        last_name: person.lastName,
+        birth_date: person.birthDate,
+      })
+      .execute();
+    for (const accountId of opts.accountsFor ?? []) {
+      await trx
+        .updateTable('accounts')
+        .set({ person_id: person.personId })
+        .where('id', '=', accountId)
+        .execute();
+    }
+    const pays = [...new Set([...(opts.accountsFor ?? []), ...(opts.responsibleFor ?? [])])];
+    for (const accountId of pays) {
+      await trx
+        .insertInto('account_guarantors')
+        .values({ account_id: accountId, person_id: person.personId })
+        .execute();
+    }
+  });
+  return person;
+}
+
+export const MEMBER_PASSWORD = 'a long and quiet river at dawn';
+
+/** Registers `person` as a verified member with MEMBER_PASSWORD (as if they had confirmed their email). */
+export async function createMember(
+  deps: Deps,
+  person: PersonFixture,
+  opts: { email?: string } = {},
+): Promise<{ memberId: string; email: string; password: string }> {
+  const { hashPassword } = await import('../src/platform/passwords');
+  const memberId = randomUUID();
+  const email = opts.email ?? `member-${memberId.slice(0, 8)}@example.org`;
+  const now = new Date('2026-11-01T00:00:00Z');
+  await deps.db
+    .insertInto('members')
+    .values({
+      id: memberId,
+      person_id: person.personId,
+      email,
+      password_hash: await hashPassword(MEMBER_PASSWORD),
+      preferred_language: 'en',
+      email_verified_at: now,
+      terms_version: 'test',
+      terms_accepted_at: now,
+      password_changed_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return { memberId, email, password: MEMBER_PASSWORD };
+}
+
+/** Signs in and returns the cookie header and CSRF token for later requests. */
+export async function signIn(
+  app: FastifyInstance,
+  email: string,
+  password: string,
+): Promise<{ cookie: string; csrfToken: string; body: Record<string, unknown> }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/member/sessions',
+    payload: { email, password },
+  });
+  if (res.statusCode !== 201) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.headers['set-cookie'];
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  const cookie = (first ?? '').split(';')[0] ?? '';
+  return { cookie, csrfToken: res.json().csrfToken, body: res.json() };
+}

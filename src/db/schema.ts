@@ -39,6 +39,8 @@ export interface AccountsTable {
   holder_first_name: string;
   holder_last_name: string;
   postal_code: string;
+  /** The person the account's bills are for; null for accounts not linked to a known person. */
+  person_id: string | null;
   created_at: DefaultTimestamp;
 }
 
@@ -241,7 +243,67 @@ export interface SandboxChargesTable {
   created_at: DefaultTimestamp;
 }
 
+export interface PeopleTable {
+  id: string;
+  region_id: string;
+  medical_record_number: string;
+  first_name: string;
+  last_name: string;
+  birth_date: CalendarDate;
+  created_at: DefaultTimestamp;
+}
+
+export interface AccountGuarantorsTable {
+  account_id: string;
+  person_id: string;
+}
+
+export type PreferredLanguage = 'en' | 'es';
+
+export interface MembersTable {
+  id: string;
+  person_id: string;
+  email: string;
+  password_hash: string;
+  preferred_language: PreferredLanguage;
+  email_verified_at: Timestamp | null;
+  failed_sign_ins: Generated<number>;
+  locked_until: Timestamp | null;
+  terms_version: string;
+  terms_accepted_at: Timestamp;
+  password_changed_at: Timestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MemberSessionsTable {
+  id_hash: string;
+  member_id: string;
+  csrf_token: string;
+  plan_type: PlanType | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  idle_expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+}
+
+export interface MemberTokensTable {
+  token_hash: string;
+  member_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
+  people: PeopleTable;
+  account_guarantors: AccountGuarantorsTable;
+  members: MembersTable;
+  member_sessions: MemberSessionsTable;
+  member_tokens: MemberTokensTable;
   accounts: AccountsTable;
   bills: BillsTable;
   bill_lines: BillLinesTable;

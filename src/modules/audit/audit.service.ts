@@ -26,7 +26,12 @@ export function auditRow(opts: RecordAuditOptions & { at: Date }): Insertable<Au
     id: newId(),
     at: opts.at,
     actor_type: opts.actor.type,
-    actor_id: opts.actor.type === 'guest' ? opts.actor.sessionId : opts.actor.name,
+    actor_id:
+      opts.actor.type === 'guest'
+        ? opts.actor.sessionId
+        : opts.actor.type === 'member'
+          ? opts.actor.memberId
+          : opts.actor.name,
     action: opts.action,
     result: opts.result,
     account_id: opts.accountId ?? null,

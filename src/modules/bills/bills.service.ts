@@ -12,6 +12,7 @@ import {
   listBillIdsWithLiveAttempt,
   listBillsByIds,
   listBillsForPayment,
+  listBillsOfAccounts,
   listLinesForBills,
   lockUnchangedBillsPart,
 } from './bills.store';
@@ -181,4 +182,49 @@ export async function getAccount(db: Db, id: string) {
   const account = await findAccountById(db, id);
   if (!account) throw new Error(`account ${id} not found`);
   return account;
+}
+
+/** A bill as a list shows it (no line items), with whether a payment for it is under way. */
+export interface BillListItem {
+  id: string;
+  accountId: string;
+  kind: BillKind;
+  number: string;
+  patientName: string;
+  provider: string | null;
+  visitDate: string | null;
+  coverageStart: string | null;
+  coverageEnd: string | null;
+  statementDate: string;
+  dueDate: string;
+  amountCents: number;
+  balanceCents: number;
+  status: 'open' | 'paid' | 'void';
+  paymentInProgress: boolean;
+}
+
+/** Every bill of the given accounts, due date first. */
+export async function listBillsForAccounts(db: Db, accountIds: readonly string[]): Promise<BillListItem[]> {
+  const bills = await listBillsOfAccounts(db, accountIds);
+  const live = await listBillIdsWithLiveAttempt(
+    db,
+    bills.filter((b) => b.status === 'open').map((b) => b.id),
+  );
+  return bills.map((b) => ({
+    id: b.id,
+    accountId: b.account_id,
+    kind: b.kind,
+    number: b.number,
+    patientName: b.patient_name,
+    provider: b.provider,
+    visitDate: b.visit_date,
+    coverageStart: b.coverage_start,
+    coverageEnd: b.coverage_end,
+    statementDate: b.statement_date,
+    dueDate: b.due_date,
+    amountCents: b.amount_cents,
+    balanceCents: b.balance_cents,
+    status: b.status,
+    paymentInProgress: live.has(b.id),
+  }));
 }

@@ -104,3 +104,16 @@ export async function listBillIdsWithLiveAttempt(db: Db, billIds: readonly strin
     .execute();
   return new Set(rows.map((r) => r.bill_id));
 }
+
+/** Every bill of these accounts, due date first (a member's accounts hold a few dozen at most). */
+export function listBillsOfAccounts(db: Db, accountIds: readonly string[]) {
+  if (accountIds.length === 0) return Promise.resolve([]);
+  // bills_account_due_idx
+  return db
+    .selectFrom('bills')
+    .selectAll()
+    .where('account_id', '=', sql<string>`any(${[...accountIds]}::uuid[])`)
+    .orderBy('due_date')
+    .orderBy('number')
+    .execute();
+}

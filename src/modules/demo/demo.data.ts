@@ -53,11 +53,53 @@ export interface DemoRegion {
   /** More medical accounts, so tests and demos can pay without touching each other's bills. */
   moreMedical: DemoMedicalAccount[];
   morePremium: DemoPremiumAccount[];
+  /** Children's medical accounts, paid by a guarantor (a registered demo member). */
+  dependents: DemoMedicalAccount[];
 }
+
+/** A person the organization knows, as their member ID card shows them. */
+export interface DemoPerson {
+  regionId: string;
+  medicalRecordNumber: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+}
+
+/** Who each demo account is for and who pays it (by record number). */
+export interface DemoAccountLink {
+  accountNumber: string;
+  personMrn: string;
+  guarantorMrns: string[];
+}
+
+export interface DemoRegisteredMember {
+  regionId: string;
+  email: string;
+  password: string;
+  name: string;
+  medicalRecordNumber: string;
+  /** The other people whose bills this member sees and pays. */
+  responsibleFor: string[];
+}
+
+export interface DemoMembers {
+  /** People who can register (record number, name, date of birth, region all match). */
+  registrable: DemoPerson[];
+  /** Members who already registered and confirmed their email. */
+  registered: DemoRegisteredMember[];
+  /** Every person behind a demo account. */
+  people: DemoPerson[];
+  links: DemoAccountLink[];
+}
+
+/** The password of every registered demo member (15+ characters, not a common one). */
+export const DEMO_MEMBER_PASSWORD = 'evergreen demo member 2026';
 
 export interface DemoData {
   organization: string;
   regions: DemoRegion[];
+  members: DemoMembers;
   sandbox: {
     cards: Record<string, string>;
     bank: { routingNumber: string; accounts: Record<string, string> };
@@ -178,6 +220,7 @@ export function buildDemoData(org: Organization, today: Temporal.PlainDate): Dem
   const nextBillNumber = (prefix: string) =>
     `${prefix}${String(40_000_000 + ++billSeq * 7919).padStart(8, '0')}`;
 
+  const makeMedical: ((n: number) => DemoMedicalAccount)[] = [];
   const regions = org.regions.map((region, regionIndex): DemoRegion => {
     const state = region.states[0]!;
     const medicalAccount = (n: number): DemoMedicalAccount => {
@@ -280,6 +323,7 @@ export function buildDemoData(org: Organization, today: Temporal.PlainDate): Dem
 
     const medical = [0, 1, 2, 3].map(medicalAccount);
     const premium = [0, 1, 2].map((n) => premiumAccount(n, n));
+    makeMedical.push(medicalAccount);
     return {
       regionId: region.id,
       regionName: region.name.en,
@@ -287,12 +331,88 @@ export function buildDemoData(org: Organization, today: Temporal.PlainDate): Dem
       premium: premium[0]!,
       moreMedical: medical.slice(1),
       morePremium: premium.slice(1),
+      dependents: [],
     };
+  });
+
+  // Everything below draws after every account above, so adding it changed none of their identities.
+  const people: DemoPerson[] = [];
+  const links: DemoAccountLink[] = [];
+  const registrable: DemoPerson[] = [];
+  const registered: DemoRegisteredMember[] = [];
+  let mrnSeq = 0;
+  const person = (regionIndex: number, regionId: string, fullName: string, born: [number, number]) => {
+    const parts = fullName.split(' ');
+    const birthYear = born[0] + Math.floor(rand() * (born[1] - born[0] + 1));
+    const p: DemoPerson = {
+      regionId,
+      medicalRecordNumber: String(10_000_000 * (regionIndex + 1) + 3_000_000 + ++mrnSeq * 131),
+      firstName: parts.slice(0, -1).join(' '),
+      lastName: parts[parts.length - 1] ?? fullName,
+      birthDate: `${birthYear}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+    };
+    people.push(p);
+    return p;
+  };
+  const emailOf = (p: DemoPerson) =>
+    `${p.firstName}.${p.lastName}.${p.regionId}@example.org`
+      .normalize('NFD')
+      .replace(/\p{Diacritic}/gu, '')
+      .toLowerCase();
+  regions.forEach((region, regionIndex) => {
+    const own = (account: { accountNumber: string; holderName: string }) => {
+      const p = person(regionIndex, region.regionId, account.holderName, [1948, 1992]);
+      links.push({
+        accountNumber: account.accountNumber,
+        personMrn: p.medicalRecordNumber,
+        guarantorMrns: [p.medicalRecordNumber],
+      });
+      return p;
+    };
+    const [member, ...others] = [region.medical, ...region.moreMedical].map(own);
+    for (const p of [region.premium, ...region.morePremium]) own(p);
+    registered.push({
+      regionId: region.regionId,
+      email: emailOf(member!),
+      password: DEMO_MEMBER_PASSWORD,
+      name: `${member!.firstName} ${member!.lastName}`,
+      medicalRecordNumber: member!.medicalRecordNumber,
+      responsibleFor: [],
+    });
+    registrable.push(others[0]!, others[1]!);
+    // A parent who pays for two children: each child has a medical account of their own.
+    const parent = others[2]!;
+    const make = makeMedical[regionIndex]!;
+    const children = [10, 11].map((n) => {
+      const account = make(n);
+      const childName = `${pick(firstNames)} ${parent.lastName}`;
+      const child = person(regionIndex, region.regionId, childName, [2010, 2020]);
+      links.push({
+        accountNumber: account.accountNumber,
+        personMrn: child.medicalRecordNumber,
+        guarantorMrns: [parent.medicalRecordNumber],
+      });
+      return {
+        ...account,
+        holderName: childName,
+        bills: account.bills.map((b) => ({ ...b, patientName: childName })),
+      };
+    });
+    region.dependents.push(...children);
+    registered.push({
+      regionId: region.regionId,
+      email: emailOf(parent),
+      password: DEMO_MEMBER_PASSWORD,
+      name: `${parent.firstName} ${parent.lastName}`,
+      medicalRecordNumber: parent.medicalRecordNumber,
+      responsibleFor: children.map((c) => c.holderName),
+    });
   });
 
   return {
     organization: org.name,
     regions,
+    members: { registrable, registered, people, links },
     sandbox: {
       cards: {
         '4242424242424242': 'Visa, succeeds',

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { LedgerAccount, LedgerLinesTable, LedgerPostingsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import { insertPosting } from './ledger.store';
+import { insertPosting, sumCreditLines } from './ledger.store';
 
 /**
  * The ledger is double-entry and append-only. A bill raises what the account owes (receivable)
@@ -68,4 +68,9 @@ export function paymentCollectedRows(opts: {
       ...opts.allocations.map((a) => line('receivable', a.billId, -a.amountCents)),
     ],
   };
+}
+
+/** What the organization owes back on these accounts (overpayments held as credit), in cents. */
+export async function creditBalance(db: Db, accountIds: readonly string[]): Promise<number> {
+  return -(await sumCreditLines(db, accountIds));
 }

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { LedgerLinesTable, LedgerPostingsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
 
@@ -12,4 +12,16 @@ export async function insertPosting(
     .insertInto('ledger_lines')
     .values(lines.map((l) => ({ ...l, posting_id: posting.id })))
     .execute();
+}
+
+/** Sum of the `credit` ledger lines of these accounts (negative: money the organization owes back). */
+export async function sumCreditLines(db: Db, accountIds: readonly string[]): Promise<number> {
+  if (accountIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('ledger_lines')
+    .select(sql<number>`coalesce(sum(amount_cents), 0)::bigint`.as('total'))
+    .where('ledger_account', '=', 'credit')
+    .where('account_id', '=', sql<string>`any(${[...accountIds]}::uuid[])`)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
 }

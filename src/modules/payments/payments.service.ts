@@ -749,3 +749,41 @@ export async function receiptAttachment(deps: Deps, paymentId: string, locale: L
     content: await renderReceiptPdf(doc),
   };
 }
+
+/** A payment as a history list shows it. */
+export interface PaymentListItem {
+  id: string;
+  confirmationNumber: string;
+  status: Payment['status'];
+  amountCents: number;
+  paidOn: string;
+  method: { type: 'card' | 'bank'; brand: string | null; last4: string };
+  bills: { billId: string; number: string }[];
+}
+
+/** The latest payments on these accounts, newest first, dated in each account's region. */
+export async function listRecentPayments(
+  deps: Deps,
+  accountIds: readonly string[],
+  limit = 5,
+): Promise<PaymentListItem[]> {
+  const payments = await store.listRecentPayments(deps.db, accountIds, limit);
+  const allocations = await store.listAllocationsOfPayments(
+    deps.db,
+    payments.map((p) => p.id),
+  );
+  return payments.map((p) => ({
+    id: p.id,
+    confirmationNumber: p.confirmation_number,
+    status: p.status,
+    amountCents: p.amount_cents,
+    paidOn: Temporal.Instant.fromEpochMilliseconds(p.created_at.getTime())
+      .toZonedDateTimeISO(regionTimeZone(deps, p.region_id))
+      .toPlainDate()
+      .toString(),
+    method: { type: p.method_type, brand: p.method_brand, last4: p.method_last4 },
+    bills: allocations
+      .filter((a) => a.payment_id === p.id)
+      .map((a) => ({ billId: a.bill_id, number: a.number })),
+  }));
+}

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type {
   AuditEventsTable,
   IdempotencyKeysTable,
@@ -176,5 +176,31 @@ export async function scheduleReconcile(db: Db, id: string, at: Date): Promise<v
     .set({ next_reconcile_at: at })
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'processing', 'unknown'])
+    .execute();
+}
+
+/** The latest payments on these accounts, newest first. */
+export function listRecentPayments(db: Db, accountIds: readonly string[], limit: number) {
+  if (accountIds.length === 0) return Promise.resolve([]);
+  // payments_account_idx
+  return db
+    .selectFrom('payments')
+    .innerJoin('accounts', 'accounts.id', 'payments.account_id')
+    .selectAll('payments')
+    .select('accounts.region_id')
+    .where('payments.account_id', '=', sql<string>`any(${[...accountIds]}::uuid[])`)
+    .orderBy('payments.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export function listAllocationsOfPayments(db: Db, paymentIds: readonly string[]) {
+  if (paymentIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('payment_allocations')
+    .innerJoin('bills', 'bills.id', 'payment_allocations.bill_id')
+    .select(['payment_allocations.payment_id', 'payment_allocations.bill_id', 'bills.number'])
+    .where('payment_allocations.payment_id', '=', sql<string>`any(${[...paymentIds]}::uuid[])`)
+    .orderBy('bills.due_date')
     .execute();
 }

@@ -1,0 +1,388 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/app';
+import {
+  createMedicalAccount,
+  createMember,
+  createPerson,
+  lookupMedical,
+  MEMBER_PASSWORD,
+  type PersonFixture,
+  pay,
+  signIn,
+  tokenizeCard,
+} from '../../../test/factories';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const PASSWORD = 'blue kettle on a quiet morning';
+let seq = 0;
+const uniqueEmail = (name: string) => `${name}-${process.pid}-${++seq}@example.org`;
+
+function registration(person: PersonFixture, email: string, overrides: Record<string, unknown> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/registrations',
+    headers: { 'x-forwarded-for': `198.51.100.${seq % 250}` },
+    payload: {
+      language: 'en',
+      firstName: person.firstName,
+      lastName: person.lastName,
+      birthDate: person.birthDate,
+      regionId: person.regionId,
+      medicalRecordNumber: person.medicalRecordNumber,
+      email,
+      password: PASSWORD,
+      acceptTerms: true,
+      ...overrides,
+    },
+  });
+}
+
+async function emailsTo(address: string) {
+  return t.deps.db
+    .selectFrom('outbox_emails')
+    .select(['kind', 'subject', 'text_body'])
+    .where('to_address', '=', address)
+    .orderBy('created_at')
+    .execute();
+}
+
+function tokenIn(text: string): string {
+  const match = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(text);
+  if (!match?.[1]) throw new Error(`no verification link in: ${text}`);
+  return match[1];
+}
+
+function signInRequest(email: string, password: string) {
+  return t.app.inject({ method: 'POST', url: '/api/v1/member/sessions', payload: { email, password } });
+}
+
+function withSession(cookie: string, csrfToken?: string, extra: Record<string, string> = {}) {
+  return { cookie, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}), ...extra };
+}
+
+describe('registration', () => {
+  it('registers a matching person, emails a single-use link, and allows sign-in only once confirmed', async () => {
+    const account = await createMedicalAccount(t.deps);
+    const person = await createPerson(t.deps, { accountsFor: [account.accountId] });
+    const email = uniqueEmail('maria');
+
+    const res = await registration(person, email, { firstName: ' maría ', lastName: 'RIVERA' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ status: 'check_email', email });
+    const [mail] = await emailsTo(email);
+    expect(mail?.kind).toBe('member_verify_email');
+    expect(mail?.text_body).not.toContain(person.medicalRecordNumber);
+    expect(mail?.text_body).not.toContain(person.birthDate);
+
+    const early = await signInRequest(email, PASSWORD);
+    expect(early.statusCode).toBe(403);
+    expect(early.json().code).toBe('email_not_verified');
+    expect(await emailsTo(email)).toHaveLength(2); // a fresh link with the answer
+
+    const token = tokenIn(mail?.text_body ?? '');
+    const verify = () =>
+      t.app.inject({ method: 'POST', url: '/api/v1/member/email-verifications', payload: { token } });
+    expect((await verify()).statusCode).toBe(200);
+    const again = await verify();
+    expect(again.statusCode).toBe(400);
+    expect(again.json().code).toBe('token_invalid');
+
+    const session = await signIn(t.app, email, PASSWORD);
+    expect(session.body).toMatchObject({ member: { firstName: 'Maria', lastName: 'Rivera', email } });
+  });
+
+  it('expires the emailed link after 24 hours', async () => {
+    const person = await createPerson(t.deps);
+    const email = uniqueEmail('late');
+    await registration(person, email);
+    const token = tokenIn((await emailsTo(email))[0]?.text_body ?? '');
+    t.clock.advance({ hours: 24, seconds: 1 });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/member/email-verifications',
+        payload: { token },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('token_invalid');
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
+  it('answers a mismatch, an unknown number and an existing member exactly like a success', async () => {
+    const registered = await createPerson(t.deps);
+    const member = await createMember(t.deps, registered);
+    const other = await createPerson(t.deps);
+
+    const cases = [
+      { person: other, overrides: { birthDate: '1961-04-10' } },
+      { person: other, overrides: { medicalRecordNumber: '999999999' } },
+      { person: other, overrides: { regionId: 'scal' } },
+      { person: registered, overrides: {} },
+    ];
+    for (const c of cases) {
+      const email = uniqueEmail('probe');
+      const res = await registration(c.person, email, c.overrides);
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toEqual({ status: 'check_email', email });
+      expect(await emailsTo(email)).toEqual([]);
+    }
+    // The member whose details were used hears about it; nobody else does.
+    const told = await emailsTo(member.email);
+    expect(told.map((m) => m.kind)).toEqual(['member_already_registered']);
+    const people = await t.deps.db
+      .selectFrom('members')
+      .select('id')
+      .where('person_id', '=', other.personId)
+      .execute();
+    expect(people).toEqual([]);
+  });
+
+  it.each([
+    ['too_short', 'fourteen chars'],
+    ['too_common', 'mailcreated5240'],
+    ['same_as_email', 'same-as-email@example.org'],
+  ])('refuses a %s password next to the field, creating nothing', async (code, password) => {
+    const person = await createPerson(t.deps);
+    const email = 'same-as-email@example.org';
+    const res = await registration(person, email, { password });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: 'password', code })]);
+    const rows = await t.deps.db
+      .selectFrom('members')
+      .select('id')
+      .where('person_id', '=', person.personId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('accepts a long passphrase with spaces and symbols, pasted as it is', async () => {
+    const person = await createPerson(t.deps);
+    const email = uniqueEmail('long');
+    const res = await registration(person, email, {
+      password: `${'correct horse battery staple '.repeat(3)}✓`,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(await emailsTo(email)).toHaveLength(1);
+  });
+});
+
+describe('sign-in', () => {
+  it('gives an unknown email and a wrong password the same answer', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const unknown = await signInRequest(uniqueEmail('nobody'), MEMBER_PASSWORD);
+    const wrong = await signInRequest(member.email, 'not the password at all');
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.json()).toEqual(wrong.json());
+  });
+
+  it('pauses sign-in for 30 minutes after 10 wrong passwords in a row, and tells the member', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    for (let i = 0; i < 10; i++) {
+      expect((await signInRequest(member.email, `wrong password number ${i}`)).statusCode).toBe(401);
+    }
+    const locked = await signInRequest(member.email, MEMBER_PASSWORD);
+    expect(locked.statusCode).toBe(401);
+    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual(['member_sign_in_paused']);
+    t.clock.advance({ minutes: 31 });
+    try {
+      const session = await signIn(t.app, member.email, MEMBER_PASSWORD);
+      expect(session.cookie).toMatch(/^settle_session=/);
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
+  it('sets a fresh HttpOnly SameSite=Lax session cookie at every sign-in', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const res = await signInRequest(member.email, MEMBER_PASSWORD);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/settle_session=[A-Za-z0-9_-]{22}/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const second = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    expect(second.cookie).not.toBe(cookie.split(';')[0]);
+    const audit = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['action', 'result', 'ip'])
+      .where('resource_id', '=', member.memberId)
+      .execute();
+    expect(audit.filter((a) => a.action === 'member.sign_in' && a.result === 'success')).toHaveLength(2);
+  });
+});
+
+describe('sessions', () => {
+  async function signedIn() {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    return signIn(t.app, member.email, MEMBER_PASSWORD);
+  }
+  const getSession = (cookie: string) =>
+    t.app.inject({ method: 'GET', url: '/api/v1/member/session', headers: withSession(cookie) });
+
+  it('ends after 30 idle minutes; activity keeps it alive, but never past 12 hours', async () => {
+    const a = await signedIn();
+    try {
+      t.clock.advance({ minutes: 31 });
+      expect((await getSession(a.cookie)).statusCode).toBe(401);
+
+      t.clock.set('2026-11-23T18:00:00Z');
+      const b = await signedIn();
+      for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
+        t.clock.set(new Date(Date.parse('2026-11-23T18:00:00Z') + minutes * 60_000).toISOString());
+        expect((await getSession(b.cookie)).statusCode).toBe(200);
+      }
+      t.clock.set('2026-11-24T06:00:01Z');
+      expect((await getSession(b.cookie)).statusCode).toBe(401);
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
+  it('needs the CSRF token and this site to change anything', async () => {
+    const s = await signedIn();
+    const refresh = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/member/session/refresh', headers });
+    const missing = await refresh(withSession(s.cookie));
+    expect(missing.statusCode).toBe(403);
+    expect(missing.json().code).toBe('csrf_failed');
+    expect((await refresh(withSession(s.cookie, 'wrong-token'))).statusCode).toBe(403);
+    expect(
+      (await refresh(withSession(s.cookie, s.csrfToken, { origin: 'https://evil.example' }))).statusCode,
+    ).toBe(403);
+    expect((await refresh(withSession(s.cookie, s.csrfToken, { origin: 'not a url' }))).statusCode).toBe(403);
+    expect((await refresh(withSession(s.cookie, s.csrfToken))).statusCode).toBe(200);
+  });
+
+  it('signs out here, or everywhere', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const phone = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const laptop = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const tablet = await signIn(t.app, member.email, MEMBER_PASSWORD);
+
+    const out = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/member/session',
+      headers: withSession(phone.cookie, phone.csrfToken),
+    });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/settle_session=;/);
+    expect((await getSession(phone.cookie)).statusCode).toBe(401);
+    expect((await getSession(laptop.cookie)).statusCode).toBe(200);
+
+    const everywhere = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/member/sessions',
+      headers: withSession(laptop.cookie, laptop.csrfToken),
+    });
+    expect(everywhere.statusCode).toBe(204);
+    expect((await getSession(laptop.cookie)).statusCode).toBe(401);
+    expect((await getSession(tablet.cookie)).statusCode).toBe(401);
+  });
+});
+
+describe('dashboard', () => {
+  it('shows a guarantor their own bills and their children’s, grouped by person, and nobody else’s', async () => {
+    const own = await createMedicalAccount(t.deps, { amounts: [12_000] });
+    const childA = await createMedicalAccount(t.deps, { amounts: [4_500, 2_000] });
+    const childB = await createMedicalAccount(t.deps, { amounts: [3_000] });
+    const stranger = await createMedicalAccount(t.deps, { amounts: [99_000] });
+    const parent = await createPerson(t.deps, {
+      firstName: 'Ana',
+      lastName: 'Lopez',
+      accountsFor: [own.accountId],
+    });
+    await createPerson(t.deps, {
+      firstName: 'Rosa',
+      lastName: 'Lopez',
+      birthDate: '2015-06-01',
+      accountsFor: [childA.accountId],
+      responsibleFor: [],
+    }).then((child) =>
+      t.deps.db
+        .insertInto('account_guarantors')
+        .values({ account_id: childA.accountId, person_id: parent.personId })
+        .execute()
+        .then(() => child),
+    );
+    const childBPerson = await createPerson(t.deps, {
+      firstName: 'Leo',
+      lastName: 'Lopez',
+      birthDate: '2018-02-11',
+      accountsFor: [childB.accountId],
+    });
+    await t.deps.db
+      .insertInto('account_guarantors')
+      .values({ account_id: childB.accountId, person_id: parent.personId })
+      .execute();
+    await createPerson(t.deps, { accountsFor: [stranger.accountId] });
+    const member = await createMember(t.deps, parent);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+
+    // A guest payment on a child's bill shows up in recent payments.
+    const guest = await lookupMedical(t.app, childA);
+    const paid = await pay(t.app, guest.sessionToken, {
+      billIds: [childA.billIds[1]],
+      amountCents: 2_000,
+      paymentToken: await tokenizeCard(t.app),
+    });
+    expect(paid.statusCode).toBe(201);
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/member/dashboard',
+      headers: withSession(s.cookie),
+    });
+    expect(res.statusCode).toBe(200);
+    const view = res.json();
+    expect(view.totalDueCents).toBe(12_000 + 4_500 + 3_000);
+    expect(view.nextDueDate).toBe('2026-12-10');
+    expect(view.people.map((p: { name: string; isMember: boolean }) => [p.name, p.isMember])).toEqual([
+      ['Ana Lopez', true],
+      ['Leo Lopez', false],
+      ['Rosa Lopez', false],
+    ]);
+    expect(view.people[2].bills.map((b: { id: string }) => b.id)).toEqual([childA.billIds[0]]);
+    const allBillIds = view.people.flatMap((p: { bills: { id: string }[] }) => p.bills.map((b) => b.id));
+    expect(allBillIds).not.toContain(stranger.billIds[0]);
+    expect(view.recentPayments).toEqual([
+      expect.objectContaining({ amountCents: 2_000, status: 'succeeded', paidOn: '2026-11-23' }),
+    ]);
+    expect(childBPerson.personId).toBe(view.people[1].personId);
+
+    const viewed = await t.deps.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_id', '=', member.memberId)
+      .where('action', '=', 'bills.view')
+      .execute();
+    expect(viewed).toHaveLength(1);
+  });
+
+  it('is only for a signed-in member', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/member/dashboard' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('never writes a record number or date of birth to the logs', async () => {
+    const person = await createPerson(t.deps, { birthDate: '1959-09-19' });
+    await registration(person, uniqueEmail('logs'));
+    const logs = t.logLines.join('\n');
+    expect(logs).not.toContain(person.medicalRecordNumber);
+    expect(logs).not.toContain('1959-09-19');
+  });
+});

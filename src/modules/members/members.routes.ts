@@ -1,0 +1,202 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { AppError } from '../../errors';
+import { headerValue, requestContext } from '../../http/context';
+import {
+  dashboardView,
+  emailVerificationBody,
+  emailVerificationView,
+  memberSessionView,
+  registrationBody,
+  registrationView,
+  signInBody,
+} from './members.schema';
+import {
+  ABSOLUTE_HOURS,
+  authenticateMember,
+  csrfMatches,
+  getDashboard,
+  type MemberSession,
+  registerMember,
+  signIn,
+  signOut,
+  signOutEverywhere,
+  verifyMemberEmail,
+} from './members.service';
+
+export const SESSION_COOKIE = 'settle_session';
+
+/** False when the browser says the request comes from another site (a missing Origin is allowed). */
+function fromThisSite(request: FastifyRequest): boolean {
+  const origin = headerValue(request, 'origin');
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Member sessions live in an HttpOnly, SameSite=Lax cookie (Secure in production) holding a random
+ * 128-bit id; the server keeps only its hash. Every request that changes something must also carry
+ * the session's CSRF token in `X-CSRF-Token`, and may not come from another site (`Origin`).
+ */
+export const memberRoutes =
+  (deps: Deps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const cookieOptions = {
+      httpOnly: true,
+      secure: deps.config.env === 'production',
+      sameSite: 'lax' as const,
+      path: '/',
+      maxAge: ABSOLUTE_HOURS * 3600,
+    };
+    const sessionOf = (request: FastifyRequest) => authenticateMember(deps, request.cookies[SESSION_COOKIE]);
+
+    /** A signed-in request that changes something: same-site origin and the session's CSRF token. */
+    const changingSessionOf = async (request: FastifyRequest): Promise<MemberSession> => {
+      const session = await sessionOf(request);
+      if (!fromThisSite(request) || !csrfMatches(session, headerValue(request, 'x-csrf-token'))) {
+        throw new AppError('csrf_failed', { detail: 'Reload the page and try again.' });
+      }
+      return session;
+    };
+    const clearCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' });
+
+    app.post(
+      '/api/v1/member/registrations',
+      {
+        schema: {
+          summary: 'Register for an account with a medical record number',
+          description:
+            'The record number, name, date of birth and region must match a member. The answer is the same ' +
+            '202 whether they matched, did not, or the member is already registered; a verification link is ' +
+            'emailed when an account was created. Rate-limited per IP.',
+          tags: ['members'],
+          body: registrationBody,
+          response: { 202: registrationView },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(202)
+          .send(await registerMember(deps, request.body, requestContext(request, request.body.language))),
+    );
+
+    app.post(
+      '/api/v1/member/email-verifications',
+      {
+        schema: {
+          summary: 'Confirm an email address with the emailed single-use link (valid 24 hours)',
+          tags: ['members'],
+          body: emailVerificationBody,
+          response: { 200: emailVerificationView },
+        },
+      },
+      async (request) => {
+        await verifyMemberEmail(deps, request.body.token, requestContext(request));
+        return { verified: true as const };
+      },
+    );
+
+    app.post(
+      '/api/v1/member/sessions',
+      {
+        schema: {
+          summary: 'Sign in with email and password',
+          description:
+            'Sets the session cookie. Unknown email, wrong password and a locked account all answer 401 ' +
+            'sign_in_failed; 10 wrong passwords in a row pause sign-in for 30 minutes. Rate-limited per IP and ' +
+            'per email address.',
+          tags: ['members'],
+          body: signInBody,
+          response: { 201: memberSessionView },
+        },
+      },
+      async (request, reply) => {
+        if (!fromThisSite(request)) {
+          throw new AppError('csrf_failed', { detail: 'Sign in from this site.' });
+        }
+        const { sessionId, session } = await signIn(deps, request.body, {
+          ...requestContext(request),
+          userAgent: headerValue(request, 'user-agent') ?? null,
+        });
+        reply.setCookie(SESSION_COOKIE, sessionId, cookieOptions);
+        return reply.status(201).send(session.view);
+      },
+    );
+
+    app.get(
+      '/api/v1/member/session',
+      {
+        schema: {
+          summary: 'The signed-in member, the CSRF token and when the session ends',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 200: memberSessionView },
+        },
+      },
+      async (request) => (await sessionOf(request)).view,
+    );
+
+    app.post(
+      '/api/v1/member/session/refresh',
+      {
+        schema: {
+          summary: 'Stay signed in: restart the 30-minute idle timer (never past the 12-hour end)',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 200: memberSessionView },
+        },
+      },
+      async (request) => (await changingSessionOf(request)).view,
+    );
+
+    app.delete(
+      '/api/v1/member/session',
+      {
+        schema: {
+          summary: 'Sign out',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await signOut(deps, await changingSessionOf(request), requestContext(request));
+        return clearCookie(reply).status(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/api/v1/member/sessions',
+      {
+        schema: {
+          summary: 'Sign out everywhere: end every session of this member',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await signOutEverywhere(deps, await changingSessionOf(request), requestContext(request));
+        return clearCookie(reply).status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/member/dashboard',
+      {
+        schema: {
+          summary: 'What is due and what was paid on every account the member is responsible for',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 200: dashboardView },
+        },
+      },
+      async (request) => getDashboard(deps, await sessionOf(request), requestContext(request)),
+    );
+  };

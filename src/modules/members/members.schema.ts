@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { isoDate } from '../bills/bills.schema';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+const email = z.string().trim().max(254).pipe(z.email());
+/** Passwords are checked in the service (length, common list) so each rule gets its own message. */
+const password = z.string().max(1024);
+const language = z.enum(['en', 'es']);
+const planType = z.enum(['individual_family', 'employer_group']);
+
+export const registrationBody = z.object({
+  language,
+  firstName: trimmed(80),
+  lastName: trimmed(80),
+  birthDate: isoDate,
+  regionId: trimmed(40),
+  medicalRecordNumber: trimmed(20).describe('Medical record number (MRN) printed on the member ID card'),
+  email,
+  password,
+  acceptTerms: z.literal(true),
+});
+export type RegistrationBody = z.infer<typeof registrationBody>;
+
+/**
+ * The same answer whether or not the details matched a member, or the member was already
+ * registered: check your email.
+ */
+export const registrationView = z.object({ status: z.literal('check_email'), email: z.string() });
+
+export const emailVerificationBody = z.object({ token: trimmed(200) });
+export const emailVerificationView = z.object({ verified: z.literal(true) });
+
+export const signInBody = z.object({
+  email,
+  password: z.string().min(1).max(1024),
+  /** Where the organization has both kinds of premium accounts: which one to sign in to. */
+  planType: planType.optional(),
+});
+export type SignInBody = z.infer<typeof signInBody>;
+
+export const memberView = z.object({
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  preferredLanguage: language,
+  regionId: z.string(),
+});
+
+export const memberSessionView = z.object({
+  member: memberView,
+  /** Send as `X-CSRF-Token` on every request that changes something. */
+  csrfToken: z.string(),
+  planType: planType.nullable(),
+  /** The session ends at this time unless the member does something (or asks to stay signed in). */
+  idleExpiresAt: z.iso.datetime(),
+  /** The session ends at this time whatever happens. */
+  absoluteExpiresAt: z.iso.datetime(),
+});
+export type MemberSessionView = z.infer<typeof memberSessionView>;
+
+export const billSummary = z.object({
+  id: z.uuid(),
+  kind: z.enum(['hospital', 'professional', 'premium']),
+  number: z.string(),
+  patientName: z.string(),
+  provider: z.string().nullable(),
+  visitDate: isoDate.nullable(),
+  coverageStart: isoDate.nullable(),
+  coverageEnd: isoDate.nullable(),
+  statementDate: isoDate,
+  dueDate: isoDate,
+  amountCents: z.number().int(),
+  balanceCents: z.number().int(),
+  status: z.enum(['open', 'paid', 'void']),
+  paymentInProgress: z.boolean(),
+});
+export type BillSummary = z.infer<typeof billSummary>;
+
+export const paymentSummary = z.object({
+  id: z.uuid(),
+  confirmationNumber: z.string(),
+  status: z.enum([
+    'pending',
+    'processing',
+    'succeeded',
+    'failed',
+    'unknown',
+    'refunded',
+    'partially_refunded',
+    'returned',
+  ]),
+  amountCents: z.number().int(),
+  paidOn: isoDate,
+  method: z.object({
+    type: z.enum(['card', 'bank']),
+    brand: z.string().nullable(),
+    last4: z.string(),
+  }),
+  bills: z.array(z.object({ billId: z.uuid(), number: z.string() })),
+});
+
+export const dashboardView = z.object({
+  member: memberView,
+  /** Everything open on every account the member is responsible for. */
+  totalDueCents: z.number().int(),
+  nextDueDate: isoDate.nullable(),
+  /** Open bills grouped by the person they are for (the member first, then the people they pay for). */
+  people: z.array(
+    z.object({
+      personId: z.uuid(),
+      name: z.string(),
+      isMember: z.boolean(),
+      totalDueCents: z.number().int(),
+      bills: z.array(billSummary),
+    }),
+  ),
+  recentPayments: z.array(paymentSummary),
+  recentBills: z.array(billSummary),
+  /** Money on the accounts that is owed back to the member (overpayments, refunds pending). */
+  creditsCents: z.number().int(),
+});
+export type DashboardView = z.infer<typeof dashboardView>;

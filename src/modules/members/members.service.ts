@@ -1,0 +1,550 @@
+import { timingSafeEqual } from 'node:crypto';
+import { findRegion } from '../../config';
+import type { Deps, RequestContext } from '../../deps';
+import { checkPassword, MIN_LENGTH_SINGLE_FACTOR, type PasswordProblem } from '../../domain/passwords';
+import { AppError, type FieldError } from '../../errors';
+import { toDate } from '../../platform/clock';
+import type { Db } from '../../platform/db';
+import { newId, newSecretToken, sha256 } from '../../platform/ids';
+import {
+  alreadyRegisteredMessage,
+  signInPausedMessage,
+  verifyEmailMessage,
+} from '../../platform/member-emails';
+import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from '../../platform/passwords';
+import { hitRateLimits } from '../../platform/rate-limit';
+import { recordAudit } from '../audit/audit.service';
+import { type BillListItem, listBillsForAccounts } from '../bills/bills.service';
+import { creditBalance } from '../ledger/ledger.service';
+import { queueEmail } from '../notifications/notifications.service';
+import { listRecentPayments } from '../payments/payments.service';
+import type {
+  BillSummary,
+  DashboardView,
+  MemberSessionView,
+  RegistrationBody,
+  SignInBody,
+} from './members.schema';
+import * as store from './members.store';
+
+/** NIST SP 800-63B: re-authenticate after 30 minutes idle and 12 hours in all. */
+export const IDLE_MINUTES = 30;
+export const ABSOLUTE_HOURS = 12;
+const LOCK_AFTER_FAILURES = 10;
+const LOCK_MINUTES = 30;
+const VERIFY_LINK_HOURS = 24;
+const REGISTER_LIMIT_PER_IP = { limit: 10, windowSeconds: 3600 };
+const SIGN_IN_LIMIT_PER_IP = { limit: 30, windowSeconds: 600 };
+const SIGN_IN_LIMIT_PER_EMAIL = { limit: 20, windowSeconds: 600 };
+const VERIFY_LIMIT_PER_IP = { limit: 30, windowSeconds: 600 };
+
+export type MemberActor = { type: 'member'; memberId: string; personId: string };
+
+export interface MemberSession {
+  actor: MemberActor;
+  idHash: string;
+  csrfToken: string;
+  view: MemberSessionView;
+}
+
+function normalizeName(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .replace(/[^\p{L}]/gu, '')
+    .toLowerCase();
+}
+
+function normalizeRecordNumber(s: string): string {
+  return s.replace(/[\s-]/g, '').toUpperCase();
+}
+
+function regionPhone(deps: Deps, regionId: string): string {
+  return findRegion(deps.config, regionId)?.phone ?? deps.config.organization.support.phone;
+}
+
+const passwordMessages: Record<PasswordProblem, string> = {
+  too_short: `Enter a password of at least ${MIN_LENGTH_SINGLE_FACTOR} characters`,
+  too_long: 'Enter a password of at most 1,024 characters',
+  too_common: 'This password is one of the most common ones. Choose one that is harder to guess',
+  same_as_email: 'Your password cannot be your email address',
+};
+
+function passwordError(password: string, email: string): FieldError | null {
+  const problem = checkPassword(password, { twoStep: false, email, isCommon: isCommonPassword });
+  return problem ? { field: 'password', code: problem, message: passwordMessages[problem] } : null;
+}
+
+async function queueVerificationEmail(
+  deps: Deps,
+  db: Db,
+  member: { id: string; email: string; language: 'en' | 'es'; firstName: string; regionId: string },
+): Promise<void> {
+  const token = newSecretToken();
+  const now = deps.clock.now();
+  await store.insertToken(db, {
+    token_hash: sha256(token),
+    member_id: member.id,
+    purpose: 'verify_email',
+    created_at: toDate(now),
+    expires_at: toDate(now.add({ hours: VERIFY_LINK_HOURS })),
+    used_at: null,
+  });
+  const email = verifyEmailMessage({
+    locale: member.language,
+    organizationName: deps.config.organization.name,
+    firstName: member.firstName,
+    url: `${deps.config.publicUrl}/verify-email?token=${token}`,
+    supportPhone: regionPhone(deps, member.regionId),
+  });
+  await queueEmail(db, {
+    accountId: null,
+    kind: 'member_verify_email',
+    to: member.email,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    now: toDate(now),
+  });
+}
+
+/**
+ * Registers a member whose record number, name, date of birth and region match a person the
+ * organization knows. The answer is the same whatever happened — created, already registered
+ * (their email address is told instead), or no match — and costs the same password hash, so
+ * registration cannot be used to learn who is a member.
+ */
+export async function registerMember(
+  deps: Deps,
+  body: RegistrationBody,
+  ctx: RequestContext,
+): Promise<{ status: 'check_email'; email: string }> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `register:ip:${ctx.ip ?? 'unknown'}`, ...REGISTER_LIMIT_PER_IP },
+  ]);
+  const errors: FieldError[] = [];
+  if (!findRegion(deps.config, body.regionId)) {
+    errors.push({ field: 'regionId', code: 'unknown_region', message: 'Choose your region' });
+  }
+  const weak = passwordError(body.password, body.email);
+  if (weak) errors.push(weak);
+  if (errors.length > 0) throw new AppError('validation_failed', { errors });
+
+  const passwordHash = await hashPassword(body.password);
+  const person = await store.findPersonByRecordNumber(
+    deps.db,
+    normalizeRecordNumber(body.medicalRecordNumber),
+  );
+  const matches =
+    person !== undefined &&
+    person.region_id === body.regionId &&
+    person.birth_date === body.birthDate &&
+    normalizeName(person.first_name) === normalizeName(body.firstName) &&
+    normalizeName(person.last_name) === normalizeName(body.lastName);
+  const now = toDate(deps.clock.now());
+  let outcome = 'no_match' as 'created' | 'already_registered' | 'email_in_use' | 'no_match';
+
+  if (matches && person) {
+    await deps.db.transaction().execute(async (trx) => {
+      const told = (to: string, language: 'en' | 'es') => {
+        const email = alreadyRegisteredMessage({
+          locale: language,
+          organizationName: deps.config.organization.name,
+          firstName: person.first_name,
+          signInUrl: `${deps.config.publicUrl}/sign-in`,
+          supportPhone: regionPhone(deps, person.region_id),
+        });
+        return queueEmail(trx, {
+          accountId: null,
+          kind: 'member_already_registered',
+          to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          now,
+        });
+      };
+      if (person.member_id && person.member_email) {
+        outcome = 'already_registered';
+        await told(person.member_email, person.member_language === 'es' ? 'es' : 'en');
+        return;
+      }
+      const memberId = newId();
+      const created = await store.insertMember(trx, {
+        id: memberId,
+        person_id: person.id,
+        email: body.email,
+        password_hash: passwordHash,
+        preferred_language: body.language,
+        email_verified_at: null,
+        terms_version: deps.config.organization.termsVersion,
+        terms_accepted_at: now,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      if (!created) {
+        // The email address belongs to another member (or a concurrent registration won): tell its owner.
+        outcome = 'email_in_use';
+        const owner = await store.findMemberByEmail(trx, body.email);
+        if (owner) await told(owner.email, owner.preferred_language);
+        return;
+      }
+      outcome = 'created';
+      await queueVerificationEmail(deps, trx, {
+        id: memberId,
+        email: body.email,
+        language: body.language,
+        firstName: person.first_name,
+        regionId: person.region_id,
+      });
+    });
+  }
+  await recordAudit(deps.db, {
+    actor: { type: 'system', name: 'registration' },
+    ctx,
+    action: 'member.register',
+    result: outcome === 'created' ? 'success' : 'failure',
+    detail: { outcome },
+  });
+  return { status: 'check_email', email: body.email };
+}
+
+export async function verifyMemberEmail(deps: Deps, token: string, ctx: RequestContext): Promise<void> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `verify:ip:${ctx.ip ?? 'unknown'}`, ...VERIFY_LIMIT_PER_IP },
+  ]);
+  const now = toDate(deps.clock.now());
+  const used = await deps.db.transaction().execute(async (trx) => {
+    const row = await store.useToken(trx, sha256(token), 'verify_email', now);
+    if (row) await store.markEmailVerified(trx, row.member_id, now);
+    return row;
+  });
+  if (!used) {
+    throw new AppError('token_invalid', {
+      detail: 'This link has expired or was already used. Sign in to get a new one.',
+    });
+  }
+  await recordAudit(deps.db, {
+    actor: { type: 'member', memberId: used.member_id, personId: '' },
+    ctx,
+    action: 'member.email_verified',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: used.member_id,
+  });
+}
+
+function signInFailed(): AppError {
+  return new AppError('sign_in_failed', {
+    detail:
+      'Check your email address and password and try again. After 10 wrong tries in a row, ' +
+      `sign-in is paused for ${LOCK_MINUTES} minutes.`,
+    errors: [{ field: 'password', code: 'sign_in_failed', message: 'Check your email address and password' }],
+  });
+}
+
+/**
+ * Signs a member in with email and password and opens a new server-side session (a new id every
+ * time). Unknown email, wrong password and a locked account get the same answer after the same
+ * password check; the 10th wrong password in a row locks sign-in for 30 minutes and tells the member.
+ */
+export async function signIn(
+  deps: Deps,
+  body: SignInBody,
+  ctx: RequestContext & { userAgent: string | null },
+): Promise<{ sessionId: string; session: MemberSession }> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `signin:ip:${ctx.ip ?? 'unknown'}`, ...SIGN_IN_LIMIT_PER_IP },
+    { bucket: `signin:email:${sha256(body.email.toLowerCase())}`, ...SIGN_IN_LIMIT_PER_EMAIL },
+  ]);
+  const now = deps.clock.now();
+  const nowDate = toDate(now);
+  const member = await store.findMemberByEmail(deps.db, body.email);
+  const failure = async (reason: string, memberId: string | null) => {
+    await recordAudit(deps.db, {
+      actor: memberId
+        ? { type: 'member', memberId, personId: member?.person_id ?? '' }
+        : { type: 'system', name: 'sign-in' },
+      ctx,
+      action: 'member.sign_in',
+      result: 'failure',
+      resourceType: 'member',
+      ...(memberId ? { resourceId: memberId } : {}),
+      detail: { reason },
+    });
+    return signInFailed();
+  };
+  if (!member) {
+    await verifyPassword(await decoyPasswordHash(), body.password);
+    throw await failure('unknown_email', null);
+  }
+  const passwordOk = await verifyPassword(member.password_hash, body.password);
+  if (member.locked_until && member.locked_until.getTime() > nowDate.getTime()) {
+    throw await failure('locked', member.id);
+  }
+  if (!passwordOk) {
+    const counted = await store.recordFailedSignIn(
+      deps.db,
+      member.id,
+      LOCK_AFTER_FAILURES,
+      toDate(now.add({ minutes: LOCK_MINUTES })),
+      nowDate,
+    );
+    if (counted.failed_sign_ins === LOCK_AFTER_FAILURES) {
+      const email = signInPausedMessage({
+        locale: member.preferred_language,
+        organizationName: deps.config.organization.name,
+        firstName: member.first_name,
+        minutes: LOCK_MINUTES,
+        supportPhone: regionPhone(deps, member.region_id),
+      });
+      await queueEmail(deps.db, {
+        accountId: null,
+        kind: 'member_sign_in_paused',
+        to: member.email,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        now: nowDate,
+      });
+    }
+    throw await failure(
+      counted.failed_sign_ins >= LOCK_AFTER_FAILURES ? 'wrong_password_locked' : 'wrong_password',
+      member.id,
+    );
+  }
+  if (!member.email_verified_at) {
+    await queueVerificationEmail(deps, deps.db, {
+      id: member.id,
+      email: member.email,
+      language: member.preferred_language,
+      firstName: member.first_name,
+      regionId: member.region_id,
+    });
+    throw new AppError('email_not_verified', {
+      detail: `Confirm your email address first. We sent a new link to ${member.email}.`,
+    });
+  }
+
+  const sessionId = newSecretToken();
+  const idHash = sha256(sessionId);
+  const csrfToken = newSecretToken();
+  const bothPlanTypes = deps.config.organization.accountTypes.length > 1;
+  const planType = bothPlanTypes ? (body.planType ?? null) : null;
+  const idleExpires = toDate(now.add({ minutes: IDLE_MINUTES }));
+  const absoluteExpires = toDate(now.add({ hours: ABSOLUTE_HOURS }));
+  await deps.db.transaction().execute(async (trx) => {
+    if (member.failed_sign_ins > 0 || member.locked_until)
+      await store.resetFailedSignIns(trx, member.id, nowDate);
+    await store.insertSession(trx, {
+      id_hash: idHash,
+      member_id: member.id,
+      csrf_token: csrfToken,
+      plan_type: planType,
+      ip: ctx.ip,
+      user_agent: ctx.userAgent?.slice(0, 300) ?? null,
+      created_at: nowDate,
+      last_seen_at: nowDate,
+      idle_expires_at: idleExpires,
+      absolute_expires_at: absoluteExpires,
+    });
+  });
+  const actor: MemberActor = { type: 'member', memberId: member.id, personId: member.person_id };
+  await recordAudit(deps.db, {
+    actor,
+    ctx,
+    action: 'member.sign_in',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+  return {
+    sessionId,
+    session: {
+      actor,
+      idHash,
+      csrfToken,
+      view: {
+        member: {
+          firstName: member.first_name,
+          lastName: member.last_name,
+          email: member.email,
+          preferredLanguage: member.preferred_language,
+          regionId: member.region_id,
+        },
+        csrfToken,
+        planType,
+        idleExpiresAt: idleExpires.toISOString(),
+        absoluteExpiresAt: absoluteExpires.toISOString(),
+      },
+    },
+  };
+}
+
+function sessionEnded(): AppError {
+  return new AppError('unauthenticated', { detail: 'You have been signed out. Sign in again to continue.' });
+}
+
+/**
+ * Resolves a session cookie to its member. Activity keeps the session alive for 30 more minutes,
+ * never past its 12-hour end; the row is written at most once a minute.
+ */
+export async function authenticateMember(deps: Deps, sessionId: string | undefined): Promise<MemberSession> {
+  if (!sessionId || !/^[A-Za-z0-9_-]{16,64}$/.test(sessionId)) throw sessionEnded();
+  const now = deps.clock.now();
+  const nowDate = toDate(now);
+  const idHash = sha256(sessionId);
+  const session = await store.findLiveSession(deps.db, idHash, nowDate);
+  if (!session) throw sessionEnded();
+  const member = await store.findMemberById(deps.db, session.member_id);
+  if (!member) throw sessionEnded();
+  const idleExpires = new Date(
+    Math.min(now.add({ minutes: IDLE_MINUTES }).epochMilliseconds, session.absolute_expires_at.getTime()),
+  );
+  let idleExpiresAt = session.idle_expires_at;
+  if (idleExpires.getTime() - session.idle_expires_at.getTime() > 60_000) {
+    await store.touchSession(deps.db, idHash, nowDate, idleExpires);
+    idleExpiresAt = idleExpires;
+  }
+  return {
+    actor: { type: 'member', memberId: member.id, personId: member.person_id },
+    idHash,
+    csrfToken: session.csrf_token,
+    view: {
+      member: {
+        firstName: member.first_name,
+        lastName: member.last_name,
+        email: member.email,
+        preferredLanguage: member.preferred_language,
+        regionId: member.region_id,
+      },
+      csrfToken: session.csrf_token,
+      planType: session.plan_type,
+      idleExpiresAt: idleExpiresAt.toISOString(),
+      absoluteExpiresAt: session.absolute_expires_at.toISOString(),
+    },
+  };
+}
+
+/** True when `presented` is the session's CSRF token (compared in constant time). */
+export function csrfMatches(session: MemberSession, presented: string | undefined): boolean {
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(session.csrfToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function signOut(deps: Deps, session: MemberSession, ctx: RequestContext): Promise<void> {
+  await store.deleteSession(deps.db, session.idHash);
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.sign_out',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: session.actor.memberId,
+  });
+}
+
+export async function signOutEverywhere(
+  deps: Deps,
+  session: MemberSession,
+  ctx: RequestContext,
+): Promise<void> {
+  const ended = await store.deleteMemberSessions(deps.db, session.actor.memberId);
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.sign_out_everywhere',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: session.actor.memberId,
+    detail: { sessions: ended },
+  });
+}
+
+export async function pruneMemberSessions(deps: Deps): Promise<void> {
+  await store.deleteExpiredSessions(deps.db, toDate(deps.clock.now()));
+}
+
+function toBillSummary(b: BillListItem): BillSummary {
+  const { accountId: _accountId, ...summary } = b;
+  return summary;
+}
+
+/**
+ * What is due and what was paid on every account the member is responsible for: their own and
+ * those of the people they pay for (a child, a family plan's dependents), grouped by person.
+ */
+export async function getDashboard(
+  deps: Deps,
+  session: MemberSession,
+  ctx: RequestContext,
+): Promise<DashboardView> {
+  const accounts = await store.listResponsibleAccounts(
+    deps.db,
+    session.actor.personId,
+    session.view.planType,
+  );
+  const accountIds = accounts.map((a) => a.id);
+  const [bills, payments, credits] = await Promise.all([
+    listBillsForAccounts(deps.db, accountIds),
+    listRecentPayments(deps, accountIds, 5),
+    creditBalance(deps.db, accountIds),
+  ]);
+  const open = bills.filter((b) => b.status === 'open' && b.balanceCents > 0);
+  const personOf = new Map(
+    accounts.map((a) => [
+      a.id,
+      {
+        personId: a.person_id ?? a.id,
+        name: a.person_first_name
+          ? `${a.person_first_name} ${a.person_last_name}`
+          : `${a.holder_first_name} ${a.holder_last_name}`,
+      },
+    ]),
+  );
+  const groups = new Map<string, DashboardView['people'][number]>();
+  for (const bill of open) {
+    const person = personOf.get(bill.accountId);
+    if (!person) continue;
+    const group = groups.get(person.personId) ?? {
+      personId: person.personId,
+      name: person.name,
+      isMember: person.personId === session.actor.personId,
+      totalDueCents: 0,
+      bills: [],
+    };
+    group.totalDueCents += bill.balanceCents;
+    group.bills.push(toBillSummary(bill));
+    groups.set(person.personId, group);
+  }
+  const people = [...groups.values()].sort((a, b) =>
+    a.isMember !== b.isMember ? (a.isMember ? -1 : 1) : a.name.localeCompare(b.name),
+  );
+  const recentBills = [...bills]
+    .sort((a, b) => (a.statementDate === b.statementDate ? 0 : a.statementDate > b.statementDate ? -1 : 1))
+    .slice(0, 5)
+    .map(toBillSummary);
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'bills.view',
+    result: 'success',
+    resourceType: 'dashboard',
+    detail: { bills: bills.length, accounts: accountIds.length },
+  });
+  return {
+    member: session.view.member,
+    totalDueCents: open.reduce((sum, b) => sum + b.balanceCents, 0),
+    nextDueDate: open.reduce<string | null>(
+      (min, b) => (min === null || b.dueDate < min ? b.dueDate : min),
+      null,
+    ),
+    people,
+    recentPayments: payments,
+    recentBills,
+    creditsCents: Math.max(0, credits),
+  };
+}
