@@ -16,7 +16,7 @@ Commands:
   serve      serve the web app + API (no background jobs)
   worker     run background jobs: payment reconciliation, email delivery, housekeeping
   migrate    apply database migrations and exit
-  seed       seed the demo organization if the database has no accounts
+  seed       seed the demo organization (accounts and bills, people and members) where missing
   demo       print demo identities (--json for JSON)
   check      verify the money invariants; exits 1 with a JSON report of any violation
 
@@ -48,7 +48,9 @@ async function serve(runtime: Runtime, config: Config, withWorker: boolean): Pro
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`\n  ${config.organization.name} bill pay is running at http://${config.host}:${port}`);
   if (withWorker) {
-    console.log(`  Demo bills to pay: npx settle demo   (or npx settle demo --json)`);
+    console.log(
+      `  Demo bills to pay and members to sign in as: npx settle demo   (or npx settle demo --json)`,
+    );
     if (config.env !== 'production')
       console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
     console.log(`  API docs: http://${config.host}:${port}/api/docs\n`);
@@ -127,7 +129,9 @@ export async function main(argv: string[]): Promise<number> {
       const result = await seedDemo(runtime.deps);
       await runtime.close();
       console.log(
-        result.seeded ? `Seeded ${result.accounts} accounts, ${result.bills} bills.` : 'Already seeded.',
+        result.seeded
+          ? `Seeded ${result.accounts} accounts, ${result.bills} bills, ${result.members} members.`
+          : 'Already seeded.',
       );
       return 0;
     }
@@ -143,7 +147,9 @@ export async function main(argv: string[]): Promise<number> {
       const runtime = await openRuntime(config);
       const seeded = await seedDemo(runtime.deps);
       if (seeded.seeded)
-        console.log(`Seeded the demo organization: ${seeded.accounts} accounts, ${seeded.bills} bills.`);
+        console.log(
+          `Seeded the demo organization: ${seeded.accounts} accounts, ${seeded.bills} bills, ${seeded.members} members.`,
+        );
       await serve(runtime, config, true);
       return -1;
     }
