@@ -131,3 +131,62 @@ export function signInPausedMessage(input: {
         after: [`If this was not you, call ${phone}.`],
       });
 }
+
+export function resetPasswordMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, firstName, url, supportPhone: phone } = input;
+  return input.locale === 'es'
+    ? render({
+        subject: `Cambie su contraseña de ${org}`,
+        heading: `Hola, ${firstName}`,
+        paragraphs: [
+          `Alguien pidió cambiar la contraseña de su cuenta de ${org}.`,
+          'El enlace funciona una sola vez y vence en 1 hora.',
+        ],
+        link: { label: 'Elegir una contraseña nueva', url },
+        after: [
+          `Si usted no lo pidió, no haga nada: su contraseña no cambia. ¿Preguntas? Llame al ${phone}.`,
+        ],
+      })
+    : render({
+        subject: `Reset your ${org} password`,
+        heading: `Hello ${firstName}`,
+        paragraphs: [
+          `Someone asked to reset the password of your ${org} account.`,
+          'The link works once and expires in 1 hour.',
+        ],
+        link: { label: 'Choose a new password', url },
+        after: [
+          `If you did not ask for this, do nothing: your password stays the same. Questions? Call ${phone}.`,
+        ],
+      });
+}
+
+export function passwordChangedMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, firstName, supportPhone: phone } = input;
+  return input.locale === 'es'
+    ? render({
+        subject: `Su contraseña de ${org} cambió`,
+        heading: `Hola, ${firstName}`,
+        paragraphs: [`La contraseña de su cuenta de ${org} acaba de cambiar y cerramos sus otras sesiones.`],
+        after: [`Si no fue usted, llame al ${phone} de inmediato.`],
+      })
+    : render({
+        subject: `Your ${org} password was changed`,
+        heading: `Hello ${firstName}`,
+        paragraphs: [
+          `The password of your ${org} account was just changed, and your other sessions were signed out.`,
+        ],
+        after: [`If this was not you, call ${phone} right away.`],
+      });
+}

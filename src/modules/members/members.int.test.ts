@@ -223,6 +223,92 @@ describe('sign-in', () => {
   });
 });
 
+describe('passwords', () => {
+  const resetTokenIn = (text: string) => {
+    const match = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(text);
+    if (!match?.[1]) throw new Error(`no reset link in: ${text}`);
+    return match[1];
+  };
+  const requestReset = (email: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/member/password-resets', payload: { email } });
+  const completeReset = (token: string, password: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/password-resets/complete',
+      payload: { token, password },
+    });
+
+  it('resets a forgotten password with a single-use link, ending every session', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const old = await signIn(t.app, member.email, MEMBER_PASSWORD);
+
+    const unknown = await requestReset(uniqueEmail('nobody'));
+    const known = await requestReset(member.email);
+    expect(known.statusCode).toBe(202);
+    expect(unknown.statusCode).toBe(202);
+    expect(Object.keys(unknown.json())).toEqual(Object.keys(known.json()));
+    const [mail] = await emailsTo(member.email);
+    const token = resetTokenIn(mail?.text_body ?? '');
+
+    const weak = await completeReset(token, 'short one');
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().errors[0]).toMatchObject({ field: 'password', code: 'too_short' });
+    expect((await completeReset(token, PASSWORD)).statusCode).toBe(200);
+    expect((await completeReset(token, PASSWORD)).json().code).toBe('token_invalid');
+
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/member/session',
+      headers: withSession(old.cookie),
+    });
+    expect(stale.statusCode).toBe(401);
+    expect((await signInRequest(member.email, MEMBER_PASSWORD)).statusCode).toBe(401);
+    await signIn(t.app, member.email, PASSWORD);
+    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual([
+      'member_reset_password',
+      'member_password_changed',
+    ]);
+  });
+
+  it('expires the reset link after an hour', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    await requestReset(member.email);
+    const token = resetTokenIn((await emailsTo(member.email))[0]?.text_body ?? '');
+    t.clock.advance({ minutes: 61 });
+    try {
+      expect((await completeReset(token, PASSWORD)).json().code).toBe('token_invalid');
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
+  it('changes the password with the current one, keeping this session and ending the others', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const here = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const there = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const change = (currentPassword: string, newPassword: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/member/password',
+        headers: withSession(here.cookie, here.csrfToken),
+        payload: { currentPassword, newPassword },
+      });
+    const wrong = await change('not my password', PASSWORD);
+    expect(wrong.json().errors[0]).toMatchObject({ field: 'currentPassword', code: 'wrong_password' });
+    expect((await change(MEMBER_PASSWORD, 'password')).json().errors[0]).toMatchObject({
+      field: 'newPassword',
+    });
+    expect((await change(MEMBER_PASSWORD, PASSWORD)).statusCode).toBe(200);
+    const session = (cookie: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/member/session', headers: withSession(cookie) });
+    expect((await session(here.cookie)).statusCode).toBe(200);
+    expect((await session(there.cookie)).statusCode).toBe(401);
+  });
+});
+
 describe('sessions', () => {
   async function signedIn() {
     const person = await createPerson(t.deps);

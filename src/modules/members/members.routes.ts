@@ -9,6 +9,12 @@ import {
   emailVerificationBody,
   emailVerificationView,
   memberSessionView,
+  passwordChangeBody,
+  passwordChangeView,
+  passwordResetBody,
+  passwordResetCompletionBody,
+  passwordResetCompletionView,
+  passwordResetView,
   registrationBody,
   registrationView,
   signInBody,
@@ -16,10 +22,13 @@ import {
 import {
   ABSOLUTE_HOURS,
   authenticateMember,
+  changePassword,
+  completePasswordReset,
   csrfMatches,
   getDashboard,
   type MemberSession,
   registerMember,
+  requestPasswordReset,
   signIn,
   signOut,
   signOutEverywhere,
@@ -184,6 +193,54 @@ export const memberRoutes =
       async (request, reply) => {
         await signOutEverywhere(deps, await changingSessionOf(request), requestContext(request));
         return clearCookie(reply).status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v1/member/password-resets',
+      {
+        schema: {
+          summary: 'Email a link (valid 1 hour, once) to choose a new password',
+          description: 'The same 202 whether or not the address belongs to a member. Rate-limited.',
+          tags: ['members'],
+          body: passwordResetBody,
+          response: { 202: passwordResetView },
+        },
+      },
+      async (request, reply) =>
+        reply.status(202).send(await requestPasswordReset(deps, request.body.email, requestContext(request))),
+    );
+
+    app.post(
+      '/api/v1/member/password-resets/complete',
+      {
+        schema: {
+          summary: 'Choose a new password with the emailed link; every session of the member ends',
+          tags: ['members'],
+          body: passwordResetCompletionBody,
+          response: { 200: passwordResetCompletionView },
+        },
+      },
+      async (request) => {
+        await completePasswordReset(deps, request.body.token, request.body.password, requestContext(request));
+        return { reset: true as const };
+      },
+    );
+
+    app.post(
+      '/api/v1/member/password',
+      {
+        schema: {
+          summary: 'Change the password (the current one is required); other sessions end',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: passwordChangeBody,
+          response: { 200: passwordChangeView },
+        },
+      },
+      async (request) => {
+        await changePassword(deps, await changingSessionOf(request), request.body, requestContext(request));
+        return { changed: true as const };
       },
     );
 

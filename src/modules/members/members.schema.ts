@@ -120,3 +120,15 @@ export const dashboardView = z.object({
   creditsCents: z.number().int(),
 });
 export type DashboardView = z.infer<typeof dashboardView>;
+
+export const passwordResetBody = z.object({ email });
+export const passwordResetView = z.object({ status: z.literal('check_email'), email: z.string() });
+
+export const passwordResetCompletionBody = z.object({ token: trimmed(200), password });
+export const passwordResetCompletionView = z.object({ reset: z.literal(true) });
+
+export const passwordChangeBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: password,
+});
+export const passwordChangeView = z.object({ changed: z.literal(true) });

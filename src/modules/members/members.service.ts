@@ -8,6 +8,8 @@ import type { Db } from '../../platform/db';
 import { newId, newSecretToken, sha256 } from '../../platform/ids';
 import {
   alreadyRegisteredMessage,
+  passwordChangedMessage,
+  resetPasswordMessage,
   signInPausedMessage,
   verifyEmailMessage,
 } from '../../platform/member-emails';
@@ -547,4 +549,177 @@ export async function getDashboard(
     recentBills,
     creditsCents: Math.max(0, credits),
   };
+}
+
+const RESET_LINK_MINUTES = 60;
+const RESET_LIMIT_PER_IP = { limit: 10, windowSeconds: 3600 };
+const RESET_LIMIT_PER_EMAIL = { limit: 3, windowSeconds: 3600 };
+
+async function tellPasswordChanged(
+  deps: Deps,
+  db: Db,
+  member: { email: string; preferred_language: 'en' | 'es'; first_name: string; region_id: string },
+): Promise<void> {
+  const email = passwordChangedMessage({
+    locale: member.preferred_language,
+    organizationName: deps.config.organization.name,
+    firstName: member.first_name,
+    supportPhone: regionPhone(deps, member.region_id),
+  });
+  await queueEmail(db, {
+    accountId: null,
+    kind: 'member_password_changed',
+    to: member.email,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    now: toDate(deps.clock.now()),
+  });
+}
+
+/**
+ * Emails a single-use link (1 hour) to choose a new password. The answer is the same whether the
+ * address belongs to a member or not.
+ */
+export async function requestPasswordReset(
+  deps: Deps,
+  emailAddress: string,
+  ctx: RequestContext,
+): Promise<{ status: 'check_email'; email: string }> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `reset:ip:${ctx.ip ?? 'unknown'}`, ...RESET_LIMIT_PER_IP },
+    { bucket: `reset:email:${sha256(emailAddress.toLowerCase())}`, ...RESET_LIMIT_PER_EMAIL },
+  ]);
+  const member = await store.findMemberByEmail(deps.db, emailAddress);
+  if (member) {
+    const token = newSecretToken();
+    const now = deps.clock.now();
+    await deps.db.transaction().execute(async (trx) => {
+      await store.insertToken(trx, {
+        token_hash: sha256(token),
+        member_id: member.id,
+        purpose: 'reset_password',
+        created_at: toDate(now),
+        expires_at: toDate(now.add({ minutes: RESET_LINK_MINUTES })),
+        used_at: null,
+      });
+      const email = resetPasswordMessage({
+        locale: member.preferred_language,
+        organizationName: deps.config.organization.name,
+        firstName: member.first_name,
+        url: `${deps.config.publicUrl}/reset-password?token=${token}`,
+        supportPhone: regionPhone(deps, member.region_id),
+      });
+      await queueEmail(trx, {
+        accountId: null,
+        kind: 'member_reset_password',
+        to: member.email,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        now: toDate(now),
+      });
+    });
+  }
+  await recordAudit(deps.db, {
+    actor: member
+      ? { type: 'member', memberId: member.id, personId: member.person_id }
+      : { type: 'system', name: 'password-reset' },
+    ctx,
+    action: 'member.password_reset_requested',
+    result: member ? 'success' : 'failure',
+    ...(member ? { resourceType: 'member', resourceId: member.id } : {}),
+  });
+  return { status: 'check_email', email: emailAddress };
+}
+
+/**
+ * Sets a new password with an emailed reset link. Every session of the member ends (whoever had the
+ * old password is out), a lock is lifted, and the email address counts as confirmed.
+ */
+export async function completePasswordReset(
+  deps: Deps,
+  token: string,
+  password: string,
+  ctx: RequestContext,
+): Promise<void> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `verify:ip:${ctx.ip ?? 'unknown'}`, ...VERIFY_LIMIT_PER_IP },
+  ]);
+  const tokenHash = sha256(token);
+  const now = toDate(deps.clock.now());
+  // Check the new password against the member before using the link, so a refused password can be retried.
+  const pending = await store.findLiveToken(deps.db, tokenHash, 'reset_password', now);
+  const member = pending ? await store.findMemberById(deps.db, pending.member_id) : undefined;
+  if (!member) {
+    throw new AppError('token_invalid', {
+      detail: 'This link has expired or was already used. Ask for a new one.',
+    });
+  }
+  const weak = passwordError(password, member.email);
+  if (weak) throw new AppError('validation_failed', { errors: [weak] });
+  const passwordHash = await hashPassword(password);
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const used = await store.useToken(trx, tokenHash, 'reset_password', now);
+    if (!used) return false;
+    await store.setPassword(trx, member.id, passwordHash, now);
+    await store.markEmailVerified(trx, member.id, now);
+    await store.deleteOtherSessions(trx, member.id, null);
+    await tellPasswordChanged(deps, trx, member);
+    return true;
+  });
+  if (!done)
+    throw new AppError('token_invalid', { detail: 'This link was already used. Ask for a new one.' });
+  await recordAudit(deps.db, {
+    actor: { type: 'member', memberId: member.id, personId: member.person_id },
+    ctx,
+    action: 'member.password_reset',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+}
+
+/** Changes the password of a signed-in member who knows the current one; their other sessions end. */
+export async function changePassword(
+  deps: Deps,
+  session: MemberSession,
+  body: { currentPassword: string; newPassword: string },
+  ctx: RequestContext,
+): Promise<void> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `password:member:${session.actor.memberId}`, limit: 10, windowSeconds: 600 },
+  ]);
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member) throw sessionEnded();
+  if (!(await verifyPassword(member.password_hash, body.currentPassword))) {
+    await recordAudit(deps.db, {
+      actor: session.actor,
+      ctx,
+      action: 'member.password_change',
+      result: 'failure',
+      resourceType: 'member',
+      resourceId: member.id,
+    });
+    throw new AppError('validation_failed', {
+      errors: [{ field: 'currentPassword', code: 'wrong_password', message: 'Enter your current password' }],
+    });
+  }
+  const weak = passwordError(body.newPassword, member.email);
+  if (weak) throw new AppError('validation_failed', { errors: [{ ...weak, field: 'newPassword' }] });
+  const passwordHash = await hashPassword(body.newPassword);
+  const now = toDate(deps.clock.now());
+  await deps.db.transaction().execute(async (trx) => {
+    await store.setPassword(trx, member.id, passwordHash, now);
+    await store.deleteOtherSessions(trx, member.id, session.idHash);
+    await tellPasswordChanged(deps, trx, member);
+  });
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.password_change',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
 }

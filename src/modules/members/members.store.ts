@@ -57,6 +57,22 @@ export async function insertToken(db: Db, row: Insertable<MemberTokensTable>): P
   await db.insertInto('member_tokens').values(row).execute();
 }
 
+export function findLiveToken(
+  db: Db,
+  tokenHash: string,
+  purpose: 'verify_email' | 'reset_password',
+  now: Date,
+) {
+  return db
+    .selectFrom('member_tokens')
+    .select('member_id')
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 /** Uses a live token once: only one caller gets the row back. */
 export function useToken(db: Db, tokenHash: string, purpose: 'verify_email' | 'reset_password', now: Date) {
   return db
@@ -169,4 +185,29 @@ export function listResponsibleAccounts(db: Db, personId: string, planType: Plan
     );
   }
   return q.execute();
+}
+
+export async function setPassword(db: Db, memberId: string, passwordHash: string, now: Date): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({
+      password_hash: passwordHash,
+      password_changed_at: now,
+      failed_sign_ins: 0,
+      locked_until: null,
+      updated_at: now,
+    })
+    .where('id', '=', memberId)
+    .execute();
+}
+
+/** Ends every session of a member but `keepIdHash` (the one that changed the password). */
+export async function deleteOtherSessions(
+  db: Db,
+  memberId: string,
+  keepIdHash: string | null,
+): Promise<void> {
+  let q = db.deleteFrom('member_sessions').where('member_id', '=', memberId);
+  if (keepIdHash) q = q.where('id_hash', '<>', keepIdHash);
+  await q.execute();
 }
