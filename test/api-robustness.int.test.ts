@@ -3,7 +3,16 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
 import { buildTestApp } from './app';
-import { createMedicalAccount, createPremiumAccount, pay, tokenizeCard } from './factories';
+import {
+  createMedicalAccount,
+  createMember,
+  createPerson,
+  createPremiumAccount,
+  MEMBER_PASSWORD,
+  pay,
+  signIn,
+  tokenizeCard,
+} from './factories';
 
 /**
  * "No input to any endpoint produces a 500": every operation in the OpenAPI document gets a battery
@@ -106,6 +115,24 @@ const paid = await pay(t.app, session.sessionToken, {
 if (paid.statusCode !== 201) throw new Error(`setup payment failed ${paid.statusCode} ${paid.body}`);
 const paymentId: string = paid.json().id;
 
+// A member responsible for the same account, so member routes reach their own bills and that payment.
+const member = await createMember(t.deps, await createPerson(t.deps, { accountsFor: [medical.accountId] }));
+async function memberSignIn() {
+  // The battery is about input handling: clear the sign-in limits as the lookup ones are cleared.
+  await resetLookupLimits();
+  return signIn(t.app, member.email, MEMBER_PASSWORD);
+}
+let memberSession = await memberSignIn();
+/**
+ * Member routes get the member's cookie and CSRF token. Signing out gets a fresh session of its own
+ * (and signing out everywhere ends the shared one too, so each operation starts with a new one).
+ */
+async function memberHeaders(method: string, url: string): Promise<Record<string, string>> {
+  if (!url.startsWith('/api/v1/member/')) return {};
+  const s = method === 'DELETE' ? await memberSignIn() : memberSession;
+  return { cookie: s.cookie, 'x-csrf-token': s.csrfToken };
+}
+
 /** Known-good values by `<operation>#<alternative> <field>` or `<operation> <field>`. */
 const known: Record<string, () => Json | Promise<Json>> = {
   'POST /api/v1/guest/lookups#0 regionId': () => medical.regionId,
@@ -123,6 +150,12 @@ const known: Record<string, () => Json | Promise<Json>> = {
   'POST /api/v1/guest/payments bankAuthorization.textVersion': () =>
     t.deps.config.organization.payments.achAuthorizationVersion,
   'POST /api/v1/guest/payments/{paymentId}/receipt-email email': () => 'payer@example.org',
+  'POST /api/v1/member/payments billIds': () => [medical.billIds[0]!],
+  'POST /api/v1/member/payments amountCents': () => 100,
+  'POST /api/v1/member/payments paymentToken': () => tokenizeCard(t.app),
+  'POST /api/v1/member/payments email': () => 'payer@example.org',
+  'POST /api/v1/member/payments bankAuthorization.textVersion': () =>
+    t.deps.config.organization.payments.achAuthorizationVersion,
   'POST /sandbox/v1/tokens#0 card.number': () => '4242424242424242',
   'POST /sandbox/v1/tokens#0 card.expMonth': () => 12,
   'POST /sandbox/v1/tokens#0 card.expYear': () => 2030,
@@ -380,7 +413,7 @@ async function send(
   },
 ): Promise<void> {
   if (operation.key === 'POST /api/v1/guest/lookups') await resetLookupLimits();
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = await memberHeaders(operation.method, opts.url);
   if (opts.contentType) headers['content-type'] = opts.contentType;
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
   if (opts.idempotencyKey !== undefined) headers['idempotency-key'] = opts.idempotencyKey;
@@ -436,6 +469,7 @@ describe('no input to any endpoint produces a 500', () => {
     '%s',
     async (_key, operation) => {
       failures.length = 0;
+      if (operation.path.startsWith('/api/v1/member/')) memberSession = await memberSignIn();
       const url = (p: string) => p.replace(/\{[^}]+\}/g, paymentId);
       const needsIdempotency = operation.op.parameters?.some((p) => p.name === 'idempotency-key') ?? false;
       // DELETE /guest/session with a good token ends that session: each such request gets its own.

@@ -71,7 +71,7 @@ const CORRUPT_ONE_BILL = `
 async function expectCleanThenCaught(env: NodeJS.ProcessEnv, corrupt: () => Promise<string>) {
   const seed = await settle(['seed'], env);
   expect(seed.code, seed.stderr).toBe(0);
-  expect(seed.stdout).toMatch(/Seeded \d+ accounts, \d+ bills\./);
+  expect(seed.stdout).toMatch(/Seeded \d+ accounts, \d+ bills, \d+ members\./);
 
   const clean = await settle(['check'], env);
   expect(clean.code, clean.stderr).toBe(0);

@@ -140,6 +140,8 @@ export async function tokenizeCard(app: FastifyInstance, number = '4242424242424
       type: 'card',
       card: { number, expMonth: 12, expYear: 2030, cvc: number.length === 15 ? '1234' : '123' },
     },
+    // As the browser does, from the payer's own address (the flood guard counts per address).
+    remoteAddress: nextTestAddress(),
   });
   if (res.statusCode !== 201) throw new Error(`tokenize failed ${res.statusCode} ${res.body}`);
   return res.json().token;
@@ -265,6 +267,13 @@ export async function createMember(
     })
     .execute();
   return { memberId, email, password: MEMBER_PASSWORD };
+}
+
+let addressSeq = 0;
+/** A different (private) client address each call. */
+export function nextTestAddress(): string {
+  addressSeq++;
+  return `10.${(addressSeq >> 16) & 255}.${(addressSeq >> 8) & 255}.${addressSeq & 255}`;
 }
 
 /** Signs in and returns the cookie header and CSRF token for later requests. */

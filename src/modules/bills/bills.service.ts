@@ -6,6 +6,7 @@ import type { BillLineView, BillView } from './bills.schema';
 import {
   collectOnBillsPart,
   findAccountById,
+  findBillById,
   insertAccount,
   insertBill,
   insertBillLines,
@@ -227,4 +228,23 @@ export async function listBillsForAccounts(db: Db, accountIds: readonly string[]
     status: b.status,
     paymentInProgress: live.has(b.id),
   }));
+}
+
+/** Which account a bill is on (for authorization), or undefined. */
+export function findBillAccount(db: Db, billId: string) {
+  return findBillById(db, billId);
+}
+
+const kindLabels: Record<'en' | 'es', Record<BillKind, string>> = {
+  en: { hospital: 'Hospital bill', professional: 'Professional services bill', premium: 'Premium invoice' },
+  es: {
+    hospital: 'Factura del hospital',
+    professional: 'Factura de servicios profesionales',
+    premium: 'Factura de prima',
+  },
+};
+
+/** What people call a bill of this kind, in their language. */
+export function billKindLabel(kind: BillKind, locale: 'en' | 'es'): string {
+  return kindLabels[locale][kind];
 }

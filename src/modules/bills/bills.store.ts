@@ -117,3 +117,11 @@ export function listBillsOfAccounts(db: Db, accountIds: readonly string[]) {
     .orderBy('number')
     .execute();
 }
+
+export function findBillById(db: Db, id: string) {
+  return db
+    .selectFrom('bills')
+    .select(['id', 'account_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

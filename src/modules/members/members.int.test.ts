@@ -6,6 +6,7 @@ import {
   createPerson,
   lookupMedical,
   MEMBER_PASSWORD,
+  nextTestAddress,
   type PersonFixture,
   pay,
   signIn,
@@ -28,7 +29,7 @@ function registration(person: PersonFixture, email: string, overrides: Record<st
   return t.app.inject({
     method: 'POST',
     url: '/api/v1/member/registrations',
-    headers: { 'x-forwarded-for': `198.51.100.${seq % 250}` },
+    remoteAddress: nextTestAddress(),
     payload: {
       language: 'en',
       firstName: person.firstName,
@@ -60,7 +61,12 @@ function tokenIn(text: string): string {
 }
 
 function signInRequest(email: string, password: string) {
-  return t.app.inject({ method: 'POST', url: '/api/v1/member/sessions', payload: { email, password } });
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/sessions',
+    payload: { email, password },
+    remoteAddress: nextTestAddress(),
+  });
 }
 
 function withSession(cookie: string, csrfToken?: string, extra: Record<string, string> = {}) {
@@ -470,5 +476,135 @@ describe('dashboard', () => {
     const logs = t.logLines.join('\n');
     expect(logs).not.toContain(person.medicalRecordNumber);
     expect(logs).not.toContain('1959-09-19');
+  });
+});
+
+describe('bills and payments of a member', () => {
+  async function memberWithAccount(amounts: number[]) {
+    const account = await createMedicalAccount(t.deps, { amounts });
+    const person = await createPerson(t.deps, { accountsFor: [account.accountId] });
+    const member = await createMember(t.deps, person);
+    const session = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    return { account, person, member, session };
+  }
+
+  it('lists bills with filters and a cursor, and shows one with its lines and payments', async () => {
+    const { account, session } = await memberWithAccount([1_000, 2_000, 3_000]);
+    const list = (query: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/v1/member/bills${query}`,
+        headers: withSession(session.cookie),
+      });
+
+    const first = await list('?limit=2');
+    expect(first.statusCode).toBe(200);
+    expect(first.json().bills).toHaveLength(2);
+    const second = await list(`?limit=2&cursor=${first.json().nextCursor}`);
+    expect(second.json().bills).toHaveLength(1);
+    expect(second.json().nextCursor).toBeNull();
+    const ids = [...first.json().bills, ...second.json().bills].map((b: { id: string }) => b.id);
+    expect(new Set(ids)).toEqual(new Set(account.billIds));
+    expect((await list('?kind=professional')).json().bills.map((b: { id: string }) => b.id)).toEqual([
+      account.billIds[1],
+    ]);
+    expect((await list('?status=paid')).json().bills).toEqual([]);
+    expect((await list('?cursor=nonsense')).statusCode).toBe(400);
+
+    const payRes = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/payments',
+      headers: withSession(session.cookie, session.csrfToken, { 'idempotency-key': crypto.randomUUID() }),
+      payload: {
+        billIds: [account.billIds[0], account.billIds[1]],
+        amountCents: 3_000,
+        paymentToken: await tokenizeCard(t.app),
+      },
+    });
+    expect(payRes.statusCode).toBe(201);
+    const payment = payRes.json();
+    expect(payment.receiptEmail).toMatch(/@example.org$/);
+    expect((await list('?status=paid')).json().bills).toHaveLength(2);
+
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/member/bills/${account.billIds[0]}`,
+      headers: withSession(session.cookie),
+    });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json()).toMatchObject({
+      balanceCents: 0,
+      status: 'paid',
+      maskedAccountNumber: `••••${account.accountNumber.slice(-4)}`,
+      payments: [{ paymentId: payment.id, amountCents: 1_000, method: { brand: 'visa', last4: '4242' } }],
+    });
+    expect(detail.json().lines.length).toBeGreaterThan(0);
+    const billPdf = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/member/bills/${account.billIds[0]}/bill.pdf?locale=es`,
+      headers: withSession(session.cookie),
+    });
+    expect(billPdf.statusCode).toBe(200);
+    expect(billPdf.headers['content-type']).toBe('application/pdf');
+    expect(billPdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/member/payments/${payment.id}`,
+      headers: withSession(session.cookie),
+    });
+    expect(view.json()).toMatchObject({ id: payment.id, status: 'succeeded', amountCents: 3_000 });
+    const receipt = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/member/payments/${payment.id}/receipt.pdf`,
+      headers: withSession(session.cookie),
+    });
+    expect(receipt.statusCode).toBe(200);
+    expect(receipt.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('pays only with the CSRF token, and one person’s bills at a time', async () => {
+    const parent = await memberWithAccount([5_000]);
+    const child = await createMedicalAccount(t.deps, { amounts: [2_500] });
+    await createPerson(t.deps, {
+      firstName: 'Rosa',
+      birthDate: '2016-01-01',
+      accountsFor: [child.accountId],
+    });
+    await t.deps.db
+      .insertInto('account_guarantors')
+      .values({ account_id: child.accountId, person_id: parent.person.personId })
+      .execute();
+    const body = {
+      billIds: [parent.account.billIds[0], child.billIds[0]],
+      amountCents: 7_500,
+      paymentToken: await tokenizeCard(t.app),
+    };
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/payments',
+      headers: withSession(parent.session.cookie, undefined, { 'idempotency-key': crypto.randomUUID() }),
+      payload: body,
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    const mixed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/payments',
+      headers: withSession(parent.session.cookie, parent.session.csrfToken, {
+        'idempotency-key': crypto.randomUUID(),
+      }),
+      payload: body,
+    });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().errors[0]).toMatchObject({ field: 'billIds', code: 'several_accounts' });
+    const childOnly = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/payments',
+      headers: withSession(parent.session.cookie, parent.session.csrfToken, {
+        'idempotency-key': crypto.randomUUID(),
+      }),
+      payload: { ...body, billIds: [child.billIds[0]], amountCents: 2_500 },
+    });
+    expect(childOnly.statusCode).toBe(201);
   });
 });

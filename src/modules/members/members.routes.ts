@@ -4,10 +4,17 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { headerValue, requestContext } from '../../http/context';
+import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
+import { runIdempotent } from '../idempotency/idempotency.service';
+import { createGuestPaymentBody, paymentIdParams, paymentView } from '../payments/payments.schema';
 import {
+  billIdParams,
   dashboardView,
   emailVerificationBody,
   emailVerificationView,
+  memberBillDetailView,
+  memberBillsQuery,
+  memberBillsView,
   memberSessionView,
   passwordChangeBody,
   passwordChangeView,
@@ -26,8 +33,14 @@ import {
   completePasswordReset,
   csrfMatches,
   getDashboard,
+  getMemberBill,
+  getMemberPayment,
+  listMemberBills,
   type MemberSession,
+  payAsMember,
   registerMember,
+  renderMemberBill,
+  renderMemberReceipt,
   requestPasswordReset,
   signIn,
   signOut,
@@ -241,6 +254,136 @@ export const memberRoutes =
       async (request) => {
         await changePassword(deps, await changingSessionOf(request), request.body, requestContext(request));
         return { changed: true as const };
+      },
+    );
+
+    app.get(
+      '/api/v1/member/bills',
+      {
+        schema: {
+          summary: 'The member’s bills, newest statement first, with filters and a cursor',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          querystring: memberBillsQuery,
+          response: { 200: memberBillsView },
+        },
+      },
+      async (request) =>
+        listMemberBills(deps, await sessionOf(request), request.query, requestContext(request)),
+    );
+
+    app.get(
+      '/api/v1/member/bills/:billId',
+      {
+        schema: {
+          summary: 'One bill: visit, provider, line items, insurance paid, adjustments, payments applied',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          params: billIdParams,
+          response: { 200: memberBillDetailView },
+        },
+      },
+      async (request) =>
+        getMemberBill(deps, await sessionOf(request), request.params.billId, requestContext(request)),
+    );
+
+    app.get(
+      '/api/v1/member/bills/:billId/bill.pdf',
+      {
+        schema: {
+          summary: 'The bill as a PDF, rendered on demand',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          params: billIdParams,
+          querystring: z.object({ locale: z.enum(['en', 'es']).default('en') }),
+        },
+      },
+      async (request, reply) => {
+        const { filename, pdf } = await renderMemberBill(
+          deps,
+          await sessionOf(request),
+          request.params.billId,
+          request.query.locale,
+          requestContext(request),
+        );
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(pdf);
+      },
+    );
+
+    app.post(
+      '/api/v1/member/payments',
+      {
+        schema: {
+          summary: 'Pay one or several bills of one account the member is responsible for',
+          description:
+            'Requires X-CSRF-Token and an Idempotency-Key header (replay → the first response, a different ' +
+            'body → 422, in flight → 409). 201 when collected, 202 while being confirmed, 402 problem for a ' +
+            'decline. The receipt is emailed to the member unless `email` names another address.',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          headers: z.object({ 'idempotency-key': z.string().optional() }),
+          body: createGuestPaymentBody,
+          response: { 201: paymentView, 202: paymentView },
+        },
+      },
+      async (request, reply) => {
+        const session = await changingSessionOf(request);
+        const ctx = requestContext(request, request.body.locale);
+        const result = await runIdempotent(
+          deps,
+          {
+            scope: `member:${session.actor.memberId}`,
+            key: headerValue(request, 'idempotency-key'),
+            request: request.body,
+          },
+          (idempotency) => payAsMember(deps, session, request.body, ctx, idempotency),
+          renderProblems(request),
+        );
+        return sendIdempotent(reply as FastifyReply, result);
+      },
+    );
+
+    app.get(
+      '/api/v1/member/payments/:paymentId',
+      {
+        schema: {
+          summary: 'A payment on one of the member’s accounts',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          params: paymentIdParams,
+          response: { 200: paymentView },
+        },
+      },
+      async (request) => getMemberPayment(deps, await sessionOf(request), request.params.paymentId),
+    );
+
+    app.get(
+      '/api/v1/member/payments/:paymentId/receipt.pdf',
+      {
+        schema: {
+          summary: 'The receipt of a completed payment as a PDF',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          params: paymentIdParams,
+          querystring: z.object({ locale: z.enum(['en', 'es']).default('en') }),
+        },
+      },
+      async (request, reply) => {
+        const { filename, pdf } = await renderMemberReceipt(
+          deps,
+          await sessionOf(request),
+          request.params.paymentId,
+          request.query.locale,
+        );
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(pdf);
       },
     );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../bills/bills.schema';
+import { billView, isoDate } from '../bills/bills.schema';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const email = z.string().trim().max(254).pipe(z.email());
@@ -132,3 +132,45 @@ export const passwordChangeBody = z.object({
   newPassword: password,
 });
 export const passwordChangeView = z.object({ changed: z.literal(true) });
+
+export const memberBillsQuery = z.object({
+  status: z.enum(['open', 'paid', 'all']).default('all'),
+  kind: z.enum(['hospital', 'professional', 'premium']).optional(),
+  /** Statement dates from (inclusive). */
+  from: isoDate.optional(),
+  /** Statement dates to (inclusive). */
+  to: isoDate.optional(),
+  /** From the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type MemberBillsQuery = z.infer<typeof memberBillsQuery>;
+
+export const memberBillListItem = billSummary.extend({
+  /** Who the bill is for (the member, or someone they pay for). */
+  personName: z.string(),
+});
+
+export const memberBillsView = z.object({
+  /** Newest statement first. */
+  bills: z.array(memberBillListItem),
+  nextCursor: z.string().nullable(),
+});
+
+export const billIdParams = z.object({ billId: z.uuid() });
+
+export const memberBillDetailView = billView.extend({
+  personName: z.string(),
+  /** Masked, e.g. "••••4821". */
+  maskedAccountNumber: z.string(),
+  payments: z.array(
+    z.object({
+      paymentId: z.uuid(),
+      confirmationNumber: z.string(),
+      paidOn: isoDate,
+      amountCents: z.number().int(),
+      method: z.object({ type: z.enum(['card', 'bank']), brand: z.string().nullable(), last4: z.string() }),
+    }),
+  ),
+});
+export type MemberBillDetailView = z.infer<typeof memberBillDetailView>;

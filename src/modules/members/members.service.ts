@@ -14,15 +14,32 @@ import {
   verifyEmailMessage,
 } from '../../platform/member-emails';
 import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from '../../platform/passwords';
+import { renderBillPdf } from '../../platform/pdf/bill';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
-import { type BillListItem, listBillsForAccounts } from '../bills/bills.service';
+import {
+  type BillListItem,
+  billKindLabel,
+  findBillAccount,
+  listBillsForAccounts,
+  loadBillViews,
+} from '../bills/bills.service';
+import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
 import { creditBalance } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
-import { listRecentPayments } from '../payments/payments.service';
+import type { CreateGuestPaymentBody as CreatePaymentBody } from '../payments/payments.schema';
+import {
+  getPaymentOnAccounts,
+  listPaymentsOnBill,
+  listRecentPayments,
+  payBills,
+  renderReceiptOnAccounts,
+} from '../payments/payments.service';
 import type {
   BillSummary,
   DashboardView,
+  MemberBillDetailView,
+  MemberBillsQuery,
   MemberSessionView,
   RegistrationBody,
   SignInBody,
@@ -722,4 +739,244 @@ export async function changePassword(
     resourceType: 'member',
     resourceId: member.id,
   });
+}
+
+/** The accounts a member may see and pay, with who each is for. */
+async function responsibleAccounts(deps: Deps, session: MemberSession) {
+  const accounts = await store.listResponsibleAccounts(
+    deps.db,
+    session.actor.personId,
+    session.view.planType,
+  );
+  return new Map(
+    accounts.map((a) => [
+      a.id,
+      {
+        ...a,
+        personName: a.person_first_name
+          ? `${a.person_first_name} ${a.person_last_name}`
+          : `${a.holder_first_name} ${a.holder_last_name}`,
+      },
+    ]),
+  );
+}
+
+interface BillCursor {
+  s: string;
+  n: string;
+}
+
+function decodeCursor(cursor: string | undefined): BillCursor | null {
+  if (!cursor) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<BillCursor>;
+    if (typeof parsed.s === 'string' && typeof parsed.n === 'string') return { s: parsed.s, n: parsed.n };
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_failed', {
+    errors: [{ field: 'cursor', code: 'invalid', message: 'Start again from the first page' }],
+  });
+}
+
+/** Newest statement first, then bill number: the order of the bills list and its cursor. */
+function newestFirst(
+  a: { statementDate: string; number: string },
+  b: { statementDate: string; number: string },
+) {
+  if (a.statementDate !== b.statementDate) return a.statementDate > b.statementDate ? -1 : 1;
+  return a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+}
+
+/** The member's bills (every account they are responsible for), filtered and a page at a time. */
+export async function listMemberBills(
+  deps: Deps,
+  session: MemberSession,
+  query: MemberBillsQuery,
+  ctx: RequestContext,
+): Promise<{ bills: (BillSummary & { personName: string })[]; nextCursor: string | null }> {
+  const after = decodeCursor(query.cursor);
+  const accounts = await responsibleAccounts(deps, session);
+  const bills = (await listBillsForAccounts(deps.db, [...accounts.keys()]))
+    .filter((b) => {
+      if (query.status === 'open' && !(b.status === 'open' && b.balanceCents > 0)) return false;
+      if (query.status === 'paid' && b.status !== 'paid') return false;
+      if (query.kind && b.kind !== query.kind) return false;
+      if (query.from && b.statementDate < query.from) return false;
+      if (query.to && b.statementDate > query.to) return false;
+      return true;
+    })
+    .sort(newestFirst)
+    .filter((b) => !after || newestFirst(b, { statementDate: after.s, number: after.n }) > 0);
+  const page = bills.slice(0, query.limit);
+  const last = page[page.length - 1];
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'bills.view',
+    result: 'success',
+    resourceType: 'bill_list',
+    detail: { bills: page.length },
+  });
+  return {
+    bills: page.map((b) => ({
+      ...toBillSummary(b),
+      personName: accounts.get(b.accountId)?.personName ?? b.patientName,
+    })),
+    nextCursor:
+      bills.length > query.limit && last
+        ? Buffer.from(JSON.stringify({ s: last.statementDate, n: last.number })).toString('base64url')
+        : null,
+  };
+}
+
+/** One bill with its line items and the payments applied to it; the same 404 for a bill that is not theirs. */
+export async function getMemberBill(
+  deps: Deps,
+  session: MemberSession,
+  billId: string,
+  ctx: RequestContext,
+): Promise<MemberBillDetailView> {
+  const accounts = await responsibleAccounts(deps, session);
+  const found = await findBillAccount(deps.db, billId);
+  const account = found ? accounts.get(found.account_id) : undefined;
+  if (!found || !account) {
+    await recordAudit(deps.db, {
+      actor: session.actor,
+      ctx,
+      action: 'bill.view',
+      result: 'failure',
+      resourceType: 'bill',
+      resourceId: billId,
+    });
+    throw new AppError('not_found', { detail: 'Bill not found' });
+  }
+  const [[view], payments] = await Promise.all([
+    loadBillViews(deps.db, account.id, [billId]),
+    listPaymentsOnBill(deps, billId),
+  ]);
+  if (!view) throw new AppError('not_found', { detail: 'Bill not found' });
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'bill.view',
+    result: 'success',
+    accountId: account.id,
+    resourceType: 'bill',
+    resourceId: billId,
+  });
+  return {
+    ...view,
+    personName: account.personName,
+    maskedAccountNumber: `••••${account.account_number.slice(-4)}`,
+    payments,
+  };
+}
+
+/**
+ * Pays one or several bills of one account the member is responsible for (their own, or a child's),
+ * through the payments core. The receipt goes to the member's email unless they name another.
+ */
+export async function payAsMember(
+  deps: Deps,
+  session: MemberSession,
+  body: CreatePaymentBody,
+  ctx: RequestContext,
+  idempotency: IdempotentWork,
+): Promise<IdempotentResult> {
+  const accounts = await responsibleAccounts(deps, session);
+  const bills = await Promise.all(body.billIds.map((id) => findBillAccount(deps.db, id)));
+  const accountIds = new Set<string>();
+  for (const bill of bills) {
+    if (!bill || !accounts.has(bill.account_id))
+      throw new AppError('not_found', { detail: 'Bill not found' });
+    accountIds.add(bill.account_id);
+  }
+  const [accountId] = [...accountIds];
+  if (!accountId || accountIds.size > 1) {
+    throw new AppError('validation_failed', {
+      detail: 'Pay the bills of one person at a time.',
+      errors: [
+        { field: 'billIds', code: 'several_accounts', message: 'Choose bills for one person at a time' },
+      ],
+    });
+  }
+  return payBills(deps, {
+    actor: session.actor,
+    ctx,
+    channel: 'member',
+    accountId,
+    billIds: body.billIds,
+    amountCents: body.amountCents,
+    paymentToken: body.paymentToken,
+    payerEmail: body.email ?? session.view.member.email,
+    bankAuthorization: body.bankAuthorization ?? null,
+    idempotency,
+  });
+}
+
+export async function getMemberPayment(deps: Deps, session: MemberSession, paymentId: string) {
+  return getPaymentOnAccounts(deps, new Set((await responsibleAccounts(deps, session)).keys()), paymentId);
+}
+
+export async function renderMemberReceipt(
+  deps: Deps,
+  session: MemberSession,
+  paymentId: string,
+  locale: 'en' | 'es',
+) {
+  const accountIds = new Set((await responsibleAccounts(deps, session)).keys());
+  return renderReceiptOnAccounts(deps, session.actor, accountIds, paymentId, locale);
+}
+
+/** The bill as a PDF, rendered now from what the database holds (and audited as a document view). */
+export async function renderMemberBill(
+  deps: Deps,
+  session: MemberSession,
+  billId: string,
+  locale: 'en' | 'es',
+  ctx: RequestContext,
+): Promise<{ filename: string; pdf: Buffer }> {
+  const bill = await getMemberBill(deps, session, billId, ctx);
+  const org = deps.config.organization;
+  const region = findRegion(deps.config, session.view.member.regionId);
+  const pdf = await renderBillPdf({
+    locale,
+    organization: {
+      name: org.name,
+      addressLines: region?.mailingAddress ?? org.mailingAddress,
+      phone: region?.phone ?? org.support.phone,
+      accentColor: org.branding.accentColor,
+    },
+    kind: bill.kind,
+    kindLabel: billKindLabel(bill.kind, locale),
+    number: bill.number,
+    accountLabel: `${locale === 'es' ? 'Cuenta' : 'Account'} ${bill.maskedAccountNumber}`,
+    patientName: bill.personName,
+    provider: bill.provider,
+    facility: bill.facility,
+    visitDate: bill.visitDate,
+    coverageStart: bill.coverageStart,
+    coverageEnd: bill.coverageEnd,
+    statementDate: bill.statementDate,
+    dueDate: bill.dueDate,
+    lines: bill.lines,
+    payments: bill.payments.map((p) => ({
+      date: p.paidOn,
+      label: `${locale === 'es' ? 'Pago' : 'Payment'} ${p.confirmationNumber}`,
+      amountCents: p.amountCents,
+    })),
+    amountCents: bill.amountCents,
+    balanceCents: bill.balanceCents,
+    status: bill.status,
+  });
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'document.view',
+    result: 'success',
+    resourceType: 'bill_pdf',
+    resourceId: billId,
+  });
+  return { filename: `bill-${bill.number}.pdf`, pdf };
 }

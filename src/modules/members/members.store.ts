@@ -169,6 +169,7 @@ export function listResponsibleAccounts(db: Db, personId: string, planType: Plan
     .leftJoin('people', 'people.id', 'accounts.person_id')
     .select([
       'accounts.id',
+      'accounts.account_number',
       'accounts.kind',
       'accounts.plan_type',
       'accounts.region_id',

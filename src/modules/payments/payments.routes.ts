@@ -2,9 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { AppError } from '../../errors';
 import { bearerToken, headerValue, requestContext } from '../../http/context';
-import { problemOf } from '../../http/problem';
+import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
 import { authenticateGuest } from '../guest/guest.service';
 import { runIdempotent } from '../idempotency/idempotency.service';
 import {
@@ -49,17 +48,9 @@ export const paymentRoutes =
           },
           (idempotency) => payBillsAsGuest(deps, actor, request.body, ctx, idempotency),
           // A decline is stored and sent as its problem document.
-          (response) =>
-            response.body instanceof AppError
-              ? { status: response.status, body: problemOf(response.body, request.url) }
-              : response,
+          renderProblems(request),
         );
-        if (result.replayed) reply.header('idempotent-replayed', 'true');
-        // The stored first response is replayed byte for byte, so it bypasses the response schema.
-        const raw = reply as FastifyReply;
-        raw.status(result.status).serializer(JSON.stringify);
-        if (result.status >= 400) raw.type('application/problem+json; charset=utf-8');
-        return raw.send(result.body);
+        return sendIdempotent(reply as FastifyReply, result);
       },
     );
 

@@ -18,7 +18,12 @@ import {
 } from '../../platform/processors/processor';
 import { insertRows } from '../../platform/statement';
 import { auditRow, recordAudit } from '../audit/audit.service';
-import { paymentParts as billPaymentParts, findBillsForPayment, getAccount } from '../bills/bills.service';
+import {
+  billKindLabel,
+  paymentParts as billPaymentParts,
+  findBillsForPayment,
+  getAccount,
+} from '../bills/bills.service';
 import type { GuestActor } from '../guest/guest.service';
 import type {
   IdempotentResponse,
@@ -489,15 +494,6 @@ export function methodLabel(
   return `${savings ? 'Savings' : 'Checking'} account ending ${p.method_last4}`;
 }
 
-const billKindLabels: Record<Locale, Record<string, string>> = {
-  en: { hospital: 'Hospital bill', professional: 'Professional services bill', premium: 'Premium invoice' },
-  es: {
-    hospital: 'Factura del hospital',
-    professional: 'Factura de servicios profesionales',
-    premium: 'Factura de prima',
-  },
-};
-
 function formatPaidAt(instant: Date, timeZone: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', {
     dateStyle: 'long',
@@ -536,7 +532,7 @@ function receiptEmailOptions(
       locale,
     ),
     bills: allocations.map((a) => ({
-      description: billKindLabels[locale][a.kind] ?? a.kind,
+      description: billKindLabel(a.kind, locale),
       number: a.number,
       amountCents: a.amount_cents,
     })),
@@ -699,7 +695,7 @@ function receiptDocument(
     method: { label: methodLabel(payment, locale) },
     accountLabel: `${locale === 'es' ? 'Cuenta' : 'Account'} •••• ${account.account_number.slice(-4)}`,
     bills: allocations.map((a) => ({
-      description: billKindLabels[locale][a.kind] ?? a.kind,
+      description: billKindLabel(a.kind, locale),
       number: a.number,
       amountCents: a.amount_cents,
     })),
@@ -777,13 +773,67 @@ export async function listRecentPayments(
     confirmationNumber: p.confirmation_number,
     status: p.status,
     amountCents: p.amount_cents,
-    paidOn: Temporal.Instant.fromEpochMilliseconds(p.created_at.getTime())
-      .toZonedDateTimeISO(regionTimeZone(deps, p.region_id))
-      .toPlainDate()
-      .toString(),
+    paidOn: paidOnIn(deps, p.region_id, p.created_at),
     method: { type: p.method_type, brand: p.method_brand, last4: p.method_last4 },
     bills: allocations
       .filter((a) => a.payment_id === p.id)
       .map((a) => ({ billId: a.bill_id, number: a.number })),
   }));
+}
+
+function paidOnIn(deps: Deps, regionId: string, at: Date): string {
+  return Temporal.Instant.fromEpochMilliseconds(at.getTime())
+    .toZonedDateTimeISO(regionTimeZone(deps, regionId))
+    .toPlainDate()
+    .toString();
+}
+
+/** What was collected on one bill, oldest first: each payment's share of it. */
+export async function listPaymentsOnBill(deps: Deps, billId: string) {
+  const rows = await store.listCollectedForBill(deps.db, billId);
+  return rows.map((r) => ({
+    paymentId: r.id,
+    confirmationNumber: r.confirmation_number,
+    paidOn: paidOnIn(deps, r.region_id, r.created_at),
+    amountCents: r.amount_cents,
+    method: { type: r.method_type, brand: r.method_brand, last4: r.method_last4 },
+  }));
+}
+
+/** A payment on one of `accountIds` (a member's accounts); anything else is the same 404. */
+async function findPaymentOnAccounts(deps: Deps, accountIds: ReadonlySet<string>, paymentId: string) {
+  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
+  if (!loaded || !accountIds.has(loaded.payment.account_id)) {
+    throw new AppError('not_found', { detail: 'Payment not found' });
+  }
+  return loaded;
+}
+
+export async function getPaymentOnAccounts(
+  deps: Deps,
+  accountIds: ReadonlySet<string>,
+  paymentId: string,
+): Promise<PaymentView> {
+  return toPaymentView(deps, await findPaymentOnAccounts(deps, accountIds, paymentId));
+}
+
+export async function renderReceiptOnAccounts(
+  deps: Deps,
+  actor: Actor,
+  accountIds: ReadonlySet<string>,
+  paymentId: string,
+  locale: Locale,
+): Promise<{ filename: string; pdf: Buffer }> {
+  const loaded = await findPaymentOnAccounts(deps, accountIds, paymentId);
+  const doc = receiptDocument(deps, loaded, locale);
+  await recordAudit(deps.db, {
+    actor,
+    ctx: null,
+    action: 'receipt.view',
+    result: 'success',
+    accountId: loaded.payment.account_id,
+    resourceType: 'payment',
+    resourceId: paymentId,
+  });
+  return { filename: `receipt-${doc.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
 }

@@ -204,3 +204,26 @@ export function listAllocationsOfPayments(db: Db, paymentIds: readonly string[])
     .orderBy('bills.due_date')
     .execute();
 }
+
+/** Money collected on one bill: its share of each payment that succeeded (even if later refunded in part). */
+export function listCollectedForBill(db: Db, billId: string) {
+  // payment_allocations_bill_idx
+  return db
+    .selectFrom('payment_allocations')
+    .innerJoin('payments', 'payments.id', 'payment_allocations.payment_id')
+    .innerJoin('accounts', 'accounts.id', 'payments.account_id')
+    .select([
+      'payments.id',
+      'payments.confirmation_number',
+      'payments.created_at',
+      'payments.method_type',
+      'payments.method_brand',
+      'payments.method_last4',
+      'payment_allocations.amount_cents',
+      'accounts.region_id',
+    ])
+    .where('payment_allocations.bill_id', '=', billId)
+    .where('payments.status', 'in', ['succeeded', 'partially_refunded'])
+    .orderBy('payments.created_at')
+    .execute();
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './app';
+import {
+  createMedicalAccount,
+  createMember,
+  createPerson,
+  MEMBER_PASSWORD,
+  signIn,
+  tokenizeCard,
+} from './factories';
+
+/**
+ * Every member route in the OpenAPI document, called by member A with member B's resources in its
+ * path (and body), answers 404 — the same as for a resource that does not exist — and no list shows
+ * B's bills or payments to A.
+ */
+let t: TestApp;
+let a: { cookie: string; csrfToken: string };
+let b: { cookie: string; csrfToken: string };
+let bBillId: string;
+let bPaymentId: string;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const member = async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [4_000, 6_000] });
+    const person = await createPerson(t.deps, { accountsFor: [account.accountId] });
+    const m = await createMember(t.deps, person);
+    return { account, session: await signIn(t.app, m.email, MEMBER_PASSWORD) };
+  };
+  const memberA = await member();
+  const memberB = await member();
+  a = memberA.session;
+  b = memberB.session;
+  bBillId = memberB.account.billIds[0] ?? '';
+  const paid = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/payments',
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken, 'idempotency-key': randomUUID() },
+    payload: { billIds: [bBillId], amountCents: 4_000, paymentToken: await tokenizeCard(t.app) },
+  });
+  expect(paid.statusCode).toBe(201);
+  bPaymentId = paid.json().id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface Operation {
+  method: string;
+  path: string;
+}
+
+async function memberOperations(): Promise<Operation[]> {
+  const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  return Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/api/v1/member/'))
+    .flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
+    );
+}
+
+function headersFor(session: { cookie: string; csrfToken: string }) {
+  return { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'idempotency-key': randomUUID() };
+}
+
+describe('member authorization', () => {
+  it('answers 404 to member A for every route that names one of member B’s resources', async () => {
+    const operations = await memberOperations();
+    const withResource = operations.filter((o) => /\{(billId|paymentId)\}/.test(o.path));
+    expect(withResource.length).toBeGreaterThanOrEqual(4);
+    for (const op of withResource) {
+      const url = op.path.replace('{billId}', bBillId).replace('{paymentId}', bPaymentId);
+      const own = await t.app.inject({ method: op.method as 'GET', url, headers: headersFor(b) });
+      expect(own.statusCode, `${op.method} ${op.path} as the owner`).toBeLessThan(300);
+      const other = await t.app.inject({ method: op.method as 'GET', url, headers: headersFor(a) });
+      expect(other.statusCode, `${op.method} ${op.path} as another member`).toBe(404);
+      const missing = await t.app.inject({
+        method: op.method as 'GET',
+        url: op.path.replace('{billId}', randomUUID()).replace('{paymentId}', randomUUID()),
+        headers: headersFor(a),
+      });
+      expect(other.json(), `${op.method} ${op.path}: same answer as a missing resource`).toEqual({
+        ...missing.json(),
+        instance: other.json().instance,
+      });
+    }
+  });
+
+  it('answers 404 to member A paying member B’s bill, and charges nothing', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/payments',
+      headers: headersFor(a),
+      payload: { billIds: [bBillId], amountCents: 100, paymentToken: await tokenizeCard(t.app) },
+    });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('never lists member B’s bills or payments to member A', async () => {
+    const operations = await memberOperations();
+    const lists = operations.filter((o) => o.method === 'GET' && !o.path.includes('{'));
+    expect(lists.map((o) => o.path)).toEqual(
+      expect.arrayContaining(['/api/v1/member/bills', '/api/v1/member/dashboard']),
+    );
+    for (const op of lists) {
+      const res = await t.app.inject({ method: 'GET', url: op.path, headers: headersFor(a) });
+      expect(res.statusCode, op.path).toBe(200);
+      expect(res.body, op.path).not.toContain(bBillId);
+      expect(res.body, op.path).not.toContain(bPaymentId);
+    }
+  });
+
+  it('answers every member route without a session with 401 (or 400 for a malformed body), never data', async () => {
+    const open = new Set([
+      'POST /api/v1/member/registrations',
+      'POST /api/v1/member/email-verifications',
+      'POST /api/v1/member/sessions',
+      'POST /api/v1/member/password-resets',
+      'POST /api/v1/member/password-resets/complete',
+    ]);
+    for (const op of await memberOperations()) {
+      if (open.has(`${op.method} ${op.path}`)) continue;
+      const url = op.path.replace('{billId}', bBillId).replace('{paymentId}', bPaymentId);
+      const hasBody = op.method === 'POST' && !op.path.endsWith('/refresh');
+      const res = await t.app.inject({
+        method: op.method as 'GET',
+        url,
+        ...(hasBody ? { payload: {} } : {}),
+      });
+      // A body is validated before the session is looked at; without one the answer is 401.
+      expect(hasBody ? [400, 401] : [401], `${op.method} ${op.path}`).toContain(res.statusCode);
+    }
+  });
+});
