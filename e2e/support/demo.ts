@@ -34,9 +34,29 @@ export interface DemoRegion {
   morePremium: DemoPremium[];
 }
 
+/** A member record nobody has registered yet: the details the registration page asks for. */
+export interface DemoRegistrable {
+  regionId: string;
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  medicalRecordNumber: string;
+}
+
+/** A member who already has an account (email confirmed). */
+export interface DemoRegistered {
+  regionId: string;
+  email: string;
+  password: string;
+  name: string;
+  medicalRecordNumber: string;
+  responsibleFor: string[];
+}
+
 export interface Demo {
   organization: string;
   regions: DemoRegion[];
+  members: { registrable: DemoRegistrable[]; registered: DemoRegistered[] };
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,6 +95,23 @@ export function premiumAccount(regionId: string, index = 0): DemoPremium & { reg
   const account = index === 0 ? r.premium : r.morePremium[index - 1];
   if (!account) throw new Error(`No premium account ${index} in ${regionId}`);
   return { ...account, regionName: r.regionName };
+}
+
+/** Registrable member `index` (each test that registers takes its own, so none registers twice). */
+export function registrableMember(index: number): DemoRegistrable {
+  const m = demo().members.registrable[index];
+  if (!m) throw new Error(`No registrable demo member ${index}`);
+  return m;
+}
+
+/** Registered member `index`; `withPeople` picks among those who pay for someone else. */
+export function registeredMember(index: number, options: { withPeople?: boolean } = {}): DemoRegistered {
+  const list = demo().members.registered.filter((m) =>
+    options.withPeople === undefined ? true : options.withPeople === m.responsibleFor.length > 0,
+  );
+  const m = list[index];
+  if (!m) throw new Error(`No registered demo member ${index}`);
+  return m;
 }
 
 /** What the page shows for an amount: $1,234.56 */

@@ -15,6 +15,17 @@ import { SessionEndedPage } from './features/guest-pay/SessionEndedPage';
 import { StartPage } from './features/guest-pay/StartPage';
 import { RequireSession } from './features/guest-pay/session';
 import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
+import { CheckEmailPage } from './features/member/CheckEmailPage';
+import { DashboardPage } from './features/member/DashboardPage';
+import { ForgotPasswordPage } from './features/member/ForgotPasswordPage';
+import { MemberSessionEndedPage } from './features/member/MemberSessionEndedPage';
+import { MemberTimeoutWarning } from './features/member/MemberTimeoutWarning';
+import { PayFromAccountPage } from './features/member/PayFromAccountPage';
+import { RegisterPage } from './features/member/RegisterPage';
+import { SignedOutPage } from './features/member/SignedOutPage';
+import { SignInPage } from './features/member/SignInPage';
+import { MemberSessionProvider, RequireMember } from './features/member/session';
+import { VerifyEmailPage } from './features/member/VerifyEmailPage';
 import { useOrganizationState } from './organization';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -45,51 +56,77 @@ function Unavailable({ retry }: { retry: () => void }) {
 export function App() {
   const org = useOrganizationState();
   return (
-    <Layout>
-      {org.status === 'loading' ? (
-        <Loading />
-      ) : org.status === 'error' ? (
-        <Unavailable retry={org.retry} />
-      ) : (
-        <>
-          <TimeoutWarning />
-          <Routes>
-            <Route path="/" element={<StartPage />} />
-            <Route path="/pay" element={<StartPage />} />
-            <Route path="/pay/region" element={<RegionPage />} />
-            <Route path="/pay/bill-type" element={<BillTypePage />} />
-            <Route path="/pay/find" element={<LookupPage />} />
-            <Route
-              path="/pay/bills"
-              element={
-                <RequireSession>
-                  <BillsPage />
-                </RequireSession>
-              }
-            />
-            <Route
-              path="/pay/method"
-              element={
-                <RequireSession paymentPage>
-                  <MethodPage />
-                </RequireSession>
-              }
-            />
-            <Route
-              path="/pay/review"
-              element={
-                <RequireSession paymentPage>
-                  <ReviewPage />
-                </RequireSession>
-              }
-            />
-            <Route path="/pay/confirmation/:paymentId" element={<ConfirmationPage />} />
-            <Route path="/pay/session-ended" element={<SessionEndedPage />} />
-            <Route path="/pay/finish" element={<FinishPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </>
-      )}
-    </Layout>
+    <MemberSessionProvider>
+      <Layout>
+        {org.status === 'loading' ? (
+          <Loading />
+        ) : org.status === 'error' ? (
+          <Unavailable retry={org.retry} />
+        ) : (
+          <>
+            <TimeoutWarning />
+            <MemberTimeoutWarning />
+            <Routes>
+              <Route path="/" element={<StartPage />} />
+              <Route path="/pay" element={<StartPage />} />
+              <Route path="/pay/region" element={<RegionPage />} />
+              <Route path="/pay/bill-type" element={<BillTypePage />} />
+              <Route path="/pay/find" element={<LookupPage />} />
+              <Route
+                path="/pay/bills"
+                element={
+                  <RequireSession>
+                    <BillsPage />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/pay/method"
+                element={
+                  <RequireSession paymentPage>
+                    <MethodPage />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/pay/review"
+                element={
+                  <RequireSession paymentPage>
+                    <ReviewPage />
+                  </RequireSession>
+                }
+              />
+              <Route path="/pay/confirmation/:paymentId" element={<ConfirmationPage />} />
+              <Route path="/pay/session-ended" element={<SessionEndedPage />} />
+              <Route path="/pay/finish" element={<FinishPage />} />
+              <Route path="/sign-in" element={<SignInPage />} />
+              <Route path="/sign-in/forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="/register" element={<RegisterPage />} />
+              <Route path="/register/check-email" element={<CheckEmailPage />} />
+              <Route path="/verify-email" element={<VerifyEmailPage />} />
+              <Route
+                path="/account"
+                element={
+                  <RequireMember>
+                    <DashboardPage />
+                  </RequireMember>
+                }
+              />
+              <Route
+                path="/account/pay"
+                element={
+                  <RequireMember>
+                    <PayFromAccountPage />
+                  </RequireMember>
+                }
+              />
+              <Route path="/account/session-ended" element={<MemberSessionEndedPage />} />
+              <Route path="/signed-out" element={<SignedOutPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </>
+        )}
+      </Layout>
+    </MemberSessionProvider>
   );
 }

@@ -1,4 +1,10 @@
 import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '../../src/modules/guest/guest.schema';
+import type {
+  DashboardView,
+  MemberSessionView,
+  RegistrationBody,
+  SignInBody,
+} from '../../src/modules/members/members.schema';
 import type { OrganizationView } from '../../src/modules/organization/organization.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '../../src/modules/payments/payments.schema';
 
@@ -44,6 +50,8 @@ interface RequestOptions {
   body?: unknown;
   token?: string | null;
   idempotencyKey?: string;
+  /** The signed-in member's X-CSRF-Token, sent with every request that changes something. */
+  csrfToken?: string;
   signal?: AbortSignal;
 }
 
@@ -66,6 +74,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -155,6 +164,27 @@ export const api = {
       `/api/v1/guest/payments/${encodeURIComponent(paymentId)}/receipt-email`,
       { token, body: { email, locale } },
     ),
+
+  // Members: the session is an HttpOnly cookie (sent by the browser, same origin); changes carry the CSRF token.
+
+  register: (body: RegistrationBody) =>
+    json<{ status: 'check_email'; email: string }>('POST', '/api/v1/member/registrations', { body }),
+
+  verifyEmail: (token: string) =>
+    json<{ verified: true }>('POST', '/api/v1/member/email-verifications', { body: { token } }),
+
+  signIn: (body: SignInBody) => json<MemberSessionView>('POST', '/api/v1/member/sessions', { body }),
+
+  memberSession: () => json<MemberSessionView>('GET', '/api/v1/member/session'),
+
+  refreshMemberSession: (csrfToken: string) =>
+    json<MemberSessionView>('POST', '/api/v1/member/session/refresh', { csrfToken }),
+
+  signOut: (csrfToken: string) => json<void>('DELETE', '/api/v1/member/session', { csrfToken }),
+
+  signOutEverywhere: (csrfToken: string) => json<void>('DELETE', '/api/v1/member/sessions', { csrfToken }),
+
+  dashboard: () => json<DashboardView>('GET', '/api/v1/member/dashboard'),
 
   /** Card and bank numbers go only to the processor's endpoint, never to /api. */
   tokenizeCard: (baseUrl: string, card: CardDetailsInput) =>

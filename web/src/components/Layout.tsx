@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import { AccountNav } from '../features/member/AccountNav';
 import { langOf } from '../format';
 import { setLanguage } from '../i18n';
 import { useOrganizationState } from '../organization';
@@ -83,7 +84,10 @@ export function Layout({ children }: { children: ReactNode }) {
               {org.status === 'ready' ? org.org.name : t('common.serviceName')}
             </span>
           </Link>
-          <LanguageSwitch />
+          <div className="header__tools">
+            <AccountNav />
+            <LanguageSwitch />
+          </div>
         </div>
       </header>
       <div className="container">

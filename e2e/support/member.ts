@@ -1,0 +1,71 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import type { DemoRegistrable } from './demo';
+import { type Lang, words } from './words';
+
+export const NEW_PASSWORD = 'correct horse battery staple lamp';
+
+/** The verification link emailed to `email`, as a path (/verify-email?token=…), from the dev mailbox. */
+export async function verificationLink(request: APIRequestContext, email: string): Promise<string> {
+  let link: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/dev/mailbox.json');
+        const mails = (await res.json()) as { to: string; text: string | null }[];
+        for (const m of mails) {
+          if (m.to.toLowerCase() !== email.toLowerCase()) continue;
+          const match = /https?:\/\/[^\s]+(\/verify-email\?token=[^\s]+)/.exec(m.text ?? '');
+          if (match?.[1]) link = match[1];
+        }
+        return link;
+      },
+      { message: `verification email to ${email}`, timeout: 15_000 },
+    )
+    .not.toBeNull();
+  return link as unknown as string;
+}
+
+/** Fills and sends the registration page (already open). */
+export async function fillRegistration(
+  page: Page,
+  member: DemoRegistrable,
+  options: { email: string; password: string; lang?: Lang; regionName: string },
+): Promise<void> {
+  const w = words(options.lang ?? 'en');
+  const [year, month, day] = member.birthDate.split('-');
+  await page.getByLabel(w.register.firstName, { exact: true }).fill(member.firstName);
+  await page.getByLabel(w.register.lastName, { exact: true }).fill(member.lastName);
+  const dob = page.getByRole('group', { name: w.register.birthDate });
+  await dob.getByLabel(w.dateInput.day, { exact: true }).fill(String(Number(day)));
+  await dob.getByLabel(w.dateInput.month, { exact: true }).fill(String(Number(month)));
+  await dob.getByLabel(w.dateInput.year, { exact: true }).fill(year ?? '');
+  await page.getByRole('radio', { name: options.regionName, exact: true }).check();
+  await page.getByLabel(w.register.mrn, { exact: true }).fill(member.medicalRecordNumber);
+  await page.getByLabel(w.register.email, { exact: true }).fill(options.email);
+  await page.getByLabel(w.register.password, { exact: true }).fill(options.password);
+  await page.getByRole('checkbox', { name: w.register.acceptTerms }).check();
+  await page.getByRole('button', { name: w.register.submit }).click();
+}
+
+/** Fills and sends the sign-in page (already open). */
+export async function signIn(
+  page: Page,
+  credentials: { email: string; password: string },
+  lang: Lang = 'en',
+): Promise<void> {
+  const w = words(lang);
+  await expect(page.getByRole('heading', { level: 1, name: w.signIn.title })).toBeVisible();
+  await page.getByLabel(w.signIn.email, { exact: true }).fill(credentials.email);
+  await page.getByLabel(w.signIn.password, { exact: true }).fill(credentials.password);
+  await page.getByRole('main').getByRole('button', { name: w.signIn.submit }).click();
+}
+
+/** A unique email address for a test that registers. */
+export function testEmail(member: DemoRegistrable, tag: string): string {
+  const local = `${member.firstName}.${member.lastName}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
+  return `${local}.${tag}.${Date.now().toString(36)}@example.com`;
+}

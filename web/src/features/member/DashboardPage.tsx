@@ -1,0 +1,445 @@
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import type { BillSummary, DashboardView } from '../../../../src/modules/members/members.schema';
+import { api } from '../../api';
+import { Button } from '../../components/Button';
+import { Money } from '../../components/Money';
+import { Page } from '../../components/Page';
+import { formatDate, langOf } from '../../format';
+import { useOrganization } from '../../organization';
+import { brandLabel } from '../payment/brands';
+import { telHref } from './RegionContacts';
+import { useMember, useMemberExpiry, useMemberSession } from './session';
+
+type PaymentSummary = DashboardView['recentPayments'][number];
+type Person = DashboardView['people'][number];
+
+/** Loads the dashboard; a 401 goes to "You have been signed out". */
+export function useDashboard(): { data: DashboardView | null; failed: boolean; retry: () => void } {
+  const onExpired = useMemberExpiry();
+  const { setSession } = useMember();
+  const [data, setData] = useState<DashboardView | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on retry
+  useEffect(() => {
+    let cancelled = false;
+    setFailed(false);
+    api
+      .dashboard()
+      .then(({ data }) => {
+        if (cancelled) return;
+        setData(data);
+        // Any signed-in request restarts the idle timer on the server, and the dashboard does not
+        // say until when: ask, so the time-out warning counts from now rather than from sign-in.
+        api
+          .memberSession()
+          .then(({ data: session }) => {
+            if (!cancelled) setSession(session);
+          })
+          .catch((err) => {
+            if (!cancelled) onExpired(err);
+          });
+      })
+      .catch((err) => {
+        if (cancelled || onExpired(err)) return;
+        setFailed(true);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt, onExpired, setSession]);
+  return { data, failed, retry: () => setAttempt((n) => n + 1) };
+}
+
+export function BillTitle({ bill }: { bill: BillSummary }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {t(`bills.kind.${bill.kind}`)} {bill.number}
+    </>
+  );
+}
+
+/** Visit date for care, coverage period for a premium. */
+function BillWhen({ bill }: { bill: BillSummary }) {
+  const { t, i18n } = useTranslation();
+  if (bill.kind === 'premium' && bill.coverageStart && bill.coverageEnd) {
+    return (
+      <div className="summary-row">
+        <dt>{t('bills.coverage')}</dt>
+        <dd>
+          {t('bills.period', {
+            start: formatDate(bill.coverageStart, i18n.language),
+            end: formatDate(bill.coverageEnd, i18n.language),
+          })}
+        </dd>
+      </div>
+    );
+  }
+  if (bill.visitDate) {
+    return (
+      <div className="summary-row">
+        <dt>{t('bills.visitDate')}</dt>
+        <dd>{formatDate(bill.visitDate, i18n.language)}</dd>
+      </div>
+    );
+  }
+  return null;
+}
+
+function BillToPay({ bill }: { bill: BillSummary }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <li className="account-bill">
+      <div className="account-bill__head">
+        <h4 className="account-bill__title">
+          <BillTitle bill={bill} />
+        </h4>
+        <p className="account-bill__balance">
+          <span className="visually-hidden">{t('account.balance')} </span>
+          <Money cents={bill.balanceCents} />
+        </p>
+      </div>
+      <dl className="summary-list summary-list--compact account-bill__facts">
+        <div className="summary-row">
+          <dt>{bill.kind === 'premium' ? t('bills.member') : t('bills.patient')}</dt>
+          <dd>{bill.patientName}</dd>
+        </div>
+        <BillWhen bill={bill} />
+        {bill.provider ? (
+          <div className="summary-row">
+            <dt>{t('bills.provider')}</dt>
+            <dd>{bill.provider}</dd>
+          </div>
+        ) : null}
+        <div className="summary-row">
+          <dt>{t('account.due')}</dt>
+          <dd>{formatDate(bill.dueDate, i18n.language)}</dd>
+        </div>
+      </dl>
+      {bill.paymentInProgress ? (
+        <p className="account-bill__note">{t('bills.inProgress')}</p>
+      ) : (
+        <Link to={`/account/pay?bill=${encodeURIComponent(bill.id)}`} className="button button--secondary">
+          {t('account.payBill')}
+          <span className="visually-hidden">
+            {' '}
+            – <BillTitle bill={bill} />
+          </span>
+        </Link>
+      )}
+    </li>
+  );
+}
+
+function PersonBills({ person }: { person: Person }) {
+  const { t } = useTranslation();
+  const first = person.name.split(' ')[0] ?? person.name;
+  return (
+    <section className="account-person" aria-labelledby={`person-${person.personId}`}>
+      <h3 className="heading-s account-person__name" id={`person-${person.personId}`}>
+        {person.isMember ? t('account.you', { name: person.name }) : person.name}
+      </h3>
+      {person.bills.length === 0 ? (
+        <p className="secondary-text">
+          {person.isMember ? t('account.nothingForYou') : t('account.nothingFor', { name: first })}
+        </p>
+      ) : (
+        <>
+          {person.bills.length > 1 ? (
+            <p className="account-person__total">
+              {t('account.personTotal')} <Money cents={person.totalDueCents} />
+            </p>
+          ) : null}
+          <ul className="list--plain account-bills">
+            {person.bills.map((bill) => (
+              <BillToPay key={bill.id} bill={bill} />
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function methodText(p: PaymentSummary, lang: 'en' | 'es', t: TFunction): string {
+  if (p.method.type === 'bank') return t('account.payments.bankEnding', { last4: p.method.last4 });
+  return t('review.cardEnding', {
+    brand: brandLabel(p.method.brand ?? 'unknown', lang),
+    last4: p.method.last4,
+  });
+}
+
+function RecentPayments({ payments }: { payments: PaymentSummary[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  if (payments.length === 0) return <p>{t('account.payments.none')}</p>;
+  const rows = payments.map((p) => ({
+    p,
+    date: formatDate(p.paidOn, i18n.language, 'medium'),
+    method: methodText(p, lang, t),
+    status: t(`account.payments.status.${p.status}`),
+  }));
+  return (
+    <>
+      <table className="data-table">
+        <caption className="visually-hidden">{t('account.payments.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('account.payments.date')}</th>
+            <th scope="col">{t('account.payments.confirmation')}</th>
+            <th scope="col">{t('account.payments.method')}</th>
+            <th scope="col">{t('account.payments.status.title')}</th>
+            <th scope="col" className="num">
+              {t('account.payments.amount')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ p, date, method, status }) => (
+            <tr key={p.id}>
+              <td>{date}</td>
+              <td className="confirmation-number">{p.confirmationNumber}</td>
+              <td>{method}</td>
+              <td>{status}</td>
+              <td className="num">
+                <Money cents={p.amountCents} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="list--plain data-list">
+        {rows.map(({ p, date, method, status }) => (
+          <li key={p.id} className="data-list__item">
+            <p className="data-list__head">
+              <span>{date}</span>
+              <Money cents={p.amountCents} />
+            </p>
+            <dl className="summary-list summary-list--compact">
+              <div className="summary-row">
+                <dt>{t('account.payments.confirmation')}</dt>
+                <dd className="confirmation-number">{p.confirmationNumber}</dd>
+              </div>
+              <div className="summary-row">
+                <dt>{t('account.payments.method')}</dt>
+                <dd>{method}</dd>
+              </div>
+              <div className="summary-row">
+                <dt>{t('account.payments.status.title')}</dt>
+                <dd>{status}</dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function billStatus(bill: BillSummary, t: TFunction): string {
+  if (bill.status === 'open' && bill.paymentInProgress) return t('account.bills.status.processing');
+  return t(`account.bills.status.${bill.status}`);
+}
+
+function RecentBills({ bills }: { bills: BillSummary[] }) {
+  const { t, i18n } = useTranslation();
+  if (bills.length === 0) return <p>{t('account.bills.none')}</p>;
+  return (
+    <>
+      <table className="data-table">
+        <caption className="visually-hidden">{t('account.bills.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('account.bills.bill')}</th>
+            <th scope="col">{t('account.bills.patient')}</th>
+            <th scope="col">{t('account.bills.date')}</th>
+            <th scope="col">{t('account.bills.status.title')}</th>
+            <th scope="col" className="num">
+              {t('account.bills.amount')}
+            </th>
+            <th scope="col" className="num">
+              {t('account.bills.balance')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {bills.map((bill) => (
+            <tr key={bill.id}>
+              <td>
+                <BillTitle bill={bill} />
+              </td>
+              <td>{bill.patientName}</td>
+              <td>{formatDate(bill.statementDate, i18n.language, 'medium')}</td>
+              <td>{billStatus(bill, t)}</td>
+              <td className="num">
+                <Money cents={bill.amountCents} />
+              </td>
+              <td className="num">
+                <Money cents={bill.balanceCents} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="list--plain data-list">
+        {bills.map((bill) => (
+          <li key={bill.id} className="data-list__item">
+            <p className="data-list__head">
+              <span>
+                <BillTitle bill={bill} />
+              </span>
+              <Money cents={bill.amountCents} />
+            </p>
+            <dl className="summary-list summary-list--compact">
+              <div className="summary-row">
+                <dt>{t('account.bills.patient')}</dt>
+                <dd>{bill.patientName}</dd>
+              </div>
+              <div className="summary-row">
+                <dt>{t('account.bills.date')}</dt>
+                <dd>{formatDate(bill.statementDate, i18n.language, 'medium')}</dd>
+              </div>
+              <div className="summary-row">
+                <dt>{t('account.bills.status.title')}</dt>
+                <dd>{billStatus(bill, t)}</dd>
+              </div>
+              <div className="summary-row">
+                <dt>{t('account.bills.balance')}</dt>
+                <dd>
+                  <Money cents={bill.balanceCents} />
+                </dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function SignOutEverywhere() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const session = useMemberSession();
+  const [busy, setBusy] = useState(false);
+  async function signOutEverywhere() {
+    setBusy(true);
+    await api.signOutEverywhere(session.csrfToken).catch(() => undefined);
+    // The signed-out page forgets the session in this tab.
+    navigate('/signed-out');
+  }
+  return (
+    <>
+      <h2 className="heading-m">{t('account.devicesTitle')}</h2>
+      <p>{t('account.devicesBody')}</p>
+      <Button type="button" variant="secondary" busy={busy} onClick={signOutEverywhere}>
+        {t('account.signOutEverywhere')}
+      </Button>
+    </>
+  );
+}
+
+export function DashboardPage() {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const org = useOrganization();
+  const session = useMemberSession();
+  const { data, failed, retry } = useDashboard();
+  const title = t('account.title');
+
+  if (!data) {
+    return (
+      <Page title={title}>
+        <h1 className="heading-l">{title}</h1>
+        {failed ? (
+          <>
+            <p>{t('account.loadFailed')}</p>
+            <Button type="button" onClick={retry}>
+              {t('unavailable.retry')}
+            </Button>
+          </>
+        ) : (
+          <p className="lead" role="status">
+            {t('common.loading')}
+          </p>
+        )}
+      </Page>
+    );
+  }
+
+  const region = org.regions.find((r) => r.id === (data.member.regionId || session.member.regionId));
+  // The member first, then the people they pay for, whatever order the list came in.
+  const people = [...data.people].sort((a, b) => Number(b.isMember) - Number(a.isMember));
+  const owes = data.totalDueCents > 0;
+
+  return (
+    <Page title={title} wide>
+      <span className="caption">{t('account.hello', { name: data.member.firstName })}</span>
+      <h1 className="heading-l">{title}</h1>
+
+      {owes ? (
+        <div className="due-box">
+          <p className="due-box__label">{t('bills.totalDue')}</p>
+          <p className="due-box__amount">
+            <Money cents={data.totalDueCents} />
+          </p>
+          {data.nextDueDate ? (
+            <p className="due-box__date">
+              {t('account.nextDue', { date: formatDate(data.nextDueDate, i18n.language) })}
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <div className="due-box">
+          <p className="due-box__amount due-box__amount--none">{t('account.nothingDue')}</p>
+          <p>{t('bills.nothingDueHelp')}</p>
+        </div>
+      )}
+
+      {data.creditsCents > 0 ? (
+        <div className="inset">
+          <p>
+            {t('account.credit')} <Money cents={data.creditsCents} className="strong" />
+          </p>
+          <p>{t('account.creditHelp')}</p>
+        </div>
+      ) : null}
+
+      <h2 className="heading-m">{t('account.billsToPay')}</h2>
+      {people.length === 0 ? <p>{t('account.nothingDue')}</p> : null}
+      {people.map((person) => (
+        <PersonBills key={person.personId} person={person} />
+      ))}
+
+      <h2 className="heading-m">{t('account.payments.title')}</h2>
+      <RecentPayments payments={data.recentPayments} />
+
+      <h2 className="heading-m">{t('account.bills.title')}</h2>
+      <RecentBills bills={data.recentBills} />
+
+      <h2 className="heading-m">{t('account.helpTitle')}</h2>
+      {region ? (
+        <p>
+          {t('account.helpRegion', { region: region.name[lang] })}{' '}
+          <a href={telHref(region.phone)} className="nowrap">
+            {region.phone}
+          </a>
+          . {region.hours[lang]}
+        </p>
+      ) : null}
+      <p>
+        {t('start.helpGeneral')}{' '}
+        <a href={telHref(org.support.phone)} className="nowrap">
+          {org.support.phone}
+        </a>{' '}
+        ({t('layout.tty')} {org.support.tty}). {org.support.hours[lang]}
+      </p>
+
+      <SignOutEverywhere />
+    </Page>
+  );
+}
