@@ -22,6 +22,7 @@ import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
 import { paymentRoutes } from './modules/payments/payments.routes';
+import { walletRoutes } from './modules/wallet/wallet.routes';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 
 export interface BuildAppOptions {
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(guestRoutes(deps));
   await app.register(paymentRoutes(deps));
   await app.register(memberRoutes(deps));
+  await app.register(walletRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
 

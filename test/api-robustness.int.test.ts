@@ -150,6 +150,7 @@ const known: Record<string, () => Json | Promise<Json>> = {
   'POST /api/v1/guest/payments bankAuthorization.textVersion': () =>
     t.deps.config.organization.payments.achAuthorizationVersion,
   'POST /api/v1/guest/payments/{paymentId}/receipt-email email': () => 'payer@example.org',
+  'POST /api/v1/member/payment-methods paymentToken': () => tokenizeCard(t.app),
   'POST /api/v1/member/payments billIds': () => [medical.billIds[0]!],
   'POST /api/v1/member/payments amountCents': () => 100,
   'POST /api/v1/member/payments paymentToken': () => tokenizeCard(t.app),

@@ -20,6 +20,7 @@ let a: { cookie: string; csrfToken: string };
 let b: { cookie: string; csrfToken: string };
 let bBillId: string;
 let bPaymentId: string;
+let bMethodId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -42,7 +43,22 @@ beforeAll(async () => {
   });
   expect(paid.statusCode).toBe(201);
   bPaymentId = paid.json().id;
+  const saved = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/payment-methods',
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken },
+    payload: { paymentToken: await tokenizeCard(t.app) },
+  });
+  expect(saved.statusCode).toBe(201);
+  bMethodId = saved.json().id;
 });
+
+function fill(path: string, ids: { bill: string; payment: string; method: string }): string {
+  return path
+    .replace('{billId}', ids.bill)
+    .replace('{paymentId}', ids.payment)
+    .replace('{methodId}', ids.method);
+}
 afterAll(async () => {
   await t.close();
 });
@@ -70,23 +86,32 @@ function headersFor(session: { cookie: string; csrfToken: string }) {
 describe('member authorization', () => {
   it('answers 404 to member A for every route that names one of member B’s resources', async () => {
     const operations = await memberOperations();
-    const withResource = operations.filter((o) => /\{(billId|paymentId)\}/.test(o.path));
-    expect(withResource.length).toBeGreaterThanOrEqual(4);
+    const withResource = operations.filter((o) => /\{(billId|paymentId|methodId)\}/.test(o.path));
+    expect(withResource.length).toBeGreaterThanOrEqual(6);
+    const theirs = { bill: bBillId, payment: bPaymentId, method: bMethodId };
     for (const op of withResource) {
-      const url = op.path.replace('{billId}', bBillId).replace('{paymentId}', bPaymentId);
-      const own = await t.app.inject({ method: op.method as 'GET', url, headers: headersFor(b) });
-      expect(own.statusCode, `${op.method} ${op.path} as the owner`).toBeLessThan(300);
-      const other = await t.app.inject({ method: op.method as 'GET', url, headers: headersFor(a) });
+      const url = fill(op.path, theirs);
+      const payload = op.method === 'PATCH' ? { payload: {} } : {};
+      const other = await t.app.inject({
+        method: op.method as 'GET',
+        url,
+        headers: headersFor(a),
+        ...payload,
+      });
       expect(other.statusCode, `${op.method} ${op.path} as another member`).toBe(404);
       const missing = await t.app.inject({
         method: op.method as 'GET',
-        url: op.path.replace('{billId}', randomUUID()).replace('{paymentId}', randomUUID()),
+        url: fill(op.path, { bill: randomUUID(), payment: randomUUID(), method: randomUUID() }),
         headers: headersFor(a),
+        ...payload,
       });
       expect(other.json(), `${op.method} ${op.path}: same answer as a missing resource`).toEqual({
         ...missing.json(),
         instance: other.json().instance,
       });
+      // Last, so that removing B's method does not make A's 404 trivially true.
+      const own = await t.app.inject({ method: op.method as 'GET', url, headers: headersFor(b), ...payload });
+      expect(own.statusCode, `${op.method} ${op.path} as the owner`).toBeLessThan(300);
     }
   });
 
@@ -111,6 +136,7 @@ describe('member authorization', () => {
       expect(res.statusCode, op.path).toBe(200);
       expect(res.body, op.path).not.toContain(bBillId);
       expect(res.body, op.path).not.toContain(bPaymentId);
+      expect(res.body, op.path).not.toContain(bMethodId);
     }
   });
 
@@ -124,8 +150,8 @@ describe('member authorization', () => {
     ]);
     for (const op of await memberOperations()) {
       if (open.has(`${op.method} ${op.path}`)) continue;
-      const url = op.path.replace('{billId}', bBillId).replace('{paymentId}', bPaymentId);
-      const hasBody = op.method === 'POST' && !op.path.endsWith('/refresh');
+      const url = fill(op.path, { bill: bBillId, payment: bPaymentId, method: bMethodId });
+      const hasBody = (op.method === 'POST' || op.method === 'PATCH') && !op.path.endsWith('/refresh');
       const res = await t.app.inject({
         method: op.method as 'GET',
         url,

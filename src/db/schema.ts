@@ -226,6 +226,8 @@ export interface SandboxTokensTable {
   holder_name: string | null;
   behaviour: string;
   used: Generated<boolean>;
+  /** The customer a saved (reusable) payment method belongs to; null for a single-use token. */
+  attached_to: string | null;
   created_at: DefaultTimestamp;
 }
 
@@ -298,7 +300,27 @@ export interface MemberTokensTable {
   used_at: Timestamp | null;
 }
 
+export interface PaymentMethodsTable {
+  id: string;
+  member_id: string;
+  kind: MethodType;
+  processor: string;
+  processor_method_id: string;
+  nickname: string | null;
+  brand: string | null;
+  last4: string;
+  exp_month: number | null;
+  exp_year: number | null;
+  bank_account_type: 'checking' | 'savings' | null;
+  holder_name: string | null;
+  is_default: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+
 export interface Database {
+  payment_methods: PaymentMethodsTable;
   people: PeopleTable;
   account_guarantors: AccountGuarantorsTable;
   members: MembersTable;

@@ -1,12 +1,13 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
+import { fromThisSite, memberAuth, SESSION_COOKIE } from '../../http/member-session';
 import { runIdempotent } from '../idempotency/idempotency.service';
-import { createGuestPaymentBody, paymentIdParams, paymentView } from '../payments/payments.schema';
+import { paymentIdParams, paymentView } from '../payments/payments.schema';
 import {
   billIdParams,
   dashboardView,
@@ -15,6 +16,7 @@ import {
   memberBillDetailView,
   memberBillsQuery,
   memberBillsView,
+  memberPaymentBody,
   memberSessionView,
   passwordChangeBody,
   passwordChangeView,
@@ -28,15 +30,12 @@ import {
 } from './members.schema';
 import {
   ABSOLUTE_HOURS,
-  authenticateMember,
   changePassword,
   completePasswordReset,
-  csrfMatches,
   getDashboard,
   getMemberBill,
   getMemberPayment,
   listMemberBills,
-  type MemberSession,
   payAsMember,
   registerMember,
   renderMemberBill,
@@ -48,24 +47,6 @@ import {
   verifyMemberEmail,
 } from './members.service';
 
-export const SESSION_COOKIE = 'settle_session';
-
-/** False when the browser says the request comes from another site (a missing Origin is allowed). */
-function fromThisSite(request: FastifyRequest): boolean {
-  const origin = headerValue(request, 'origin');
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Member sessions live in an HttpOnly, SameSite=Lax cookie (Secure in production) holding a random
- * 128-bit id; the server keeps only its hash. Every request that changes something must also carry
- * the session's CSRF token in `X-CSRF-Token`, and may not come from another site (`Origin`).
- */
 export const memberRoutes =
   (deps: Deps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -76,16 +57,7 @@ export const memberRoutes =
       path: '/',
       maxAge: ABSOLUTE_HOURS * 3600,
     };
-    const sessionOf = (request: FastifyRequest) => authenticateMember(deps, request.cookies[SESSION_COOKIE]);
-
-    /** A signed-in request that changes something: same-site origin and the session's CSRF token. */
-    const changingSessionOf = async (request: FastifyRequest): Promise<MemberSession> => {
-      const session = await sessionOf(request);
-      if (!fromThisSite(request) || !csrfMatches(session, headerValue(request, 'x-csrf-token'))) {
-        throw new AppError('csrf_failed', { detail: 'Reload the page and try again.' });
-      }
-      return session;
-    };
+    const { sessionOf, changingSessionOf } = memberAuth(deps);
     const clearCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' });
 
     app.post(
@@ -326,7 +298,7 @@ export const memberRoutes =
           tags: ['members'],
           security: [{ memberSession: [] }],
           headers: z.object({ 'idempotency-key': z.string().optional() }),
-          body: createGuestPaymentBody,
+          body: memberPaymentBody,
           response: { 201: paymentView, 202: paymentView },
         },
       },

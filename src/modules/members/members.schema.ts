@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billView, isoDate } from '../bills/bills.schema';
+import { createGuestPaymentBody } from '../payments/payments.schema';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const email = z.string().trim().max(254).pipe(z.email());
@@ -174,3 +175,14 @@ export const memberBillDetailView = billView.extend({
   ),
 });
 export type MemberBillDetailView = z.infer<typeof memberBillDetailView>;
+
+/** A member pays with a new method (a processor token, optionally saved) or one from their wallet. */
+export const memberPaymentBody = createGuestPaymentBody.extend({
+  /** A new method: the token from the processor's tokenization endpoint. */
+  paymentToken: z.string().min(1).max(200).optional(),
+  /** A saved method from the member's wallet (instead of `paymentToken`). */
+  paymentMethodId: z.uuid().optional(),
+  /** Save the new method to the wallet once the payment succeeds. */
+  saveMethod: z.object({ nickname: z.string().trim().min(1).max(40).optional() }).optional(),
+});
+export type MemberPaymentBody = z.infer<typeof memberPaymentBody>;

@@ -27,7 +27,6 @@ import {
 import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
 import { creditBalance } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
-import type { CreateGuestPaymentBody as CreatePaymentBody } from '../payments/payments.schema';
 import {
   getPaymentOnAccounts,
   listPaymentsOnBill,
@@ -35,11 +34,13 @@ import {
   payBills,
   renderReceiptOnAccounts,
 } from '../payments/payments.service';
+import { rememberPaidMethod, savedMethodToken } from '../wallet/wallet.service';
 import type {
   BillSummary,
   DashboardView,
   MemberBillDetailView,
   MemberBillsQuery,
+  MemberPaymentBody,
   MemberSessionView,
   RegistrationBody,
   SignInBody,
@@ -880,7 +881,7 @@ export async function getMemberBill(
 export async function payAsMember(
   deps: Deps,
   session: MemberSession,
-  body: CreatePaymentBody,
+  body: MemberPaymentBody,
   ctx: RequestContext,
   idempotency: IdempotentWork,
 ): Promise<IdempotentResult> {
@@ -901,18 +902,44 @@ export async function payAsMember(
       ],
     });
   }
-  return payBills(deps, {
+  if ((body.paymentToken === undefined) === (body.paymentMethodId === undefined)) {
+    throw new AppError('validation_failed', {
+      errors: [
+        {
+          field: 'paymentToken',
+          code: 'one_method',
+          message: 'Choose one of your saved payment methods or enter a new one',
+        },
+      ],
+    });
+  }
+  const regionId = session.view.member.regionId;
+  let token: string;
+  if (body.paymentMethodId) {
+    token = await savedMethodToken(deps, session.actor, regionId, body.paymentMethodId);
+  } else {
+    token = body.paymentToken ?? '';
+    // Saved at the processor before the charge, so the charge does not use the token up.
+    if (body.saveMethod && !idempotency.resumeResourceId) {
+      await deps.processor.attachPaymentMethod(token, session.actor.memberId);
+    }
+  }
+  const result = await payBills(deps, {
     actor: session.actor,
     ctx,
     channel: 'member',
     accountId,
     billIds: body.billIds,
     amountCents: body.amountCents,
-    paymentToken: body.paymentToken,
+    paymentToken: token,
     payerEmail: body.email ?? session.view.member.email,
     bankAuthorization: body.bankAuthorization ?? null,
     idempotency,
   });
+  if (body.saveMethod && body.paymentToken && result.status === 201) {
+    await rememberPaidMethod(deps, session.actor, token, body.saveMethod.nickname ?? null);
+  }
+  return result;
 }
 
 export async function getMemberPayment(deps: Deps, session: MemberSession, paymentId: string) {

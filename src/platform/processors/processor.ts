@@ -57,6 +57,13 @@ export interface PaymentProcessor {
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   /** The recorded outcome for an idempotency key, or null if the processor never received it. */
   findCharge(idempotencyKey: string): Promise<ChargeOutcome | null>;
+  /**
+   * Saves a single-use token as a reusable payment method of `customer` (Stripe: attach a
+   * PaymentMethod to a Customer) and returns its id, or null when the token is unknown or used up.
+   */
+  attachPaymentMethod(token: string, customer: string): Promise<string | null>;
+  /** Forgets a saved payment method; it can no longer be charged. */
+  detachPaymentMethod(methodId: string): Promise<void>;
 }
 
 export class ProcessorError extends Error {

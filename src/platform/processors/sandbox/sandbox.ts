@@ -206,7 +206,7 @@ export class SandboxProcessor implements PaymentProcessor {
       .selectAll()
       .where('id', '=', token)
       .executeTakeFirst();
-    if (!row || row.used) return null;
+    if (!row || (row.used && !row.attached_to)) return null;
     if (row.kind === 'card') {
       return {
         kind: 'card',
@@ -259,7 +259,7 @@ export class SandboxProcessor implements PaymentProcessor {
       ),
       spent as (
         update sandbox_tokens set used = true
-        where id in (select token_id from charged where status = 'succeeded')
+        where id in (select token_id from charged where status = 'succeeded') and attached_to is null
       )
       select id, status, failure_code from charged
       union all
@@ -272,6 +272,27 @@ export class SandboxProcessor implements PaymentProcessor {
       : await this.findCharge(request.idempotencyKey);
     if (!outcome) throw new ProcessorError('unknown token', 'unavailable');
     return this.answer(outcome);
+  }
+
+  async attachPaymentMethod(token: string, customer: string): Promise<string | null> {
+    // The sandbox's saved method is the token itself, no longer spent by a charge.
+    const row = await this.db
+      .updateTable('sandbox_tokens')
+      .set({ attached_to: customer })
+      .where('id', '=', token)
+      .where('used', '=', false)
+      .where((eb) => eb.or([eb('attached_to', 'is', null), eb('attached_to', '=', customer)]))
+      .returning('id')
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  async detachPaymentMethod(methodId: string): Promise<void> {
+    await this.db
+      .updateTable('sandbox_tokens')
+      .set({ attached_to: null, used: true })
+      .where('id', '=', methodId)
+      .execute();
   }
 
   /** Every charge answer passes here, so the lost-response fault loses replays too. */

@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { authenticateMember, csrfMatches, type MemberSession } from '../modules/members/members.service';
+import { headerValue } from './context';
+
+export const SESSION_COOKIE = 'settle_session';
+
+/** False when the browser says the request comes from another site (a missing Origin is allowed). */
+export function fromThisSite(request: FastifyRequest): boolean {
+  const origin = headerValue(request, 'origin');
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Member sessions live in an HttpOnly, SameSite=Lax cookie (Secure in production) holding a random
+ * 128-bit id; the server keeps only its hash. Every request that changes something must also carry
+ * the session's CSRF token in `X-CSRF-Token`, and may not come from another site (`Origin`).
+ */
+export function memberAuth(deps: Deps) {
+  const sessionOf = (request: FastifyRequest): Promise<MemberSession> =>
+    authenticateMember(deps, request.cookies[SESSION_COOKIE]);
+  const changingSessionOf = async (request: FastifyRequest): Promise<MemberSession> => {
+    const session = await sessionOf(request);
+    if (!fromThisSite(request) || !csrfMatches(session, headerValue(request, 'x-csrf-token'))) {
+      throw new AppError('csrf_failed', { detail: 'Reload the page and try again.' });
+    }
+    return session;
+  };
+  return { sessionOf, changingSessionOf };
+}

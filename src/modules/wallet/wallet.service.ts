@@ -1,0 +1,262 @@
+import type { Temporal } from 'temporal-polyfill';
+import type { Actor, Deps, RequestContext } from '../../deps';
+import { cardBrandLabel } from '../../domain/cards';
+import { todayIn } from '../../domain/dates';
+import { AppError } from '../../errors';
+import { toDate } from '../../platform/clock';
+import { newId } from '../../platform/ids';
+import type { PaymentMethodDetails } from '../../platform/processors/processor';
+import { recordAudit } from '../audit/audit.service';
+import type { AddPaymentMethodBody, PaymentMethodView, UpdatePaymentMethodBody } from './wallet.schema';
+import * as store from './wallet.store';
+
+/** A card whose expiry month ends within this many days is flagged. */
+const EXPIRES_SOON_DAYS = 60;
+
+type MemberActor = Extract<Actor, { type: 'member' }>;
+type MethodRow = Awaited<ReturnType<typeof store.listMethods>>[number];
+
+/** The last day a card with this expiry can be used (cards expire at the end of the month). */
+function lastUsableDay(today: Temporal.PlainDate, month: number, year: number): Temporal.PlainDate {
+  return today.with({ year, month: 1, day: 1 }).with({ month }).with({ day: 31 });
+}
+
+function toView(row: MethodRow, today: Temporal.PlainDate): PaymentMethodView {
+  let expired = false;
+  let expiresSoon = false;
+  if (row.kind === 'card' && row.exp_month && row.exp_year) {
+    const last = lastUsableDay(today, row.exp_month, row.exp_year);
+    expired = today.until(last).sign < 0;
+    expiresSoon = !expired && today.until(last, { largestUnit: 'days' }).days <= EXPIRES_SOON_DAYS;
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    nickname: row.nickname,
+    brand: row.brand,
+    last4: row.last4,
+    expMonth: row.exp_month,
+    expYear: row.exp_year,
+    bankAccountType: row.bank_account_type,
+    holderName: row.holder_name,
+    isDefault: row.is_default,
+    expiresSoon,
+    expired,
+  };
+}
+
+function today(deps: Deps, regionId: string): Temporal.PlainDate {
+  const tz = deps.config.organization.regions.find((r) => r.id === regionId)?.timeZone ?? 'UTC';
+  return todayIn(tz, deps.clock.now());
+}
+
+export async function listWallet(
+  deps: Deps,
+  actor: MemberActor,
+  regionId: string,
+): Promise<PaymentMethodView[]> {
+  const rows = await store.listMethods(deps.db, actor.memberId);
+  const day = today(deps, regionId);
+  return rows.map((r) => toView(r, day));
+}
+
+function notFound(): AppError {
+  return new AppError('not_found', { detail: 'Payment method not found' });
+}
+
+/** Refuses a method the organization does not take (a brand it does not accept, bank when it takes none). */
+export function checkAcceptedMethod(deps: Deps, method: PaymentMethodDetails): void {
+  const payments = deps.config.organization.payments;
+  if (method.kind === 'card' && !payments.acceptedCardBrands.includes(method.brand)) {
+    const accepted = payments.acceptedCardBrands.map((b) => cardBrandLabel(b)).join(', ');
+    throw new AppError('payment_method_invalid', {
+      detail: `We accept ${accepted}. ${cardBrandLabel(method.brand)} cards cannot be used.`,
+      errors: [{ field: 'paymentToken', code: 'brand_not_accepted', message: `We accept ${accepted}` }],
+    });
+  }
+  if (method.kind === 'bank' && !payments.bankAccounts) {
+    throw new AppError('payment_method_invalid', { detail: 'Bank account payments are not accepted.' });
+  }
+}
+
+/**
+ * Saves a processor token as a reusable method of the member (attached at the processor) and lists
+ * it in their wallet; the first method, or one asked to be, becomes the default.
+ */
+export async function addPaymentMethod(
+  deps: Deps,
+  actor: MemberActor,
+  regionId: string,
+  body: AddPaymentMethodBody,
+  ctx: RequestContext,
+): Promise<PaymentMethodView> {
+  const method = await deps.processor.retrievePaymentMethod(body.paymentToken);
+  if (!method) {
+    throw new AppError('payment_method_invalid', {
+      detail: 'This payment method has expired or was already used. Enter it again.',
+      errors: [{ field: 'paymentToken', code: 'unknown_token', message: 'Enter your payment details again' }],
+    });
+  }
+  checkAcceptedMethod(deps, method);
+  const methodId = await deps.processor.attachPaymentMethod(body.paymentToken, actor.memberId);
+  if (!methodId) {
+    throw new AppError('payment_method_invalid', {
+      detail: 'This payment method has expired or was already used. Enter it again.',
+    });
+  }
+  const now = toDate(deps.clock.now());
+  const id = newId();
+  await deps.db.transaction().execute(async (trx) => {
+    const existing = await store.listMethods(trx, actor.memberId);
+    const makeDefault = body.makeDefault || existing.length === 0;
+    if (makeDefault) await store.clearDefault(trx, actor.memberId, now);
+    await store.insertMethod(trx, {
+      id,
+      member_id: actor.memberId,
+      kind: method.kind,
+      processor: deps.processor.name,
+      processor_method_id: methodId,
+      nickname: body.nickname ?? null,
+      brand: method.kind === 'card' ? method.brand : null,
+      last4: method.last4,
+      exp_month: method.kind === 'card' ? method.expMonth : null,
+      exp_year: method.kind === 'card' ? method.expYear : null,
+      bank_account_type: method.kind === 'bank' ? method.accountType : null,
+      holder_name: method.kind === 'bank' ? method.holderName : null,
+      is_default: makeDefault,
+      created_at: now,
+      updated_at: now,
+      removed_at: null,
+    });
+  });
+  await recordAudit(deps.db, {
+    actor,
+    ctx,
+    action: 'wallet.add',
+    result: 'success',
+    resourceType: 'payment_method',
+    resourceId: id,
+    detail: { kind: method.kind },
+  });
+  const row = await store.findMethod(deps.db, actor.memberId, id);
+  if (!row) throw notFound();
+  return toView(row, today(deps, regionId));
+}
+
+export async function updatePaymentMethod(
+  deps: Deps,
+  actor: MemberActor,
+  regionId: string,
+  methodId: string,
+  body: UpdatePaymentMethodBody,
+  ctx: RequestContext,
+): Promise<PaymentMethodView> {
+  const now = toDate(deps.clock.now());
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const found = await store.findMethod(trx, actor.memberId, methodId);
+    if (!found) throw notFound();
+    if (body.makeDefault) await store.clearDefault(trx, actor.memberId, now);
+    await store.updateMethod(trx, actor.memberId, methodId, {
+      ...(body.nickname !== undefined ? { nickname: body.nickname } : {}),
+      ...(body.makeDefault ? { is_default: true } : {}),
+      updated_at: now,
+    });
+    return store.findMethod(trx, actor.memberId, methodId);
+  });
+  if (!row) throw notFound();
+  await recordAudit(deps.db, {
+    actor,
+    ctx,
+    action: 'wallet.update',
+    result: 'success',
+    resourceType: 'payment_method',
+    resourceId: methodId,
+    detail: { nickname: body.nickname !== undefined, makeDefault: body.makeDefault === true },
+  });
+  return toView(row, today(deps, regionId));
+}
+
+/** Removes a method from the wallet and from the processor; payments already made keep their record. */
+export async function removePaymentMethod(
+  deps: Deps,
+  actor: MemberActor,
+  methodId: string,
+  ctx: RequestContext,
+): Promise<void> {
+  const found = await store.findMethod(deps.db, actor.memberId, methodId);
+  if (!found) throw notFound();
+  const now = toDate(deps.clock.now());
+  await store.updateMethod(deps.db, actor.memberId, methodId, {
+    removed_at: now,
+    is_default: false,
+    updated_at: now,
+  });
+  await deps.processor.detachPaymentMethod(found.processor_method_id);
+  await recordAudit(deps.db, {
+    actor,
+    ctx,
+    action: 'wallet.remove',
+    result: 'success',
+    resourceType: 'payment_method',
+    resourceId: methodId,
+  });
+}
+
+/** The processor id to charge for one of the member's saved methods; an expired card is refused. */
+export async function savedMethodToken(
+  deps: Deps,
+  actor: MemberActor,
+  regionId: string,
+  methodId: string,
+): Promise<string> {
+  const row = await store.findMethod(deps.db, actor.memberId, methodId);
+  if (!row) {
+    throw new AppError('not_found', {
+      detail: 'Payment method not found',
+      errors: [
+        { field: 'paymentMethodId', code: 'not_found', message: 'Choose one of your payment methods' },
+      ],
+    });
+  }
+  if (toView(row, today(deps, regionId)).expired) {
+    throw new AppError('payment_method_invalid', {
+      detail: 'This card has expired. Add your new card or choose another method.',
+      errors: [{ field: 'paymentMethodId', code: 'expired_card', message: 'This card has expired' }],
+    });
+  }
+  return row.processor_method_id;
+}
+
+/** Lists a token the member just paid with (already attached at the processor) in their wallet. */
+export async function rememberPaidMethod(
+  deps: Deps,
+  actor: MemberActor,
+  token: string,
+  nickname: string | null,
+): Promise<void> {
+  const method = await deps.processor.retrievePaymentMethod(token);
+  if (!method) return;
+  const now = toDate(deps.clock.now());
+  await deps.db.transaction().execute(async (trx) => {
+    const existing = await store.listMethods(trx, actor.memberId);
+    if (existing.some((m) => m.processor_method_id === token)) return;
+    await store.insertMethod(trx, {
+      id: newId(),
+      member_id: actor.memberId,
+      kind: method.kind,
+      processor: deps.processor.name,
+      processor_method_id: token,
+      nickname,
+      brand: method.kind === 'card' ? method.brand : null,
+      last4: method.last4,
+      exp_month: method.kind === 'card' ? method.expMonth : null,
+      exp_year: method.kind === 'card' ? method.expYear : null,
+      bank_account_type: method.kind === 'bank' ? method.accountType : null,
+      holder_name: method.kind === 'bank' ? method.holderName : null,
+      is_default: existing.length === 0,
+      created_at: now,
+      updated_at: now,
+      removed_at: null,
+    });
+  });
+}
