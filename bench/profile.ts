@@ -5,7 +5,7 @@
  * number of SQL statements per payment (with --statements, each statement's share). CPU per payment is
  * the figure that decides throughput on two cores shared with PostgreSQL.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -57,6 +57,7 @@ dbUrl.pathname = `/${dbName}`;
 try {
   const config = loadConfig({
     NODE_ENV: 'production',
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
     LOG_LEVEL: 'warn',
     TRUST_PROXY: 'true',

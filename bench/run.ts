@@ -5,7 +5,9 @@
  * server, where it creates (and afterwards drops) a database of its own; without it the app runs on an
  * in-memory PGlite, whose figures are single-connection and not the target.
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -145,6 +147,7 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig({
       NODE_ENV: 'production',
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
       LOG_LEVEL: 'warn',
       // Payers reach the API through a load balancer, each from its own address (X-Forwarded-For).

@@ -42,9 +42,25 @@ describe('organization config', () => {
   });
 
   it('refuses the test processor in production unless a demo deployment says so', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PROCESSOR_MODE=test/);
-    expect(loadConfig({ NODE_ENV: 'production', ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1' }).env).toBe(
-      'production',
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key })).toThrow(
+      /PROCESSOR_MODE=test/,
+    );
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
+        DATA_ENCRYPTION_KEY: key,
+      }).env,
+    ).toBe('production');
+  });
+
+  it('requires a 32-byte data encryption key in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1' })).toThrow(
+      /DATA_ENCRYPTION_KEY is required/,
+    );
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      /DATA_ENCRYPTION_KEY[\s\S]*32 bytes/,
     );
   });
 });

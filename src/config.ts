@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEVELOPMENT_KEY } from './platform/secrets';
 
 const localized = z.object({ en: z.string().min(1), es: z.string().min(1) });
 const cardBrand = z.enum(['visa', 'mastercard', 'discover', 'amex']);
@@ -71,6 +72,13 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.string().optional(),
+  /** 32 random bytes, base64: seals secrets kept at rest (two-step verification keys). */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   DATA_DIR: z.string().default('./data'),
   ORGANIZATION_FILE: z.string().default('config/organization.json'),
@@ -93,6 +101,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
   readonly databasePoolSize: number;
+  /** Seals secrets at rest; a fixed development key outside production. */
+  readonly dataEncryptionKey: Buffer;
   readonly dataDir: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
@@ -149,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'PROCESSOR_MODE=test in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1 for a demo deployment',
     );
   }
+  if (e.NODE_ENV === 'production' && !e.DATA_ENCRYPTION_KEY) {
+    problems.push(
+      'DATA_ENCRYPTION_KEY is required in production (generate one with: openssl rand -base64 32)',
+    );
+  }
   if (problems.length > 0 || !organization) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -158,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     databaseUrl: e.DATABASE_URL || undefined,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64') : DEVELOPMENT_KEY,
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,

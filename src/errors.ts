@@ -13,6 +13,8 @@ export const errorCodes = {
   sign_in_failed: { status: 401, title: 'We could not sign you in' },
   /** The member has not confirmed their email address yet; a new link was sent. */
   email_not_verified: { status: 403, title: 'Confirm your email address first' },
+  /** Two-step verification is on and this change needs a fresh code (POST /api/v1/member/session/step-up). */
+  step_up_required: { status: 403, title: 'Enter a code to continue' },
   /** A state-changing request without the session's X-CSRF-Token (or from another site). */
   csrf_failed: { status: 403, title: 'This request could not be checked' },
   /** An emailed link that is unknown, expired or already used. */

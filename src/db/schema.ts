@@ -274,8 +274,29 @@ export interface MembersTable {
   terms_version: string;
   terms_accepted_at: Timestamp;
   password_changed_at: Timestamp;
+  /** AES-256-GCM (platform/secrets.ts); null when two-step verification is off. */
+  totp_secret_enc: string | null;
+  /** A secret being set up, until the member proves it with a code. */
+  totp_pending_secret_enc: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: number | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+export interface MemberRecoveryCodesTable {
+  member_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export interface MemberSignInChallengesTable {
+  token_hash: string;
+  member_id: string;
+  plan_type: PlanType | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
 }
 
 export interface MemberSessionsTable {
@@ -289,6 +310,8 @@ export interface MemberSessionsTable {
   last_seen_at: Timestamp;
   idle_expires_at: Timestamp;
   absolute_expires_at: Timestamp;
+  /** When the session last proved the second factor (step-up). */
+  stepped_up_at: Timestamp | null;
 }
 
 export interface MemberTokensTable {
@@ -320,6 +343,8 @@ export interface PaymentMethodsTable {
 }
 
 export interface Database {
+  member_recovery_codes: MemberRecoveryCodesTable;
+  member_sign_in_challenges: MemberSignInChallengesTable;
   payment_methods: PaymentMethodsTable;
   people: PeopleTable;
   account_guarantors: AccountGuarantorsTable;

@@ -24,14 +24,24 @@ import {
   passwordResetCompletionBody,
   passwordResetCompletionView,
   passwordResetView,
+  recoveryCodesView,
   registrationBody,
   registrationView,
+  secondFactorBody,
   signInBody,
+  twoStepChallengeView,
+  twoStepConfirmBody,
+  twoStepDisableBody,
+  twoStepSetupView,
+  twoStepSignInBody,
 } from './members.schema';
 import {
   ABSOLUTE_HOURS,
   changePassword,
   completePasswordReset,
+  completeTwoStepSignIn,
+  confirmTwoStep,
+  disableTwoStep,
   getDashboard,
   getMemberBill,
   getMemberPayment,
@@ -44,6 +54,8 @@ import {
   signIn,
   signOut,
   signOutEverywhere,
+  startTwoStepSetup,
+  stepUp,
   verifyMemberEmail,
 } from './members.service';
 
@@ -107,19 +119,119 @@ export const memberRoutes =
             'per email address.',
           tags: ['members'],
           body: signInBody,
-          response: { 201: memberSessionView },
+          response: { 201: memberSessionView, 202: twoStepChallengeView },
         },
       },
       async (request, reply) => {
         if (!fromThisSite(request)) {
           throw new AppError('csrf_failed', { detail: 'Sign in from this site.' });
         }
-        const { sessionId, session } = await signIn(deps, request.body, {
+        const result = await signIn(deps, request.body, {
+          ...requestContext(request),
+          userAgent: headerValue(request, 'user-agent') ?? null,
+        });
+        if (result.kind === 'two_step') {
+          return reply
+            .status(202)
+            .send({ status: 'two_step_required' as const, challenge: result.challenge });
+        }
+        reply.setCookie(SESSION_COOKIE, result.sessionId, cookieOptions);
+        return reply.status(201).send(result.session.view);
+      },
+    );
+
+    app.post(
+      '/api/v1/member/sessions/two-step',
+      {
+        schema: {
+          summary:
+            'Finish signing in with two-step verification: the challenge and a code (or recovery code)',
+          tags: ['members'],
+          body: twoStepSignInBody,
+          response: { 201: memberSessionView },
+        },
+      },
+      async (request, reply) => {
+        if (!fromThisSite(request)) throw new AppError('csrf_failed', { detail: 'Sign in from this site.' });
+        const { sessionId, session } = await completeTwoStepSignIn(deps, request.body, {
           ...requestContext(request),
           userAgent: headerValue(request, 'user-agent') ?? null,
         });
         reply.setCookie(SESSION_COOKIE, sessionId, cookieOptions);
         return reply.status(201).send(session.view);
+      },
+    );
+
+    app.post(
+      '/api/v1/member/session/step-up',
+      {
+        schema: {
+          summary: 'Prove the second factor again (before wallet changes); the session gets a new id',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: secondFactorBody,
+          response: { 200: memberSessionView },
+        },
+      },
+      async (request, reply) => {
+        const { sessionId, session } = await stepUp(
+          deps,
+          await changingSessionOf(request),
+          request.body,
+          requestContext(request),
+        );
+        reply.setCookie(SESSION_COOKIE, sessionId, cookieOptions);
+        return session.view;
+      },
+    );
+
+    app.post(
+      '/api/v1/member/two-step/setup',
+      {
+        schema: {
+          summary: 'Start turning two-step verification on: a secret for an authenticator app',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 200: twoStepSetupView },
+        },
+      },
+      async (request) => startTwoStepSetup(deps, await changingSessionOf(request)),
+    );
+
+    app.post(
+      '/api/v1/member/two-step/confirm',
+      {
+        schema: {
+          summary: 'Turn two-step verification on with a code from the app; returns recovery codes once',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: twoStepConfirmBody,
+          response: { 200: recoveryCodesView },
+        },
+      },
+      async (request) =>
+        confirmTwoStep(deps, await changingSessionOf(request), request.body.code, requestContext(request)),
+    );
+
+    app.post(
+      '/api/v1/member/two-step/disable',
+      {
+        schema: {
+          summary: 'Turn two-step verification off (asks for the password)',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: twoStepDisableBody,
+          response: { 204: z.null() },
+        },
+      },
+      async (request, reply) => {
+        await disableTwoStep(
+          deps,
+          await changingSessionOf(request),
+          request.body.password,
+          requestContext(request),
+        );
+        return reply.status(204).send(null);
       },
     );
 

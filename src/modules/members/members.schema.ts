@@ -56,6 +56,9 @@ export const memberSessionView = z.object({
   idleExpiresAt: z.iso.datetime(),
   /** The session ends at this time whatever happens. */
   absoluteExpiresAt: z.iso.datetime(),
+  twoStepEnabled: z.boolean(),
+  /** Until when wallet changes need no new code (null: they ask for one, when two-step is on). */
+  steppedUpUntil: z.iso.datetime().nullable(),
 });
 export type MemberSessionView = z.infer<typeof memberSessionView>;
 
@@ -186,3 +189,37 @@ export const memberPaymentBody = createGuestPaymentBody.extend({
   saveMethod: z.object({ nickname: z.string().trim().min(1).max(40).optional() }).optional(),
 });
 export type MemberPaymentBody = z.infer<typeof memberPaymentBody>;
+
+/** The password was right and two-step verification is on: send a code with this challenge. */
+export const twoStepChallengeView = z.object({
+  status: z.literal('two_step_required'),
+  /** Valid 5 minutes, for 5 tries. */
+  challenge: z.string(),
+});
+
+const code = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app');
+const recoveryCode = z.string().trim().min(8).max(20);
+
+/** A second factor: a code from the authenticator app, or one of the recovery codes. */
+export const secondFactorBody = z.object({ code: code.optional(), recoveryCode: recoveryCode.optional() });
+export type SecondFactorBody = z.infer<typeof secondFactorBody>;
+
+export const twoStepSignInBody = secondFactorBody.extend({ challenge: trimmed(200) });
+
+export const twoStepSetupView = z.object({
+  /** Base32, for typing into an authenticator app. */
+  secret: z.string(),
+  /** otpauth:// URI, for a QR code. */
+  otpauthUri: z.string(),
+});
+
+export const twoStepConfirmBody = z.object({ code });
+export const recoveryCodesView = z.object({
+  /** Shown once: each works once instead of a code. */
+  recoveryCodes: z.array(z.string()),
+});
+
+export const twoStepDisableBody = z.object({ password: z.string().min(1).max(1024) });

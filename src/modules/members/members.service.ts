@@ -1,11 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
+import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { findRegion } from '../../config';
+import type { PlanType } from '../../db/schema';
 import type { Deps, RequestContext } from '../../deps';
-import { checkPassword, MIN_LENGTH_SINGLE_FACTOR, type PasswordProblem } from '../../domain/passwords';
+import {
+  checkPassword,
+  MIN_LENGTH_SINGLE_FACTOR,
+  MIN_LENGTH_WITH_TWO_STEP,
+  type PasswordProblem,
+} from '../../domain/passwords';
 import { AppError, type FieldError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
-import { newId, newSecretToken, sha256 } from '../../platform/ids';
+import { newId, newSecretToken, randomBytes, sha256 } from '../../platform/ids';
 import {
   alreadyRegisteredMessage,
   passwordChangedMessage,
@@ -16,6 +24,7 @@ import {
 import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from '../../platform/passwords';
 import { renderBillPdf } from '../../platform/pdf/bill';
 import { hitRateLimits } from '../../platform/rate-limit';
+import { secretBox } from '../../platform/secrets';
 import { recordAudit } from '../audit/audit.service';
 import {
   type BillListItem,
@@ -43,6 +52,7 @@ import type {
   MemberPaymentBody,
   MemberSessionView,
   RegistrationBody,
+  SecondFactorBody,
   SignInBody,
 } from './members.schema';
 import * as store from './members.store';
@@ -59,6 +69,17 @@ const SIGN_IN_LIMIT_PER_EMAIL = { limit: 20, windowSeconds: 600 };
 const VERIFY_LIMIT_PER_IP = { limit: 30, windowSeconds: 600 };
 
 export type MemberActor = { type: 'member'; memberId: string; personId: string };
+
+export type SignInResult =
+  | { kind: 'session'; sessionId: string; session: MemberSession }
+  /** The password was right and two-step verification is on: prove the second factor with this. */
+  | { kind: 'two_step'; challenge: string };
+
+/** How long a password-checked sign-in waits for its second factor, and how often it may be tried. */
+const CHALLENGE_MINUTES = 5;
+const CHALLENGE_ATTEMPTS = 5;
+/** A proof of the second factor lets a session change the wallet for this long. */
+export const STEP_UP_MINUTES = 10;
 
 export interface MemberSession {
   actor: MemberActor;
@@ -90,9 +111,14 @@ const passwordMessages: Record<PasswordProblem, string> = {
   same_as_email: 'Your password cannot be your email address',
 };
 
-function passwordError(password: string, email: string): FieldError | null {
-  const problem = checkPassword(password, { twoStep: false, email, isCommon: isCommonPassword });
-  return problem ? { field: 'password', code: problem, message: passwordMessages[problem] } : null;
+function passwordError(password: string, email: string, twoStep = false): FieldError | null {
+  const problem = checkPassword(password, { twoStep, email, isCommon: isCommonPassword });
+  if (!problem) return null;
+  const message =
+    problem === 'too_short'
+      ? `Enter a password of at least ${twoStep ? MIN_LENGTH_WITH_TWO_STEP : MIN_LENGTH_SINGLE_FACTOR} characters`
+      : passwordMessages[problem];
+  return { field: 'password', code: problem, message };
 }
 
 async function queueVerificationEmail(
@@ -273,7 +299,7 @@ export async function signIn(
   deps: Deps,
   body: SignInBody,
   ctx: RequestContext & { userAgent: string | null },
-): Promise<{ sessionId: string; session: MemberSession }> {
+): Promise<SignInResult> {
   await hitRateLimits(deps.db, deps.clock, [
     { bucket: `signin:ip:${ctx.ip ?? 'unknown'}`, ...SIGN_IN_LIMIT_PER_IP },
     { bucket: `signin:email:${sha256(body.email.toLowerCase())}`, ...SIGN_IN_LIMIT_PER_EMAIL },
@@ -347,29 +373,83 @@ export async function signIn(
     });
   }
 
-  const sessionId = newSecretToken();
-  const idHash = sha256(sessionId);
-  const csrfToken = newSecretToken();
   const bothPlanTypes = deps.config.organization.accountTypes.length > 1;
   const planType = bothPlanTypes ? (body.planType ?? null) : null;
-  const idleExpires = toDate(now.add({ minutes: IDLE_MINUTES }));
-  const absoluteExpires = toDate(now.add({ hours: ABSOLUTE_HOURS }));
-  await deps.db.transaction().execute(async (trx) => {
-    if (member.failed_sign_ins > 0 || member.locked_until)
-      await store.resetFailedSignIns(trx, member.id, nowDate);
-    await store.insertSession(trx, {
-      id_hash: idHash,
+  if (member.failed_sign_ins > 0 || member.locked_until)
+    await store.resetFailedSignIns(deps.db, member.id, nowDate);
+  if (member.totp_enabled_at) {
+    // The password was right; the session opens once the second factor is proved too.
+    const challenge = newSecretToken();
+    await store.insertChallenge(deps.db, {
+      token_hash: sha256(challenge),
       member_id: member.id,
-      csrf_token: csrfToken,
       plan_type: planType,
-      ip: ctx.ip,
-      user_agent: ctx.userAgent?.slice(0, 300) ?? null,
       created_at: nowDate,
-      last_seen_at: nowDate,
-      idle_expires_at: idleExpires,
-      absolute_expires_at: absoluteExpires,
+      expires_at: toDate(now.add({ minutes: CHALLENGE_MINUTES })),
     });
-  });
+    return { kind: 'two_step', challenge };
+  }
+  return { kind: 'session', ...(await openSession(deps, member, planType, ctx, false)) };
+}
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof store.findMemberById>>>;
+
+function sessionView(
+  member: MemberRow,
+  session: {
+    csrf_token: string;
+    plan_type: PlanType | null;
+    idle_expires_at: Date;
+    absolute_expires_at: Date;
+    stepped_up_at: Date | null;
+  },
+): MemberSessionView {
+  return {
+    member: {
+      firstName: member.first_name,
+      lastName: member.last_name,
+      email: member.email,
+      preferredLanguage: member.preferred_language,
+      regionId: member.region_id,
+    },
+    csrfToken: session.csrf_token,
+    planType: session.plan_type,
+    idleExpiresAt: session.idle_expires_at.toISOString(),
+    absoluteExpiresAt: session.absolute_expires_at.toISOString(),
+    twoStepEnabled: member.totp_enabled_at !== null,
+    steppedUpUntil:
+      member.totp_enabled_at && session.stepped_up_at
+        ? new Date(session.stepped_up_at.getTime() + STEP_UP_MINUTES * 60_000).toISOString()
+        : null,
+  };
+}
+
+/** Opens a new server-side session (a new random id every time) for a member who proved who they are. */
+async function openSession(
+  deps: Deps,
+  member: MemberRow,
+  planType: PlanType | null,
+  ctx: RequestContext & { userAgent: string | null },
+  steppedUp: boolean,
+): Promise<{ sessionId: string; session: MemberSession }> {
+  const now = deps.clock.now();
+  const nowDate = toDate(now);
+  const sessionId = newSecretToken();
+  const idHash = sha256(sessionId);
+  const row = {
+    id_hash: idHash,
+    member_id: member.id,
+    csrf_token: newSecretToken(),
+    plan_type: planType,
+    ip: ctx.ip,
+    user_agent: ctx.userAgent?.slice(0, 300) ?? null,
+    created_at: nowDate,
+    last_seen_at: nowDate,
+    idle_expires_at: toDate(now.add({ minutes: IDLE_MINUTES })),
+    absolute_expires_at: toDate(now.add({ hours: ABSOLUTE_HOURS })),
+    stepped_up_at: steppedUp ? nowDate : null,
+  };
+  await store.insertSession(deps.db, row);
   const actor: MemberActor = { type: 'member', memberId: member.id, personId: member.person_id };
   await recordAudit(deps.db, {
     actor,
@@ -378,27 +458,11 @@ export async function signIn(
     result: 'success',
     resourceType: 'member',
     resourceId: member.id,
+    detail: { twoStep: steppedUp },
   });
   return {
     sessionId,
-    session: {
-      actor,
-      idHash,
-      csrfToken,
-      view: {
-        member: {
-          firstName: member.first_name,
-          lastName: member.last_name,
-          email: member.email,
-          preferredLanguage: member.preferred_language,
-          regionId: member.region_id,
-        },
-        csrfToken,
-        planType,
-        idleExpiresAt: idleExpires.toISOString(),
-        absoluteExpiresAt: absoluteExpires.toISOString(),
-      },
-    },
+    session: { actor, idHash, csrfToken: row.csrf_token, view: sessionView(member, row) },
   };
 }
 
@@ -431,19 +495,7 @@ export async function authenticateMember(deps: Deps, sessionId: string | undefin
     actor: { type: 'member', memberId: member.id, personId: member.person_id },
     idHash,
     csrfToken: session.csrf_token,
-    view: {
-      member: {
-        firstName: member.first_name,
-        lastName: member.last_name,
-        email: member.email,
-        preferredLanguage: member.preferred_language,
-        regionId: member.region_id,
-      },
-      csrfToken: session.csrf_token,
-      planType: session.plan_type,
-      idleExpiresAt: idleExpiresAt.toISOString(),
-      absoluteExpiresAt: session.absolute_expires_at.toISOString(),
-    },
+    view: sessionView(member, { ...session, idle_expires_at: idleExpiresAt }),
   };
 }
 
@@ -674,7 +726,7 @@ export async function completePasswordReset(
       detail: 'This link has expired or was already used. Ask for a new one.',
     });
   }
-  const weak = passwordError(password, member.email);
+  const weak = passwordError(password, member.email, member.totp_enabled_at !== null);
   if (weak) throw new AppError('validation_failed', { errors: [weak] });
   const passwordHash = await hashPassword(password);
   const done = await deps.db.transaction().execute(async (trx) => {
@@ -723,7 +775,7 @@ export async function changePassword(
       errors: [{ field: 'currentPassword', code: 'wrong_password', message: 'Enter your current password' }],
     });
   }
-  const weak = passwordError(body.newPassword, member.email);
+  const weak = passwordError(body.newPassword, member.email, member.totp_enabled_at !== null);
   if (weak) throw new AppError('validation_failed', { errors: [{ ...weak, field: 'newPassword' }] });
   const passwordHash = await hashPassword(body.newPassword);
   const now = toDate(deps.clock.now());
@@ -885,6 +937,8 @@ export async function payAsMember(
   ctx: RequestContext,
   idempotency: IdempotentWork,
 ): Promise<IdempotentResult> {
+  // Saving a new method to the wallet is a wallet change: it needs a recent code, as adding one does.
+  if (body.saveMethod) requireStepUp(deps, session);
   const accounts = await responsibleAccounts(deps, session);
   const bills = await Promise.all(body.billIds.map((id) => findBillAccount(deps.db, id)));
   const accountIds = new Set<string>();
@@ -1006,4 +1060,238 @@ export async function renderMemberBill(
     resourceId: billId,
   });
   return { filename: `bill-${bill.number}.pdf`, pdf };
+}
+
+// --- two-step verification (TOTP, RFC 6238: 30-second steps, 6 digits) --------------------------
+
+const TOTP_STEP_SECONDS = 30;
+const RECOVERY_CODES = 10;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function totpKey(deps: Deps, sealed: string): Uint8Array {
+  return decodeBase32IgnorePadding(secretBox(deps.config.dataEncryptionKey).open(sealed));
+}
+
+/** The step a code matches (the current one or one either side, for clock drift), or null. */
+function matchingStep(deps: Deps, key: Uint8Array, code: string): number | null {
+  const current = Math.floor(deps.clock.now().epochMilliseconds / 1000 / TOTP_STEP_SECONDS);
+  for (const step of [current, current - 1, current + 1]) {
+    if (verifyHOTP(key, BigInt(step), 6, code)) return step;
+  }
+  return null;
+}
+
+function newRecoveryCode(): string {
+  const bytes = randomBytes(10);
+  const symbols = [...bytes].map((b) => CROCKFORD[b % 32]).join('');
+  return `${symbols.slice(0, 5)}-${symbols.slice(5)}`;
+}
+
+function recoveryHash(memberId: string, code: string): string {
+  return sha256(`${memberId}:${code.toUpperCase().replace(/[^0-9A-Z]/g, '')}`);
+}
+
+function twoStepFailed(): AppError {
+  return new AppError('validation_failed', {
+    detail: 'That code did not work. Enter the newest code from your authenticator app, or a recovery code.',
+    errors: [{ field: 'code', code: 'wrong_code', message: 'Enter the 6-digit code your app shows now' }],
+  });
+}
+
+/**
+ * Proves the second factor of a member with two-step verification on: a current TOTP code (each
+ * accepted once), or an unused recovery code (used up). False when neither matches.
+ */
+async function proveSecondFactor(deps: Deps, member: MemberRow, body: SecondFactorBody): Promise<boolean> {
+  if (!member.totp_secret_enc) return false;
+  if (body.code) {
+    const step = matchingStep(deps, totpKey(deps, member.totp_secret_enc), body.code);
+    return step !== null && (await store.advanceTotpStep(deps.db, member.id, step));
+  }
+  if (body.recoveryCode) {
+    return store.useRecoveryCode(
+      deps.db,
+      member.id,
+      recoveryHash(member.id, body.recoveryCode),
+      toDate(deps.clock.now()),
+    );
+  }
+  return false;
+}
+
+/** Second half of a sign-in with two-step verification on: the challenge and a code open the session. */
+export async function completeTwoStepSignIn(
+  deps: Deps,
+  body: SecondFactorBody & { challenge: string },
+  ctx: RequestContext & { userAgent: string | null },
+): Promise<{ sessionId: string; session: MemberSession }> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `signin:ip:${ctx.ip ?? 'unknown'}`, ...SIGN_IN_LIMIT_PER_IP },
+  ]);
+  const nowDate = toDate(deps.clock.now());
+  const tokenHash = sha256(body.challenge);
+  const challenge = await store.tryChallenge(deps.db, tokenHash, nowDate, CHALLENGE_ATTEMPTS);
+  if (!challenge) {
+    throw new AppError('sign_in_failed', { detail: 'Your sign-in timed out. Sign in again.' });
+  }
+  const member = await store.findMemberById(deps.db, challenge.member_id);
+  if (!member || !(await proveSecondFactor(deps, member, body))) {
+    if (member) {
+      await store.recordFailedSignIn(
+        deps.db,
+        member.id,
+        LOCK_AFTER_FAILURES,
+        toDate(deps.clock.now().add({ minutes: LOCK_MINUTES })),
+        nowDate,
+      );
+      await recordAudit(deps.db, {
+        actor: { type: 'member', memberId: member.id, personId: member.person_id },
+        ctx,
+        action: 'member.sign_in',
+        result: 'failure',
+        resourceType: 'member',
+        resourceId: member.id,
+        detail: { reason: 'wrong_second_factor' },
+      });
+    }
+    throw twoStepFailed();
+  }
+  await store.deleteChallenge(deps.db, tokenHash);
+  return openSession(deps, member, challenge.plan_type, ctx, true);
+}
+
+/** Starts turning two-step verification on: a new secret, kept pending until a code proves it. */
+export async function startTwoStepSetup(
+  deps: Deps,
+  session: MemberSession,
+): Promise<{ secret: string; otpauthUri: string }> {
+  const key = randomBytes(20);
+  const secret = encodeBase32UpperCaseNoPadding(key);
+  await store.setPendingTotp(
+    deps.db,
+    session.actor.memberId,
+    secretBox(deps.config.dataEncryptionKey).seal(secret),
+    toDate(deps.clock.now()),
+  );
+  return {
+    secret,
+    otpauthUri: createTOTPKeyURI(
+      deps.config.organization.name,
+      session.view.member.email,
+      key,
+      TOTP_STEP_SECONDS,
+      6,
+    ),
+  };
+}
+
+/** Turns two-step verification on with a code from the new secret; returns recovery codes, shown once. */
+export async function confirmTwoStep(
+  deps: Deps,
+  session: MemberSession,
+  code: string,
+  ctx: RequestContext,
+): Promise<{ recoveryCodes: string[] }> {
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member?.totp_pending_secret_enc) {
+    throw new AppError('validation_failed', {
+      detail: 'Start setting up two-step verification again.',
+      errors: [{ field: 'code', code: 'no_setup', message: 'Start again and scan the new code' }],
+    });
+  }
+  const step = matchingStep(deps, totpKey(deps, member.totp_pending_secret_enc), code);
+  if (step === null) throw twoStepFailed();
+  const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+  const now = toDate(deps.clock.now());
+  await deps.db.transaction().execute(async (trx) => {
+    await store.enableTotp(trx, member.id, now, step);
+    await store.replaceRecoveryCodes(
+      trx,
+      member.id,
+      recoveryCodes.map((c) => recoveryHash(member.id, c)),
+    );
+    await store.markSteppedUp(trx, session.idHash, now);
+  });
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.two_step_enabled',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+  return { recoveryCodes };
+}
+
+/** Turns two-step verification off, with the password (so a session left open is not enough). */
+export async function disableTwoStep(
+  deps: Deps,
+  session: MemberSession,
+  password: string,
+  ctx: RequestContext,
+): Promise<void> {
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member || !(await verifyPassword(member.password_hash, password))) {
+    throw new AppError('validation_failed', {
+      errors: [{ field: 'password', code: 'wrong_password', message: 'Enter your current password' }],
+    });
+  }
+  await deps.db.transaction().execute((trx) => store.disableTotp(trx, member.id, toDate(deps.clock.now())));
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.two_step_disabled',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+}
+
+/**
+ * Proves the second factor again in a signed-in session (before wallet changes). The session gets
+ * a new id, so the returned cookie value replaces the old one.
+ */
+export async function stepUp(
+  deps: Deps,
+  session: MemberSession,
+  body: SecondFactorBody,
+  ctx: RequestContext,
+): Promise<{ sessionId: string; session: MemberSession }> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `stepup:member:${session.actor.memberId}`, limit: 10, windowSeconds: 600 },
+  ]);
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member || !(await proveSecondFactor(deps, member, body))) {
+    await recordAudit(deps.db, {
+      actor: session.actor,
+      ctx,
+      action: 'member.step_up',
+      result: 'failure',
+      resourceType: 'member',
+      resourceId: session.actor.memberId,
+    });
+    throw twoStepFailed();
+  }
+  const sessionId = newSecretToken();
+  const idHash = sha256(sessionId);
+  await store.rotateSession(deps.db, session.idHash, idHash, toDate(deps.clock.now()));
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.step_up',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+  return { sessionId, session: await authenticateMember(deps, sessionId) };
+}
+
+/** Wallet changes need a recent proof of the second factor when two-step verification is on. */
+export function requireStepUp(deps: Deps, session: MemberSession): void {
+  if (!session.view.twoStepEnabled) return;
+  const until = session.view.steppedUpUntil ? Date.parse(session.view.steppedUpUntil) : 0;
+  if (until > deps.clock.now().epochMilliseconds) return;
+  throw new AppError('step_up_required', {
+    detail: 'Enter a code from your authenticator app to change your payment methods.',
+  });
 }

@@ -1,5 +1,11 @@
 import { type Insertable, sql } from 'kysely';
-import type { MemberSessionsTable, MembersTable, MemberTokensTable, PlanType } from '../../db/schema';
+import type {
+  MemberSessionsTable,
+  MemberSignInChallengesTable,
+  MembersTable,
+  MemberTokensTable,
+  PlanType,
+} from '../../db/schema';
 import type { Db } from '../../platform/db';
 
 /** The person with this record number, with their sign-in if they registered. */
@@ -211,4 +217,131 @@ export async function deleteOtherSessions(
   let q = db.deleteFrom('member_sessions').where('member_id', '=', memberId);
   if (keepIdHash) q = q.where('id_hash', '<>', keepIdHash);
   await q.execute();
+}
+
+export async function setPendingTotp(
+  db: Db,
+  memberId: string,
+  sealed: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ totp_pending_secret_enc: sealed, updated_at: now })
+    .where('id', '=', memberId)
+    .execute();
+}
+
+export async function enableTotp(db: Db, memberId: string, now: Date, step: number): Promise<void> {
+  await db
+    .updateTable('members')
+    .set((eb) => ({
+      totp_secret_enc: eb.ref('totp_pending_secret_enc'),
+      totp_pending_secret_enc: null,
+      totp_enabled_at: now,
+      totp_last_step: step,
+      updated_at: now,
+    }))
+    .where('id', '=', memberId)
+    .execute();
+}
+
+export async function disableTotp(db: Db, memberId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({
+      totp_secret_enc: null,
+      totp_pending_secret_enc: null,
+      totp_enabled_at: null,
+      totp_last_step: null,
+      updated_at: now,
+    })
+    .where('id', '=', memberId)
+    .execute();
+  await db.deleteFrom('member_recovery_codes').where('member_id', '=', memberId).execute();
+}
+
+/** Accepts a TOTP step once: only a step later than the last accepted one moves it. */
+export async function advanceTotpStep(db: Db, memberId: string, step: number): Promise<boolean> {
+  const row = await db
+    .updateTable('members')
+    .set({ totp_last_step: step })
+    .where('id', '=', memberId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function replaceRecoveryCodes(
+  db: Db,
+  memberId: string,
+  hashes: readonly string[],
+): Promise<void> {
+  await db.deleteFrom('member_recovery_codes').where('member_id', '=', memberId).execute();
+  await db
+    .insertInto('member_recovery_codes')
+    .values(hashes.map((code_hash) => ({ member_id: memberId, code_hash, used_at: null })))
+    .execute();
+}
+
+/** Uses a recovery code once. */
+export async function useRecoveryCode(
+  db: Db,
+  memberId: string,
+  codeHash: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('member_recovery_codes')
+    .set({ used_at: now })
+    .where('member_id', '=', memberId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .returning('member_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function countUnusedRecoveryCodes(db: Db, memberId: string): Promise<number> {
+  const row = await db
+    .selectFrom('member_recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('member_id', '=', memberId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertChallenge(db: Db, row: Insertable<MemberSignInChallengesTable>): Promise<void> {
+  await db.insertInto('member_sign_in_challenges').values(row).execute();
+}
+
+/** Counts an attempt on a live challenge and returns it (null when unknown, expired or tried too often). */
+export function tryChallenge(db: Db, tokenHash: string, now: Date, maxAttempts: number) {
+  return db
+    .updateTable('member_sign_in_challenges')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
+    .where('attempts', '<', maxAttempts)
+    .returning(['member_id', 'plan_type'])
+    .executeTakeFirst();
+}
+
+export async function deleteChallenge(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('member_sign_in_challenges').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function markSteppedUp(db: Db, idHash: string, now: Date): Promise<void> {
+  await db.updateTable('member_sessions').set({ stepped_up_at: now }).where('id_hash', '=', idHash).execute();
+}
+
+/** Gives a session a new id (after step-up), keeping everything else. */
+export async function rotateSession(db: Db, oldIdHash: string, newIdHash: string, now: Date): Promise<void> {
+  await db
+    .updateTable('member_sessions')
+    .set({ id_hash: newIdHash, stepped_up_at: now, last_seen_at: now })
+    .where('id_hash', '=', oldIdHash)
+    .execute();
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { requestContext } from '../../http/context';
 import { memberAuth } from '../../http/member-session';
+import { requireStepUp } from '../members/members.service';
 import {
   addPaymentMethodBody,
   methodIdParams,
@@ -47,6 +48,7 @@ export const walletRoutes =
       },
       async (request, reply) => {
         const session = await changingSessionOf(request);
+        requireStepUp(deps, session);
         const view = await addPaymentMethod(
           deps,
           session.actor,
@@ -72,6 +74,7 @@ export const walletRoutes =
       },
       async (request) => {
         const session = await changingSessionOf(request);
+        requireStepUp(deps, session);
         return updatePaymentMethod(
           deps,
           session.actor,
@@ -96,6 +99,7 @@ export const walletRoutes =
       },
       async (request, reply) => {
         const session = await changingSessionOf(request);
+        requireStepUp(deps, session);
         await removePaymentMethod(deps, session.actor, request.params.methodId, requestContext(request));
         return reply.status(204).send(null);
       },
