@@ -262,7 +262,7 @@ export async function verifyMemberEmail(deps: Deps, token: string, ctx: RequestC
   ]);
   const now = toDate(deps.clock.now());
   const used = await deps.db.transaction().execute(async (trx) => {
-    const row = await store.useToken(trx, sha256(token), 'verify_email', now);
+    const row = await store.consumeToken(trx, sha256(token), 'verify_email', now);
     if (row) await store.markEmailVerified(trx, row.member_id, now);
     return row;
   });
@@ -730,7 +730,7 @@ export async function completePasswordReset(
   if (weak) throw new AppError('validation_failed', { errors: [weak] });
   const passwordHash = await hashPassword(password);
   const done = await deps.db.transaction().execute(async (trx) => {
-    const used = await store.useToken(trx, tokenHash, 'reset_password', now);
+    const used = await store.consumeToken(trx, tokenHash, 'reset_password', now);
     if (!used) return false;
     await store.setPassword(trx, member.id, passwordHash, now);
     await store.markEmailVerified(trx, member.id, now);
@@ -1109,7 +1109,7 @@ async function proveSecondFactor(deps: Deps, member: MemberRow, body: SecondFact
     return step !== null && (await store.advanceTotpStep(deps.db, member.id, step));
   }
   if (body.recoveryCode) {
-    return store.useRecoveryCode(
+    return store.spendRecoveryCode(
       deps.db,
       member.id,
       recoveryHash(member.id, body.recoveryCode),

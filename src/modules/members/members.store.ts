@@ -80,7 +80,12 @@ export function findLiveToken(
 }
 
 /** Uses a live token once: only one caller gets the row back. */
-export function useToken(db: Db, tokenHash: string, purpose: 'verify_email' | 'reset_password', now: Date) {
+export function consumeToken(
+  db: Db,
+  tokenHash: string,
+  purpose: 'verify_email' | 'reset_password',
+  now: Date,
+) {
   return db
     .updateTable('member_tokens')
     .set({ used_at: now })
@@ -286,7 +291,7 @@ export async function replaceRecoveryCodes(
 }
 
 /** Uses a recovery code once. */
-export async function useRecoveryCode(
+export async function spendRecoveryCode(
   db: Db,
   memberId: string,
   codeHash: string,
