@@ -1,8 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { medicalAccount, premiumAccount } from './support/demo';
+import { medicalAccount, premiumAccount, registeredMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
 import { BANK, CARDS, futureExpiry, payButton, regionName, words } from './support/journey';
+import { NEW_PASSWORD, openAccountAboutToTimeOut, SESSION_ROUTE, signIn } from './support/member';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -169,6 +170,97 @@ combos.forEach(({ lang, size }, index) => {
     await audit(page, 'session ended');
     await page.goto('/no-such-page');
     await audit(page, 'page not found');
+  });
+});
+
+combos.forEach(({ lang, size }, index) => {
+  test(`member pages and their error states have no axe violations (${lang}, ${size.name})`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const w = words(lang);
+    const main = page.getByRole('main');
+    const summary = page.getByRole('alert');
+    // Registered members who pay for other people, one per combination (member.spec.ts uses the first).
+    const member = registeredMember(index + 1, { withPeople: true });
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await useLanguage(page, lang);
+
+    await page.goto('/sign-in');
+    await audit(page, 'sign in');
+    await main.getByRole('button', { name: w.signIn.submit }).click();
+    await audit(page, 'sign in: errors');
+    await signIn(page, { email: member.email, password: 'not the right password at all' }, lang);
+    await expect(summary.getByRole('link', { name: w.signIn.errors.failed })).toBeVisible();
+    await page.getByRole('button', { name: w.password.showLabel }).click();
+    await audit(page, 'sign in: wrong password, password shown');
+    await page.goto('/sign-in/forgot-password');
+    await audit(page, 'forgot password');
+
+    await page.goto('/register');
+    await main.getByText(w.lookup.whereToFind).click();
+    await audit(page, 'register with the MRN hint open');
+    await page.getByRole('button', { name: w.register.submit }).click();
+    await audit(page, 'register: errors');
+    // Details that match nobody: the API answers as if they did (it never says which).
+    const dob = page.getByRole('group', { name: w.register.birthDate });
+    await page.getByLabel(w.register.firstName, { exact: true }).fill('Alex');
+    await page.getByLabel(w.register.lastName, { exact: true }).fill('Nobody');
+    await dob.getByLabel(w.dateInput.day, { exact: true }).fill('30');
+    await dob.getByLabel(w.dateInput.month, { exact: true }).fill('2');
+    await dob.getByLabel(w.dateInput.year, { exact: true }).fill('1980');
+    await page.getByRole('button', { name: w.register.submit }).click();
+    await audit(page, 'register: date not real');
+    await dob.getByLabel(w.dateInput.day, { exact: true }).fill('3');
+    await page
+      .getByRole('radio', { name: await regionName(page.request, 'georgia', lang), exact: true })
+      .check();
+    await page.getByLabel(w.register.mrn, { exact: true }).fill('99999999');
+    await page.getByLabel(w.register.email, { exact: true }).fill(`alex.nobody.${index}@example.com`);
+    await page.getByLabel(w.register.password, { exact: true }).fill('short');
+    await page.getByRole('checkbox', { name: w.register.acceptTerms }).check();
+    await page.getByRole('button', { name: w.register.submit }).click();
+    await expect(summary.getByRole('link', { name: /15/ })).toBeVisible();
+    await audit(page, 'register: password too short');
+    await page.getByLabel(w.register.password, { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: w.register.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.checkEmail.title })).toBeVisible();
+    await audit(page, 'check your email');
+
+    await page.goto('/verify-email?token=not-a-real-token');
+    await expect(page.getByRole('heading', { level: 1, name: w.verifyEmail.invalidTitle })).toBeVisible();
+    await audit(page, 'confirmation link expired');
+    await page.route('**/api/v1/member/email-verifications', (route) =>
+      route.fulfill({ status: 200, json: { verified: true } }),
+    );
+    await page.goto('/verify-email?token=pretend-this-one-works');
+    await expect(page.getByRole('heading', { level: 1, name: w.verifyEmail.doneTitle })).toBeVisible();
+    await audit(page, 'email confirmed');
+    await page.unroute('**/api/v1/member/email-verifications');
+
+    await page.goto('/sign-in');
+    await signIn(page, member, lang);
+    await expect(page.getByRole('heading', { level: 1, name: w.account.title })).toBeVisible();
+    await audit(page, 'account');
+    const pay = main.getByRole('link', { name: new RegExp(`^${w.account.payBill}`) });
+    if ((await pay.count()) > 0) {
+      await pay.first().click();
+      await expect(page.getByRole('heading', { level: 1, name: w.accountPay.title })).toBeVisible();
+      await audit(page, 'paying from the account is coming soon');
+    }
+
+    await openAccountAboutToTimeOut(page);
+    await expect(page.getByRole('dialog', { name: w.memberTimeout.title })).toBeVisible();
+    await audit(page, 'member time-out warning');
+    await page.getByRole('button', { name: w.memberTimeout.stay }).click();
+    await expect(page.getByRole('dialog')).toBeHidden();
+    await page.unroute(SESSION_ROUTE);
+
+    await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.signedOut.title })).toBeVisible();
+    await audit(page, 'signed out');
+    await page.goto('/account/session-ended');
+    await audit(page, 'member session ended');
   });
 });
 

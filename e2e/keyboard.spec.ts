@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { dollars, medicalAccount } from './support/demo';
+import { dollars, medicalAccount, registeredMember } from './support/demo';
 import { expect, test } from './support/fixtures';
 import { CARDS, futureExpiry } from './support/journey';
 
@@ -134,4 +134,34 @@ test('an error summary link moves focus to the field it is about', async ({ page
   await tabTo(page, summary.getByRole('link', { name: 'Select the region where you get care' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('radio', { name: 'Northern California' })).toBeFocused();
+});
+
+test('a member signs in, sees their account and signs out with the keyboard alone', async ({ page }) => {
+  const member = registeredMember(3, { withPeople: false });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pay your bill' })).toBeVisible();
+  await tabTo(page, page.getByRole('banner').getByRole('link', { name: 'Sign in' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused();
+
+  await type(page, page.getByRole('textbox', { name: 'Email address' }), member.email);
+  await type(page, page.getByLabel('Password', { exact: true }), member.password);
+  // The Show button comes next, and shows the password.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Show password' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'text');
+  await tabTo(page, page.getByRole('main').getByRole('button', { name: 'Sign in' }));
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeFocused();
+  // The header is above: Shift+Tab goes back past the language switch to "Sign out".
+  const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
+  for (let i = 0; i < 5 && !(await signOut.evaluate((el) => el === document.activeElement)); i += 1) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  await expect(signOut).toBeFocused();
+  await expectVisibleFocus(page);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'You have signed out' })).toBeFocused();
 });

@@ -2,7 +2,16 @@ import type { Page } from '@playwright/test';
 import { dollars, registeredMember, registrableMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
 import { regionName, words } from './support/journey';
-import { fillRegistration, NEW_PASSWORD, signIn, testEmail, verificationLink } from './support/member';
+import {
+  fillRegistration,
+  NEW_PASSWORD,
+  openAccountAboutToTimeOut,
+  SESSION_ROUTE,
+  sessionEndsIn,
+  signIn,
+  testEmail,
+  verificationLink,
+} from './support/member';
 
 // Registrable members 0-3 belong to this file (a11y and the screenshots use others).
 
@@ -10,18 +19,6 @@ const w = words('en');
 
 function main(page: Page) {
   return page.getByRole('main');
-}
-
-/** Makes the next session answers say the session ends `ms` from now (the real one lasts 30 minutes). */
-async function sessionEndsIn(page: Page, ms: number): Promise<void> {
-  await page.route('**/api/v1/member/session', async (route) => {
-    if (route.request().method() !== 'GET') return route.fallback();
-    const response = await route.fetch();
-    if (response.status() !== 200) return route.fulfill({ response });
-    const json = await response.json();
-    json.idleExpiresAt = new Date(Date.now() + ms).toISOString();
-    return route.fulfill({ response, json });
-  });
 }
 
 test('register, confirm the email, sign in, see what is due, sign out', async ({ page }) => {
@@ -208,16 +205,15 @@ test('in Spanish: sign in, and the time-out warning keeps or ends the session', 
   await expect(page.getByRole('heading', { level: 1, name: es.account.title })).toBeVisible();
 
   // Two minutes or less left: the dialog offers to stay signed in.
-  await sessionEndsIn(page, 90_000);
-  await page.reload();
+  await openAccountAboutToTimeOut(page);
   const dialog = page.getByRole('dialog', { name: es.memberTimeout.title });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: es.memberTimeout.stay })).toBeFocused();
-  await page.unroute('**/api/v1/member/session');
   const refreshed = page.waitForResponse('**/api/v1/member/session/refresh');
   await dialog.getByRole('button', { name: es.memberTimeout.stay }).click();
   expect((await refreshed).status()).toBe(200);
   await expect(dialog).toBeHidden();
+  await page.unroute(SESSION_ROUTE);
 
   // Left alone, it signs out when the time is up.
   await sessionEndsIn(page, 3_000);
@@ -225,6 +221,6 @@ test('in Spanish: sign in, and the time-out warning keeps or ends the session', 
   await expect(page.getByRole('heading', { level: 1, name: es.memberSessionEnded.title })).toBeVisible({
     timeout: 15_000,
   });
-  await page.unroute('**/api/v1/member/session');
+  await page.unroute(SESSION_ROUTE);
   await expect.poll(async () => (await page.request.get('/api/v1/member/session')).status()).toBe(401);
 });

@@ -69,3 +69,36 @@ export function testEmail(member: DemoRegistrable, tag: string): string {
     .toLowerCase();
   return `${local}.${tag}.${Date.now().toString(36)}@example.com`;
 }
+
+export const SESSION_ROUTE = '**/api/v1/member/session';
+
+/**
+ * Makes the page's session answers say the session ends `ms` from now (the real one lasts 30
+ * minutes), to show the time-out warning. Undo with `page.unroute(SESSION_ROUTE)`.
+ */
+export async function sessionEndsIn(page: Page, ms: number): Promise<void> {
+  await page.route(SESSION_ROUTE, async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    if (response.status() !== 200) return route.fulfill({ response });
+    const json = await response.json();
+    json.idleExpiresAt = new Date(Date.now() + ms).toISOString();
+    return route.fulfill({ response, json });
+  });
+}
+
+/**
+ * Opens the account page with the session ending in 90 seconds, and waits until the page has
+ * asked about the session twice (on load, and after the dashboard), so no later answer can undo
+ * what the test does next.
+ */
+export async function openAccountAboutToTimeOut(page: Page): Promise<void> {
+  let answers = 0;
+  page.on('response', (r) => {
+    if (r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/v1/member/session')
+      answers += 1;
+  });
+  await sessionEndsIn(page, 90_000);
+  await page.goto('/account');
+  await expect.poll(() => answers).toBeGreaterThanOrEqual(2);
+}

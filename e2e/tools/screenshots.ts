@@ -1,20 +1,22 @@
 /**
- * Screenshots of every guest-pay page and error state at 390×844 and 1280×800, in English and
- * Spanish, for people to look at. Needs a running server with fresh demo data:
+ * Screenshots of every guest-pay and member page and error state at 390×844 and 1280×800, in
+ * English and Spanish, for people to look at. Needs a running server with fresh demo data:
  *
- *   npx tsx e2e/tools/screenshots.ts [baseUrl] [outDir]
+ *   npx tsx e2e/tools/screenshots.ts [baseUrl] [outDir] [--members-only]
  *
  * (defaults: http://127.0.0.1:3917 and /tmp/shots). Each language × size pays one demo bill in the
- * Washington region, so run it against a freshly seeded database.
+ * Washington region and registers one demo member, so run it against a freshly seeded database.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { medicalAccount, premiumAccount } from '../support/demo';
+import { medicalAccount, premiumAccount, registeredMember, registrableMember } from '../support/demo';
 import { BANK, CARDS, futureExpiry, type Lang, words } from '../support/words';
 
-const baseUrl = process.argv[2] ?? 'http://127.0.0.1:3917';
-const outDir = process.argv[3] ?? '/tmp/shots';
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const membersOnly = process.argv.includes('--members-only');
+const baseUrl = args[0] ?? 'http://127.0.0.1:3917';
+const outDir = args[1] ?? '/tmp/shots';
 
 const sizes = [
   { name: 'mobile', width: 390, height: 844 },
@@ -35,8 +37,7 @@ async function regionLabel(page: Page, regionId: string, lang: Lang): Promise<st
   return org.regions.find((r) => r.id === regionId)?.name[lang] ?? regionId;
 }
 
-async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: number): Promise<void> {
-  const w = words(lang);
+async function open(lang: Lang, size: (typeof sizes)[number], ipIndex: number) {
   const dir = path.join(outDir, `${lang}-${size.name}`);
   await mkdir(dir, { recursive: true });
   const browser = await chromium.launch({
@@ -52,7 +53,7 @@ async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: numbe
   const context = await browser.newContext({
     viewport: { width: size.width, height: size.height },
     baseURL: baseUrl,
-    extraHTTPHeaders: { 'x-forwarded-for': `10.99.${accountIndex}.${size.width % 250}` },
+    extraHTTPHeaders: { 'x-forwarded-for': `10.99.${ipIndex}.${size.width % 250}` },
   });
   await context.addInitScript((l) => localStorage.setItem('settle.lang', l), lang);
   const page = await context.newPage();
@@ -60,6 +61,12 @@ async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: numbe
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
       console.warn(`  console: ${m.text()}`);
   });
+  return { browser, page, dir };
+}
+
+async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: number): Promise<void> {
+  const w = words(lang);
+  const { browser, page, dir } = await open(lang, size, accountIndex);
   const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
   const region = await regionLabel(page, 'washington', lang);
   const medical = medicalAccount('washington', accountIndex);
@@ -209,11 +216,150 @@ async function run(lang: Lang, size: (typeof sizes)[number], accountIndex: numbe
   await browser.close();
 }
 
+/** The verification link emailed to `email`, as a path, from the development mailbox. */
+async function verificationLink(page: Page, email: string): Promise<string> {
+  for (let i = 0; i < 30; i += 1) {
+    const mails = (await (await page.request.get(`${baseUrl}/dev/mailbox.json`)).json()) as {
+      to: string;
+      text: string | null;
+    }[];
+    const mail = mails.find((m) => m.to === email && /\/verify-email\?token=/.test(m.text ?? ''));
+    const match = /(\/verify-email\?token=[^\s]+)/.exec(mail?.text ?? '');
+    if (match?.[1]) return match[1];
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`No verification email to ${email}`);
+}
+
+/** Makes the next GET of the member session say it ends `ms` from now. */
+async function sessionEndsIn(page: Page, ms: number): Promise<void> {
+  await page.route('**/api/v1/member/session', async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    if (response.status() !== 200) return route.fulfill({ response });
+    const json = await response.json();
+    json.idleExpiresAt = new Date(Date.now() + ms).toISOString();
+    return route.fulfill({ response, json });
+  });
+}
+
+async function runMember(lang: Lang, size: (typeof sizes)[number], index: number): Promise<void> {
+  const w = words(lang);
+  const { browser, page, dir } = await open(lang, size, 50 + index);
+  const main = page.getByRole('main');
+  const signInButton = () => main.getByRole('button', { name: w.signIn.submit });
+  const fillSignIn = async (email: string, password: string) => {
+    await page.getByLabel(w.signIn.email, { exact: true }).fill(email);
+    await page.getByLabel(w.signIn.password, { exact: true }).fill(password);
+    await signInButton().click();
+  };
+  // The last four registrable members: the e2e specs use the first ones.
+  const newMember = registrableMember(12 + index);
+  const email = `${newMember.firstName}.${newMember.lastName}.${lang}${size.width}@example.com`
+    .normalize('NFD')
+    .replace(/[^A-Za-z0-9.@]/g, '')
+    .toLowerCase();
+  const password = 'maple river lantern quietly';
+  const member = registeredMember(4 + index, { withPeople: true });
+
+  await page.goto('/sign-in');
+  await shoot(page, dir, '20-sign-in');
+  await signInButton().click();
+  await shoot(page, dir, '20-sign-in-errors');
+  await fillSignIn(member.email, 'not the right password');
+  await page.getByRole('alert').waitFor();
+  await page.getByRole('button', { name: w.password.showLabel }).click();
+  await shoot(page, dir, '20-sign-in-wrong-password');
+  await page.goto('/sign-in/forgot-password');
+  await shoot(page, dir, '21-forgot-password');
+
+  await page.goto('/register');
+  await shoot(page, dir, '22-register');
+  await main.getByText(w.lookup.whereToFind).click();
+  await shoot(page, dir, '22-register-mrn-hint');
+  await page.getByRole('button', { name: w.register.submit }).click();
+  await shoot(page, dir, '22-register-errors');
+  const [year, month, day] = newMember.birthDate.split('-');
+  const dob = page.getByRole('group', { name: w.register.birthDate });
+  await page.getByLabel(w.register.firstName, { exact: true }).fill(newMember.firstName);
+  await page.getByLabel(w.register.lastName, { exact: true }).fill(newMember.lastName);
+  await dob.getByLabel(w.dateInput.day, { exact: true }).fill(String(Number(day)));
+  await dob.getByLabel(w.dateInput.month, { exact: true }).fill(String(Number(month)));
+  await dob.getByLabel(w.dateInput.year, { exact: true }).fill(year ?? '');
+  await page
+    .getByRole('radio', { name: await regionLabel(page, newMember.regionId, lang), exact: true })
+    .check();
+  await page.getByLabel(w.register.mrn, { exact: true }).fill(newMember.medicalRecordNumber);
+  await page.getByLabel(w.register.email, { exact: true }).fill(email);
+  await page.getByLabel(w.register.password, { exact: true }).fill('too short');
+  await page.getByRole('checkbox', { name: w.register.acceptTerms }).check();
+  await page.getByRole('button', { name: w.register.submit }).click();
+  await page.getByRole('alert').waitFor();
+  await shoot(page, dir, '22-register-password-error');
+  await page.getByLabel(w.register.password, { exact: true }).fill(password);
+  await page.getByRole('button', { name: w.register.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.checkEmail.title }).waitFor();
+  await shoot(page, dir, '23-check-email');
+
+  await page.goto('/sign-in');
+  await fillSignIn(email, password);
+  await page.getByRole('alert').waitFor();
+  await shoot(page, dir, '20-sign-in-email-not-confirmed');
+
+  const link = await verificationLink(page, email);
+  await page.goto(link);
+  await page.getByRole('heading', { level: 1, name: w.verifyEmail.doneTitle }).waitFor();
+  await shoot(page, dir, '24-email-confirmed');
+  await page.goto(link);
+  await page.getByRole('heading', { level: 1, name: w.verifyEmail.invalidTitle }).waitFor();
+  await shoot(page, dir, '24-email-link-used');
+
+  await page.goto('/sign-in');
+  await fillSignIn(email, password);
+  await page.getByRole('heading', { level: 1, name: w.account.title }).waitFor();
+  await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
+  await shoot(page, dir, '25-account-new-member');
+  await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
+  await page.getByRole('heading', { level: 1, name: w.signedOut.title }).waitFor();
+  await shoot(page, dir, '28-signed-out');
+
+  await page.goto('/account');
+  await page.getByRole('heading', { level: 1, name: w.signIn.title }).waitFor();
+  await fillSignIn(member.email, member.password);
+  await page.getByRole('heading', { level: 1, name: w.account.title }).waitFor();
+  await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
+  await shoot(page, dir, '25-account-with-people');
+  const pay = main.getByRole('link', { name: new RegExp(`^${w.account.payBill}`) });
+  if ((await pay.count()) > 0) {
+    await pay.first().click();
+    await page.getByRole('heading', { level: 1, name: w.accountPay.title }).waitFor();
+    await shoot(page, dir, '26-account-pay-coming-soon');
+  }
+
+  await sessionEndsIn(page, 90_000);
+  await page.goto('/account');
+  await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
+  await page.getByRole('dialog').waitFor();
+  await page.waitForTimeout(500);
+  await shoot(page, dir, '27-timeout-warning');
+  await page.getByRole('button', { name: w.memberTimeout.stay }).click();
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  await page.unroute('**/api/v1/member/session');
+  await sessionEndsIn(page, 2_000);
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: w.memberSessionEnded.title }).waitFor();
+  await page.unroute('**/api/v1/member/session');
+  await shoot(page, dir, '29-session-ended');
+
+  await browser.close();
+}
+
 let index = 0;
 for (const lang of ['en', 'es'] as const) {
   for (const size of sizes) {
     console.log(`${lang} ${size.width}×${size.height}`);
-    await run(lang, size, index);
+    if (!membersOnly) await run(lang, size, index);
+    await runMember(lang, size, index);
     index += 1;
   }
 }

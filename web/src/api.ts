@@ -173,7 +173,13 @@ export const api = {
   verifyEmail: (token: string) =>
     json<{ verified: true }>('POST', '/api/v1/member/email-verifications', { body: { token } }),
 
-  signIn: (body: SignInBody) => json<MemberSessionView>('POST', '/api/v1/member/sessions', { body }),
+  /** A session, or (two-step verification on) a challenge for the second factor. */
+  signIn: (body: SignInBody) =>
+    json<MemberSessionView | { status: 'two_step_required'; challenge: string }>(
+      'POST',
+      '/api/v1/member/sessions',
+      { body },
+    ),
 
   memberSession: () => json<MemberSessionView>('GET', '/api/v1/member/session'),
 

@@ -449,6 +449,8 @@ export const en = {
         'The email address or password is not right, or the account is locked for a while after too many tries. Check both and try again, or call us.',
       notVerified: 'Confirm your email first. We just sent you a new link to {{email}}.',
       planType: 'Choose a plan, or leave this blank',
+      twoStep:
+        'Your account uses two-step verification, and signing in with a code does not work on this website yet. Call us and we will help you.',
       rateLimited_one: 'You have tried too many times. Wait 1 minute, then try again, or call us.',
       rateLimited_other: 'You have tried too many times. Wait {{count}} minutes, then try again, or call us.',
     },
@@ -488,7 +490,7 @@ export const en = {
     languageHint: 'For emails and when you sign in. You can still switch language on any page.',
     termsTitle: 'Before you create your account',
     terms: {
-      match: 'We use the details above only to find your member record.',
+      match: 'We use your name, date of birth and medical record number only to find your member record.',
       email: 'We will email you about your account, your bills and your payments.',
       private: 'Keep your password to yourself. Anyone with it can see your bills.',
       close: 'You can close your account at any time by calling us.',
@@ -559,7 +561,8 @@ export const en = {
     wait: 'Wait a few minutes. Emails can take a while to arrive.',
     wrongAddress: 'Check the email address is right.',
     changeDetails: 'Change your details',
-    alreadyRegistered: 'If you already have an account, we do not send another link. Sign in instead.',
+    alreadyRegistered:
+      'If you already have an account, we do not make another one: we email the address on that account instead. Sign in with it.',
     call: 'If you still have no email, call us. We can check your member details.',
     signIn: 'Sign in',
   },

@@ -459,6 +459,8 @@ export const es: Translation = {
       notVerified:
         'Primero confirme su correo electrónico. Le acabamos de enviar un enlace nuevo a {{email}}.',
       planType: 'Elija un plan, o déjelo en blanco',
+      twoStep:
+        'Su cuenta usa la verificación en dos pasos, y todavía no se puede iniciar sesión con un código en este sitio web. Llámenos y le ayudaremos.',
       rateLimited_one: 'Lo ha intentado demasiadas veces. Espere 1 minuto y vuelva a intentarlo, o llámenos.',
       rateLimited_other:
         'Lo ha intentado demasiadas veces. Espere {{count}} minutos y vuelva a intentarlo, o llámenos.',
@@ -500,7 +502,8 @@ export const es: Translation = {
     languageHint: 'Para los correos y cuando inicie sesión. Puede cambiar el idioma en cualquier página.',
     termsTitle: 'Antes de crear su cuenta',
     terms: {
-      match: 'Usamos los datos de arriba solo para encontrar su registro de miembro.',
+      match:
+        'Usamos su nombre, fecha de nacimiento y número de expediente médico solo para encontrar su registro de miembro.',
       email: 'Le enviaremos correos sobre su cuenta, sus facturas y sus pagos.',
       private: 'No comparta su contraseña. Cualquier persona que la tenga puede ver sus facturas.',
       close: 'Puede cerrar su cuenta en cualquier momento llamándonos.',
@@ -574,7 +577,8 @@ export const es: Translation = {
     wait: 'Espere unos minutos. Los correos pueden tardar en llegar.',
     wrongAddress: 'Revise que el correo electrónico esté bien escrito.',
     changeDetails: 'Cambiar sus datos',
-    alreadyRegistered: 'Si ya tiene una cuenta, no enviamos otro enlace. Inicie sesión.',
+    alreadyRegistered:
+      'Si ya tiene una cuenta, no creamos otra: le escribimos al correo de esa cuenta. Inicie sesión con él.',
     call: 'Si aún no recibe el correo, llámenos. Podemos revisar sus datos de miembro.',
     signIn: 'Iniciar sesión',
   },

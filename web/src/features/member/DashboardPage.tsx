@@ -90,14 +90,15 @@ function BillWhen({ bill }: { bill: BillSummary }) {
   return null;
 }
 
-function BillToPay({ bill }: { bill: BillSummary }) {
+function BillToPay({ bill, level }: { bill: BillSummary; level: 3 | 4 }) {
   const { t, i18n } = useTranslation();
+  const Heading = level === 3 ? 'h3' : 'h4';
   return (
     <li className="account-bill">
       <div className="account-bill__head">
-        <h4 className="account-bill__title">
+        <Heading className="account-bill__title">
           <BillTitle bill={bill} />
-        </h4>
+        </Heading>
         <p className="account-bill__balance">
           <span className="visually-hidden">{t('account.balance')} </span>
           <Money cents={bill.balanceCents} />
@@ -135,9 +136,21 @@ function BillToPay({ bill }: { bill: BillSummary }) {
   );
 }
 
-function PersonBills({ person }: { person: Person }) {
+/** One person's bills; with nobody else to pay for, the member's bills need no heading of their own. */
+function PersonBills({ person, alone }: { person: Person; alone: boolean }) {
   const { t } = useTranslation();
   const first = person.name.split(' ')[0] ?? person.name;
+  if (alone) {
+    return person.bills.length === 0 ? (
+      <p>{t('account.nothingForYou')}</p>
+    ) : (
+      <ul className="list--plain account-bills account-person">
+        {person.bills.map((bill) => (
+          <BillToPay key={bill.id} bill={bill} level={3} />
+        ))}
+      </ul>
+    );
+  }
   return (
     <section className="account-person" aria-labelledby={`person-${person.personId}`}>
       <h3 className="heading-s account-person__name" id={`person-${person.personId}`}>
@@ -156,7 +169,7 @@ function PersonBills({ person }: { person: Person }) {
           ) : null}
           <ul className="list--plain account-bills">
             {person.bills.map((bill) => (
-              <BillToPay key={bill.id} bill={bill} />
+              <BillToPay key={bill.id} bill={bill} level={4} />
             ))}
           </ul>
         </>
@@ -289,12 +302,15 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
         {bills.map((bill) => (
           <li key={bill.id} className="data-list__item">
             <p className="data-list__head">
-              <span>
-                <BillTitle bill={bill} />
-              </span>
-              <Money cents={bill.amountCents} />
+              <BillTitle bill={bill} />
             </p>
             <dl className="summary-list summary-list--compact">
+              <div className="summary-row">
+                <dt>{t('account.bills.amount')}</dt>
+                <dd>
+                  <Money cents={bill.amountCents} />
+                </dd>
+              </div>
               <div className="summary-row">
                 <dt>{t('account.bills.patient')}</dt>
                 <dd>{bill.patientName}</dd>
@@ -343,44 +359,18 @@ function SignOutEverywhere() {
   );
 }
 
-export function DashboardPage() {
+/** What is due, who it is for, and what was paid: the dashboard once it has loaded. */
+function Dashboard({ data }: { data: DashboardView }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
   const org = useOrganization();
-  const session = useMemberSession();
-  const { data, failed, retry } = useDashboard();
-  const title = t('account.title');
-
-  if (!data) {
-    return (
-      <Page title={title}>
-        <h1 className="heading-l">{title}</h1>
-        {failed ? (
-          <>
-            <p>{t('account.loadFailed')}</p>
-            <Button type="button" onClick={retry}>
-              {t('unavailable.retry')}
-            </Button>
-          </>
-        ) : (
-          <p className="lead" role="status">
-            {t('common.loading')}
-          </p>
-        )}
-      </Page>
-    );
-  }
-
-  const region = org.regions.find((r) => r.id === (data.member.regionId || session.member.regionId));
+  const region = org.regions.find((r) => r.id === data.member.regionId);
   // The member first, then the people they pay for, whatever order the list came in.
   const people = [...data.people].sort((a, b) => Number(b.isMember) - Number(a.isMember));
   const owes = data.totalDueCents > 0;
 
   return (
-    <Page title={title} wide>
-      <span className="caption">{t('account.hello', { name: data.member.firstName })}</span>
-      <h1 className="heading-l">{title}</h1>
-
+    <>
       {owes ? (
         <div className="due-box">
           <p className="due-box__label">{t('bills.totalDue')}</p>
@@ -412,7 +402,7 @@ export function DashboardPage() {
       <h2 className="heading-m">{t('account.billsToPay')}</h2>
       {people.length === 0 ? <p>{t('account.nothingDue')}</p> : null}
       {people.map((person) => (
-        <PersonBills key={person.personId} person={person} />
+        <PersonBills key={person.personId} person={person} alone={people.length === 1} />
       ))}
 
       <h2 className="heading-m">{t('account.payments.title')}</h2>
@@ -440,6 +430,36 @@ export function DashboardPage() {
       </p>
 
       <SignOutEverywhere />
+    </>
+  );
+}
+
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const session = useMemberSession();
+  const { data, failed, retry } = useDashboard();
+  const title = t('account.title');
+
+  // The caption and heading stay the same elements while the page loads, so the focus that
+  // navigation puts on the heading stays there.
+  return (
+    <Page title={title} wide>
+      <span className="caption">{t('account.hello', { name: session.member.firstName })}</span>
+      <h1 className="heading-l">{title}</h1>
+      {data ? (
+        <Dashboard data={data} />
+      ) : failed ? (
+        <div>
+          <p>{t('account.loadFailed')}</p>
+          <Button type="button" onClick={retry}>
+            {t('unavailable.retry')}
+          </Button>
+        </div>
+      ) : (
+        <p className="lead" role="status">
+          {t('common.loading')}
+        </p>
+      )}
     </Page>
   );
 }

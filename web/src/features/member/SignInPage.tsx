@@ -69,6 +69,12 @@ export function SignInPage() {
     setBusy(true);
     try {
       const { data } = await api.signIn(body);
+      if ('status' in data) {
+        // Signing in with a second factor has no page yet: say so rather than fail silently.
+        setBusy(false);
+        form.setErrors([{ id: '', key: 'signIn.errors.twoStep' }]);
+        return;
+      }
       if (!hasChosenLanguage()) setLanguage(data.member.preferredLanguage);
       setSession(data);
       navigate(returnTo, { replace: true });

@@ -50,6 +50,16 @@ export function VerifyEmailPage() {
     };
   }, [token, attempt]);
 
+  // The answer replaces the "Confirming" heading: move focus to the new one so it is read out.
+  const answered = outcome !== null;
+  useEffect(() => {
+    if (!answered) return;
+    const heading = document.querySelector<HTMLElement>('#main-content h1');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }, [answered]);
+
   if (outcome === null) {
     return (
       <Page title={t('verifyEmail.checking')}>
