@@ -44,6 +44,20 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
         };
       },
     };
+  } else if (job.kind === 'dashboard') {
+    const cookies = job.cookies;
+    let n = 0;
+    request = {
+      method: 'GET',
+      path: '/api/v1/member/dashboard',
+      setupRequest: (req) => {
+        const i = n++;
+        return {
+          ...req,
+          headers: { cookie: cookies[i % cookies.length] ?? '', 'x-forwarded-for': payerIp(i) },
+        };
+      },
+    };
   } else {
     // The app's coarse per-IP flood guard (600/min) would answer 429 to one client at this rate: spread
     // the requests over client addresses, as many real visitors behind a load balancer would be.

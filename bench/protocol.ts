@@ -14,6 +14,8 @@ export interface PaymentSpec {
 
 export type LoadJob =
   | { kind: 'health'; url: string; connections: number; durationSeconds: number }
+  /** Signed-in members asking for their dashboard: each request with the next session cookie. */
+  | { kind: 'dashboard'; url: string; connections: number; durationSeconds: number; cookies: string[] }
   | {
       kind: 'payments';
       url: string;

@@ -16,8 +16,11 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { BULK_MEMBER_DOMAIN, seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity, type IntegrityReport } from '../src/modules/integrity/integrity.service';
+import { newSecretToken, sha256 } from '../src/platform/ids';
 import { createLogger } from '../src/platform/logger';
+import { hashPassword } from '../src/platform/passwords';
 import { openRuntime, type Runtime } from '../src/runtime';
 import { type LoadJob, type LoadResult, machineCpu, postgresCpu } from './protocol';
 import {
@@ -34,6 +37,8 @@ const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const WARMUP_PAYERS = 2_000;
 const TARGET = { throughput: 1_000, ratio: 0.35, p99Ms: 50 };
+/** Issue 3: the signed-in dashboard at 200 concurrent members, p99 under 30 ms, with 100,000 members. */
+const DASHBOARD = { connections: 200, members: 100_000, sessions: 5_000, p99Ms: 30 };
 
 const { values: args } = parseArgs({
   options: {
@@ -41,6 +46,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     /** Pre-built payers; default: more than the run can use (about 7,000 per second on PostgreSQL). */
     payers: { type: 'string' },
+    /** Demo members for the dashboard scenario (default 100,000 on PostgreSQL, 5,000 on PGlite). */
+    members: { type: 'string' },
     /** Counts SQL statements sent during the payment scenario (patches pg.Client; for profiling). */
     'count-statements': { type: 'boolean', default: false },
   },
@@ -123,6 +130,37 @@ function describeOthers(result: LoadResult, ok: number): string {
     `${result.timeouts} timeouts`,
   ];
   return parts.join('; ');
+}
+
+/** Sessions for the first `n` bulk members, written as sign-in writes them; returns their cookies. */
+async function openBenchSessions(runtime: Runtime, n: number): Promise<string[]> {
+  const members = await runtime.deps.db
+    .selectFrom('members')
+    .select('id')
+    .where('email', 'like', `%@${BULK_MEMBER_DOMAIN}`)
+    .limit(n)
+    .execute();
+  const now = new Date();
+  const tokens = members.map(() => newSecretToken());
+  await runtime.deps.db
+    .insertInto('member_sessions')
+    .values(
+      members.map((m, i) => ({
+        id_hash: sha256(tokens[i] ?? ''),
+        member_id: m.id,
+        csrf_token: newSecretToken(),
+        plan_type: null,
+        ip: null,
+        user_agent: 'bench',
+        created_at: now,
+        last_seen_at: now,
+        idle_expires_at: new Date(now.getTime() + 25 * 60_000),
+        absolute_expires_at: new Date(now.getTime() + 11 * 3600_000),
+        stepped_up_at: null,
+      })),
+    )
+    .execute();
+  return tokens.map((t) => `settle_session=${t}`);
 }
 
 async function main(): Promise<number> {
@@ -239,6 +277,39 @@ async function main(): Promise<number> {
       raw = await sameConnectionLimit(runtime.deps.db, CONNECTIONS, durationSeconds);
     }
 
+    // 4. Signed-in members' dashboards: 100,000 demo members (as `settle demo --members` makes them), 200
+    // at a time, each request with one of 5,000 sessions.
+    t0 = performance.now();
+    const memberCount = Number(args.members ?? (onPg ? DASHBOARD.members : 5_000));
+    await seedBulkMembers(runtime.deps.db, {
+      count: memberCount,
+      passwordHash: await hashPassword('bench member password'),
+      regionId: config.organization.regions[0]?.id ?? 'ncal',
+      stateCode: config.organization.regions[0]?.states[0]?.code ?? 'CA',
+      now: new Date(),
+    });
+    const cookies = await openBenchSessions(runtime, Math.min(DASHBOARD.sessions, memberCount));
+    await sql`analyze`.execute(runtime.deps.db);
+    const membersSeconds = (performance.now() - t0) / 1000;
+    await checkpoint(runtime);
+    await runLoad(child, {
+      kind: 'dashboard',
+      url,
+      connections: DASHBOARD.connections,
+      durationSeconds: WARMUP_SECONDS,
+      cookies,
+    });
+    const dash = await runLoad(child, {
+      kind: 'dashboard',
+      url,
+      connections: DASHBOARD.connections,
+      durationSeconds,
+      cookies,
+    });
+    const dashThroughput = count(dash, 200) / dash.durationSeconds;
+    // Let requests autocannon left in flight finish before anything is closed.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
     const payThroughput = paid / pay.durationSeconds;
     const rows: Row[] = [
       {
@@ -258,6 +329,14 @@ async function main(): Promise<number> {
         ratio: null,
       },
       healthRow,
+      {
+        scenario: 'member_dashboard_http',
+        throughput: round(dashThroughput, 1),
+        p50_ms: round(dash.latency.p50, 2),
+        p99_ms: round(dash.latency.p99, 2),
+        limit: healthRow.throughput,
+        ratio: round(dashThroughput / Math.max(healthRow.throughput, 1e-9), 3),
+      },
     ];
 
     say();
@@ -304,6 +383,11 @@ async function main(): Promise<number> {
     }
     say(`trivial_route: GET /healthz; ${describeOthers(health, 200)}`);
     say(
+      `member_dashboard_http: GET /api/v1/member/dashboard at ${DASHBOARD.connections} connections over ${cookies.length} ` +
+        `sessions, ${memberCount} members (${memberCount * 2} bills) set up in ${membersSeconds.toFixed(1)} s; ` +
+        `limit = the trivial route; ${describeOthers(dash, 200)}`,
+    );
+    say(
       `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction`,
     );
     say(
@@ -318,6 +402,10 @@ async function main(): Promise<number> {
         `targets: ≥ ${TARGET.throughput} payments/s ${met(payRow.throughput >= TARGET.throughput)}; ` +
           `≥ ${TARGET.ratio * 100}% of the raw limit ${met((payRow.ratio ?? 0) >= TARGET.ratio)}; ` +
           `p99 < ${TARGET.p99Ms} ms ${met((payRow.p99_ms ?? Infinity) < TARGET.p99Ms)}`,
+      );
+      const dashRow = rows[3];
+      say(
+        `targets (dashboard): p99 < ${DASHBOARD.p99Ms} ms with ${memberCount} members ${met((dashRow?.p99_ms ?? Infinity) < DASHBOARD.p99Ms && memberCount >= DASHBOARD.members)}`,
       );
     } else {
       say('targets: not applicable on PGlite (single connection); run with BENCH_DATABASE_URL');

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { BULK_MEMBER_DOMAIN, seedBulkMembers } from './modules/demo/bulk-members';
+import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
 import { checkIntegrity } from './modules/integrity/integrity.service';
 import { systemClock } from './platform/clock';
+import { hashPassword } from './platform/passwords';
 import { openRuntime, type Runtime } from './runtime';
 import { startWorker } from './worker';
 
@@ -17,7 +20,7 @@ Commands:
   worker     run background jobs: payment reconciliation, email delivery, housekeeping
   migrate    apply database migrations and exit
   seed       seed the demo organization (accounts and bills, people and members) where missing
-  demo       print demo identities (--json for JSON)
+  demo       print demo identities (--json for JSON); --members N adds N demo members to the database
   check      verify the money invariants; exits 1 with a JSON report of any violation
 
 Environment: see README.md and .env.example (DATABASE_URL, DATA_DIR, PORT, SMTP_URL, …).`;
@@ -98,12 +101,42 @@ function printDemo(config: Config, json: boolean): void {
   console.log('Test bank: routing 110000000, account 000123456789.');
 }
 
+/** `settle demo --members N`: N more registered demo members (a medical account and two bills each). */
+async function seedManyMembers(config: Config, countText: string): Promise<number> {
+  const count = Number(countText);
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
+    console.error('--members takes a whole number from 1 to 1000000');
+    return 2;
+  }
+  const started = performance.now();
+  const runtime = await openRuntime(config);
+  try {
+    const region = config.organization.regions[0];
+    if (!region) throw new Error('the organization has no region');
+    const result = await seedBulkMembers(runtime.deps.db, {
+      count,
+      passwordHash: await hashPassword(DEMO_MEMBER_PASSWORD),
+      regionId: region.id,
+      stateCode: region.states[0]?.code ?? 'CA',
+      now: new Date(),
+    });
+    console.log(
+      `Added ${result.members} demo members (${result.bills} bills) in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+        `Sign in as member-<n>@${BULK_MEMBER_DOMAIN} with "${DEMO_MEMBER_PASSWORD}".`,
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      members: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -116,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'demo':
+      if (values.members !== undefined) return seedManyMembers(config, values.members);
       printDemo(config, values.json ?? false);
       return 0;
     case 'migrate': {
