@@ -214,7 +214,7 @@ function RecentPayments({ payments }: { payments: PaymentSummary[] }) {
         <tbody>
           {rows.map(({ p, date, method, status }) => (
             <tr key={p.id}>
-              <td>{date}</td>
+              <td className="nowrap">{date}</td>
               <td className="confirmation-number">{p.confirmationNumber}</td>
               <td>{method}</td>
               <td>{status}</td>
@@ -286,7 +286,7 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
                 <BillTitle bill={bill} />
               </td>
               <td>{bill.patientName}</td>
-              <td>{formatDate(bill.statementDate, i18n.language, 'medium')}</td>
+              <td className="nowrap">{formatDate(bill.statementDate, i18n.language, 'medium')}</td>
               <td>{billStatus(bill, t)}</td>
               <td className="num">
                 <Money cents={bill.amountCents} />
