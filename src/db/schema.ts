@@ -280,6 +280,10 @@ export interface MembersTable {
   totp_pending_secret_enc: string | null;
   totp_enabled_at: Timestamp | null;
   totp_last_step: number | null;
+  /** E.164, e.g. +15105550123. */
+  mobile_number: string | null;
+  mobile_verified_at: Timestamp | null;
+  mailing_address: Json<MailingAddress> | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -314,10 +318,20 @@ export interface MemberSessionsTable {
   stepped_up_at: Timestamp | null;
 }
 
+export interface MailingAddress {
+  line1: string;
+  line2: string | null;
+  city: string;
+  state: string;
+  postalCode: string;
+}
+
 export interface MemberTokensTable {
   token_hash: string;
   member_id: string;
-  purpose: 'verify_email' | 'reset_password';
+  purpose: 'verify_email' | 'reset_password' | 'change_email';
+  /** change_email: the new address. */
+  new_email: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;

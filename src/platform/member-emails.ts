@@ -190,3 +190,30 @@ export function passwordChangedMessage(input: {
         after: [`If this was not you, call ${phone} right away.`],
       });
 }
+
+export function emailChangedMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  newEmail: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, firstName, newEmail, supportPhone: phone } = input;
+  return input.locale === 'es'
+    ? render({
+        subject: `Cambió el correo electrónico de su cuenta de ${org}`,
+        heading: `Hola, ${firstName}`,
+        paragraphs: [
+          `Desde ahora le escribiremos a ${newEmail}. Este correo ya no recibirá mensajes de su cuenta.`,
+        ],
+        after: [`Si no fue usted, llame al ${phone} de inmediato.`],
+      })
+    : render({
+        subject: `The email address of your ${org} account changed`,
+        heading: `Hello ${firstName}`,
+        paragraphs: [
+          `From now on we will write to ${newEmail}. This address will no longer get messages about your account.`,
+        ],
+        after: [`If this was not you, call ${phone} right away.`],
+      });
+}

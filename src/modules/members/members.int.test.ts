@@ -608,3 +608,60 @@ describe('bills and payments of a member', () => {
     expect(childOnly.statusCode).toBe(201);
   });
 });
+
+describe('profile', () => {
+  it('changes language, mailing address and mobile number, refusing a number that is not one', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const patch = (payload: object) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/member/profile',
+        headers: withSession(s.cookie, s.csrfToken),
+        payload,
+      });
+    const res = await patch({
+      preferredLanguage: 'es',
+      mailingAddress: { line1: '12 Oak St', city: 'Oakland', state: 'ca', postalCode: '94612' },
+      mobileNumber: '(510) 555-0123',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      preferredLanguage: 'es',
+      mailingAddress: { line1: '12 Oak St', line2: null, city: 'Oakland', state: 'CA', postalCode: '94612' },
+      mobile: { number: '+15105550123', verified: false },
+    });
+    const bad = await patch({ mobileNumber: '555' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'mobileNumber' });
+    expect(
+      (await patch({ mailingAddress: { line1: 'x', city: 'y', state: 'Cal', postalCode: '1' } })).statusCode,
+    ).toBe(400);
+  });
+
+  it('changes the email address only when the link sent to the new one is used, and tells the old one', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const newEmail = uniqueEmail('new');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/profile/email',
+      headers: withSession(s.cookie, s.csrfToken),
+      payload: { email: newEmail },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ email: member.email, pendingEmail: newEmail });
+    const token = tokenIn((await emailsTo(newEmail))[0]?.text_body ?? '');
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/email-verifications',
+      payload: { token },
+    });
+    expect(verified.statusCode).toBe(200);
+    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual(['member_email_changed']);
+    expect((await signInRequest(newEmail, MEMBER_PASSWORD)).statusCode).toBe(201);
+    expect((await signInRequest(member.email, MEMBER_PASSWORD)).statusCode).toBe(401);
+  });
+});

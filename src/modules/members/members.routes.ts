@@ -11,6 +11,7 @@ import { paymentIdParams, paymentView } from '../payments/payments.schema';
 import {
   billIdParams,
   dashboardView,
+  emailChangeBody,
   emailVerificationBody,
   emailVerificationView,
   memberBillDetailView,
@@ -24,6 +25,8 @@ import {
   passwordResetCompletionBody,
   passwordResetCompletionView,
   passwordResetView,
+  profileUpdateBody,
+  profileView,
   recoveryCodesView,
   registrationBody,
   registrationView,
@@ -45,17 +48,20 @@ import {
   getDashboard,
   getMemberBill,
   getMemberPayment,
+  getProfile,
   listMemberBills,
   payAsMember,
   registerMember,
   renderMemberBill,
   renderMemberReceipt,
+  requestEmailChange,
   requestPasswordReset,
   signIn,
   signOut,
   signOutEverywhere,
   startTwoStepSetup,
   stepUp,
+  updateProfile,
   verifyMemberEmail,
 } from './members.service';
 
@@ -469,6 +475,58 @@ export const memberRoutes =
           .header('cache-control', 'no-store')
           .send(pdf);
       },
+    );
+
+    app.get(
+      '/api/v1/member/profile',
+      {
+        schema: {
+          summary: 'Contact details and preferences',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 200: profileView },
+        },
+      },
+      async (request) => getProfile(deps, await sessionOf(request)),
+    );
+
+    app.patch(
+      '/api/v1/member/profile',
+      {
+        schema: {
+          summary: 'Change the preferred language, mailing address or mobile number',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: profileUpdateBody,
+          response: { 200: profileView },
+        },
+      },
+      async (request) =>
+        updateProfile(deps, await changingSessionOf(request), request.body, requestContext(request)),
+    );
+
+    app.post(
+      '/api/v1/member/profile/email',
+      {
+        schema: {
+          summary: 'Change the email address: a link goes to the new one (24 hours)',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: emailChangeBody,
+          response: { 202: profileView },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(202)
+          .send(
+            await requestEmailChange(
+              deps,
+              await changingSessionOf(request),
+              request.body.email,
+              requestContext(request),
+            ),
+          ),
     );
 
     app.get(

@@ -223,3 +223,46 @@ export const recoveryCodesView = z.object({
 });
 
 export const twoStepDisableBody = z.object({ password: z.string().min(1).max(1024) });
+
+export const mailingAddress = z.object({
+  line1: trimmed(100),
+  line2: z.string().trim().max(100).nullable().default(null),
+  city: trimmed(60),
+  state: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'Use the 2-letter state code')
+    .transform((v) => v.toUpperCase()),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code'),
+});
+
+export const profileView = z.object({
+  email: z.string(),
+  /** An address the member asked to change to, waiting for its confirmation link. */
+  pendingEmail: z.string().nullable(),
+  mobile: z.object({ number: z.string(), verified: z.boolean() }).nullable(),
+  preferredLanguage: language,
+  mailingAddress: z
+    .object({
+      line1: z.string(),
+      line2: z.string().nullable(),
+      city: z.string(),
+      state: z.string(),
+      postalCode: z.string(),
+    })
+    .nullable(),
+});
+export type ProfileView = z.infer<typeof profileView>;
+
+export const profileUpdateBody = z.object({
+  preferredLanguage: language.optional(),
+  mailingAddress: mailingAddress.nullable().optional(),
+  /** US mobile number, 10 digits (formatting ignored); null removes it. */
+  mobileNumber: z.string().trim().max(30).nullable().optional(),
+});
+export type ProfileUpdateBody = z.infer<typeof profileUpdateBody>;
+
+export const emailChangeBody = z.object({ email });

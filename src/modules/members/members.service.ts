@@ -16,6 +16,7 @@ import type { Db } from '../../platform/db';
 import { newId, newSecretToken, randomBytes, sha256 } from '../../platform/ids';
 import {
   alreadyRegisteredMessage,
+  emailChangedMessage,
   passwordChangedMessage,
   resetPasswordMessage,
   signInPausedMessage,
@@ -51,6 +52,8 @@ import type {
   MemberBillsQuery,
   MemberPaymentBody,
   MemberSessionView,
+  ProfileUpdateBody,
+  ProfileView,
   RegistrationBody,
   SecondFactorBody,
   SignInBody,
@@ -261,23 +264,52 @@ export async function verifyMemberEmail(deps: Deps, token: string, ctx: RequestC
     { bucket: `verify:ip:${ctx.ip ?? 'unknown'}`, ...VERIFY_LIMIT_PER_IP },
   ]);
   const now = toDate(deps.clock.now());
-  const used = await deps.db.transaction().execute(async (trx) => {
-    const row = await store.consumeToken(trx, sha256(token), 'verify_email', now);
-    if (row) await store.markEmailVerified(trx, row.member_id, now);
-    return row;
+  const tokenHash = sha256(token);
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const confirmed = await store.consumeToken(trx, tokenHash, 'verify_email', now);
+    if (confirmed) {
+      await store.markEmailVerified(trx, confirmed.member_id, now);
+      return { memberId: confirmed.member_id, action: 'member.email_verified' };
+    }
+    // A link sent to a new address: the address becomes the member's, and the old one is told.
+    const change = await store.consumeToken(trx, tokenHash, 'change_email', now);
+    if (!change?.new_email) return null;
+    const member = await store.findMemberById(trx, change.member_id);
+    if (!member || !(await store.changeEmail(trx, member.id, change.new_email, now))) {
+      throw new AppError('token_invalid', {
+        detail: 'This email address cannot be used. Sign in and choose another one.',
+      });
+    }
+    const email = emailChangedMessage({
+      locale: member.preferred_language,
+      organizationName: deps.config.organization.name,
+      firstName: member.first_name,
+      newEmail: change.new_email,
+      supportPhone: regionPhone(deps, member.region_id),
+    });
+    await queueEmail(trx, {
+      accountId: null,
+      kind: 'member_email_changed',
+      to: member.email,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      now,
+    });
+    return { memberId: member.id, action: 'member.email_changed' };
   });
-  if (!used) {
+  if (!outcome) {
     throw new AppError('token_invalid', {
       detail: 'This link has expired or was already used. Sign in to get a new one.',
     });
   }
   await recordAudit(deps.db, {
-    actor: { type: 'member', memberId: used.member_id, personId: '' },
+    actor: { type: 'member', memberId: outcome.memberId, personId: '' },
     ctx,
-    action: 'member.email_verified',
+    action: outcome.action,
     result: 'success',
     resourceType: 'member',
-    resourceId: used.member_id,
+    resourceId: outcome.memberId,
   });
 }
 
@@ -1294,4 +1326,136 @@ export function requireStepUp(deps: Deps, session: MemberSession): void {
   throw new AppError('step_up_required', {
     detail: 'Enter a code from your authenticator app to change your payment methods.',
   });
+}
+
+// --- profile ----------------------------------------------------------------------------------------
+
+const CHANGE_EMAIL_LINK_HOURS = 24;
+
+/** A US mobile number in E.164 (+1 and 10 digits), or null when it is not one. */
+function usMobile(input: string): string | null {
+  const digits = input.replace(/[\s().-]/g, '').replace(/^\+?1(?=\d{10}$)/, '');
+  return /^[2-9]\d{2}[2-9]\d{6}$/.test(digits) ? `+1${digits}` : null;
+}
+
+export async function getProfile(deps: Deps, session: MemberSession): Promise<ProfileView> {
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member) throw sessionEnded();
+  const pending = await store.findPendingEmail(deps.db, member.id, toDate(deps.clock.now()));
+  return {
+    email: member.email,
+    pendingEmail: pending?.new_email ?? null,
+    mobile: member.mobile_number
+      ? { number: member.mobile_number, verified: member.mobile_verified_at !== null }
+      : null,
+    preferredLanguage: member.preferred_language,
+    mailingAddress: member.mailing_address,
+  };
+}
+
+/** Language, mailing address and mobile number (a changed number is unverified until a text confirms it). */
+export async function updateProfile(
+  deps: Deps,
+  session: MemberSession,
+  body: ProfileUpdateBody,
+  ctx: RequestContext,
+): Promise<ProfileView> {
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member) throw sessionEnded();
+  let mobile: { mobile_number: string | null; mobile_verified_at: Date | null } | undefined;
+  if (body.mobileNumber !== undefined) {
+    const number =
+      body.mobileNumber === null || body.mobileNumber === '' ? null : usMobile(body.mobileNumber);
+    if (body.mobileNumber && !number) {
+      throw new AppError('validation_failed', {
+        errors: [
+          {
+            field: 'mobileNumber',
+            code: 'invalid',
+            message: 'Enter a 10-digit US mobile number, like 510 555 0123',
+          },
+        ],
+      });
+    }
+    if (number !== member.mobile_number) mobile = { mobile_number: number, mobile_verified_at: null };
+  }
+  await store.updateProfile(
+    deps.db,
+    member.id,
+    {
+      ...(body.preferredLanguage ? { preferred_language: body.preferredLanguage } : {}),
+      ...(body.mailingAddress !== undefined ? { mailing_address: body.mailingAddress } : {}),
+      ...(mobile ?? {}),
+    },
+    toDate(deps.clock.now()),
+  );
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.profile_update',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+    detail: { fields: Object.keys(body) },
+  });
+  return getProfile(deps, session);
+}
+
+/** Sends a link to the new address; the address changes when the link is used (24 hours). */
+export async function requestEmailChange(
+  deps: Deps,
+  session: MemberSession,
+  newEmail: string,
+  ctx: RequestContext,
+): Promise<ProfileView> {
+  await hitRateLimits(deps.db, deps.clock, [
+    { bucket: `email-change:member:${session.actor.memberId}`, limit: 5, windowSeconds: 3600 },
+  ]);
+  const member = await store.findMemberById(deps.db, session.actor.memberId);
+  if (!member) throw sessionEnded();
+  if (newEmail.toLowerCase() === member.email.toLowerCase()) {
+    throw new AppError('validation_failed', {
+      errors: [{ field: 'email', code: 'unchanged', message: 'This is already your email address' }],
+    });
+  }
+  const token = newSecretToken();
+  const now = deps.clock.now();
+  // Whether the address is free is only checked when the link is used, so this answer tells nobody
+  // whether another member has it.
+  await deps.db.transaction().execute(async (trx) => {
+    await store.insertToken(trx, {
+      token_hash: sha256(token),
+      member_id: member.id,
+      purpose: 'change_email',
+      new_email: newEmail,
+      created_at: toDate(now),
+      expires_at: toDate(now.add({ hours: CHANGE_EMAIL_LINK_HOURS })),
+      used_at: null,
+    });
+    const email = verifyEmailMessage({
+      locale: member.preferred_language,
+      organizationName: deps.config.organization.name,
+      firstName: member.first_name,
+      url: `${deps.config.publicUrl}/verify-email?token=${token}`,
+      supportPhone: regionPhone(deps, member.region_id),
+    });
+    await queueEmail(trx, {
+      accountId: null,
+      kind: 'member_verify_email',
+      to: newEmail,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      now: toDate(now),
+    });
+  });
+  await recordAudit(deps.db, {
+    actor: session.actor,
+    ctx,
+    action: 'member.email_change_requested',
+    result: 'success',
+    resourceType: 'member',
+    resourceId: member.id,
+  });
+  return getProfile(deps, session);
 }

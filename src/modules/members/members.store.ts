@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type {
   MemberSessionsTable,
   MemberSignInChallengesTable,
@@ -63,12 +63,9 @@ export async function insertToken(db: Db, row: Insertable<MemberTokensTable>): P
   await db.insertInto('member_tokens').values(row).execute();
 }
 
-export function findLiveToken(
-  db: Db,
-  tokenHash: string,
-  purpose: 'verify_email' | 'reset_password',
-  now: Date,
-) {
+type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+
+export function findLiveToken(db: Db, tokenHash: string, purpose: TokenPurpose, now: Date) {
   return db
     .selectFrom('member_tokens')
     .select('member_id')
@@ -80,12 +77,7 @@ export function findLiveToken(
 }
 
 /** Uses a live token once: only one caller gets the row back. */
-export function consumeToken(
-  db: Db,
-  tokenHash: string,
-  purpose: 'verify_email' | 'reset_password',
-  now: Date,
-) {
+export function consumeToken(db: Db, tokenHash: string, purpose: TokenPurpose, now: Date) {
   return db
     .updateTable('member_tokens')
     .set({ used_at: now })
@@ -93,7 +85,7 @@ export function consumeToken(
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
-    .returning(['member_id'])
+    .returning(['member_id', 'new_email'])
     .executeTakeFirst();
 }
 
@@ -349,4 +341,45 @@ export async function rotateSession(db: Db, oldIdHash: string, newIdHash: string
     .set({ id_hash: newIdHash, stepped_up_at: now, last_seen_at: now })
     .where('id_hash', '=', oldIdHash)
     .execute();
+}
+
+export async function updateProfile(
+  db: Db,
+  memberId: string,
+  patch: Pick<
+    Updateable<MembersTable>,
+    'preferred_language' | 'mailing_address' | 'mobile_number' | 'mobile_verified_at'
+  >,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', memberId)
+    .execute();
+}
+
+export function findPendingEmail(db: Db, memberId: string, now: Date) {
+  return db
+    .selectFrom('member_tokens')
+    .select('new_email')
+    .where('member_id', '=', memberId)
+    .where('purpose', '=', 'change_email')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Moves the member to a new email address; false when another member has it. */
+export async function changeEmail(db: Db, memberId: string, email: string, now: Date): Promise<boolean> {
+  const taken = await findMemberByEmail(db, email);
+  if (taken && taken.id !== memberId) return false;
+  await db
+    .updateTable('members')
+    .set({ email, email_verified_at: now, updated_at: now })
+    .where('id', '=', memberId)
+    .execute();
+  return true;
 }
