@@ -10,6 +10,8 @@ export const organizationView = z.object({
   currency: z.string(),
   support: z.object({ phone: z.string(), tty: z.string(), hours: localized }),
   mailingAddress: z.array(z.string()),
+  /** The kinds of premium accounts; sign-in asks which one only when there are both. */
+  accountTypes: z.array(z.enum(['individual_family', 'employer_group'])),
   payments: z.object({
     acceptedCardBrands: z.array(z.enum(['visa', 'mastercard', 'discover', 'amex'])),
     bankAccounts: z.boolean(),

@@ -26,6 +26,7 @@ export function getOrganization(config: Config): OrganizationView {
     currency: org.currency,
     support: org.support,
     mailingAddress: org.mailingAddress,
+    accountTypes: org.accountTypes,
     payments: {
       acceptedCardBrands: org.payments.acceptedCardBrands,
       bankAccounts: org.payments.bankAccounts,
