@@ -511,10 +511,10 @@ export async function authenticateMember(deps: Deps, sessionId: string | undefin
   const now = deps.clock.now();
   const nowDate = toDate(now);
   const idHash = sha256(sessionId);
-  const session = await store.findLiveSession(deps.db, idHash, nowDate);
-  if (!session) throw sessionEnded();
-  const member = await store.findMemberById(deps.db, session.member_id);
-  if (!member) throw sessionEnded();
+  const found = await store.findLiveSessionWithMember(deps.db, idHash, nowDate);
+  if (!found) throw sessionEnded();
+  const { csrf_token, plan_type, idle_expires_at, absolute_expires_at, stepped_up_at, ...member } = found;
+  const session = { csrf_token, plan_type, idle_expires_at, absolute_expires_at, stepped_up_at };
   const idleExpires = new Date(
     Math.min(now.add({ minutes: IDLE_MINUTES }).epochMilliseconds, session.absolute_expires_at.getTime()),
   );
@@ -586,51 +586,55 @@ export async function getDashboard(
   session: MemberSession,
   ctx: RequestContext,
 ): Promise<DashboardView> {
-  const accounts = await store.listResponsibleAccounts(
-    deps.db,
-    session.actor.personId,
-    session.view.planType,
-  );
-  const accountIds = accounts.map((a) => a.id);
-  const [bills, payments, credits] = await Promise.all([
-    listBillsForAccounts(deps.db, accountIds),
+  const rows = await store.listBillsForGuarantor(deps.db, session.actor.personId, session.view.planType);
+  const accountIds = [...new Set(rows.map((r) => r.account_id))];
+  const [payments, credits] = await Promise.all([
     listRecentPayments(deps, accountIds, 5),
     creditBalance(deps.db, accountIds),
   ]);
-  const open = bills.filter((b) => b.status === 'open' && b.balanceCents > 0);
-  const personOf = new Map(
-    accounts.map((a) => [
-      a.id,
-      {
-        personId: a.person_id ?? a.id,
-        name: a.person_first_name
-          ? `${a.person_first_name} ${a.person_last_name}`
-          : `${a.holder_first_name} ${a.holder_last_name}`,
-      },
-    ]),
-  );
+  const bills = rows.map((r) => ({
+    bill: {
+      id: r.id,
+      kind: r.kind,
+      number: r.number,
+      patientName: r.patient_name,
+      provider: r.provider,
+      visitDate: r.visit_date,
+      coverageStart: r.coverage_start,
+      coverageEnd: r.coverage_end,
+      statementDate: r.statement_date,
+      dueDate: r.due_date,
+      amountCents: r.amount_cents,
+      balanceCents: r.balance_cents,
+      status: r.status,
+      paymentInProgress: r.payment_in_progress === true,
+    } satisfies BillSummary,
+    personId: r.person_id ?? r.account_id,
+    personName: r.person_first_name
+      ? `${r.person_first_name} ${r.person_last_name}`
+      : `${r.holder_first_name} ${r.holder_last_name}`,
+  }));
+  const open = bills.filter(({ bill }) => bill.status === 'open' && bill.balanceCents > 0);
   const groups = new Map<string, DashboardView['people'][number]>();
-  for (const bill of open) {
-    const person = personOf.get(bill.accountId);
-    if (!person) continue;
-    const group = groups.get(person.personId) ?? {
-      personId: person.personId,
-      name: person.name,
-      isMember: person.personId === session.actor.personId,
+  for (const { bill, personId, personName } of open) {
+    const group = groups.get(personId) ?? {
+      personId,
+      name: personName,
+      isMember: personId === session.actor.personId,
       totalDueCents: 0,
       bills: [],
     };
     group.totalDueCents += bill.balanceCents;
-    group.bills.push(toBillSummary(bill));
-    groups.set(person.personId, group);
+    group.bills.push(bill);
+    groups.set(personId, group);
   }
   const people = [...groups.values()].sort((a, b) =>
     a.isMember !== b.isMember ? (a.isMember ? -1 : 1) : a.name.localeCompare(b.name),
   );
-  const recentBills = [...bills]
+  const recentBills = bills
+    .map(({ bill }) => bill)
     .sort((a, b) => (a.statementDate === b.statementDate ? 0 : a.statementDate > b.statementDate ? -1 : 1))
-    .slice(0, 5)
-    .map(toBillSummary);
+    .slice(0, 5);
   await recordAudit(deps.db, {
     actor: session.actor,
     ctx,
@@ -641,9 +645,9 @@ export async function getDashboard(
   });
   return {
     member: session.view.member,
-    totalDueCents: open.reduce((sum, b) => sum + b.balanceCents, 0),
+    totalDueCents: open.reduce((sum, { bill }) => sum + bill.balanceCents, 0),
     nextDueDate: open.reduce<string | null>(
-      (min, b) => (min === null || b.dueDate < min ? b.dueDate : min),
+      (min, { bill }) => (min === null || bill.dueDate < min ? bill.dueDate : min),
       null,
     ),
     people,
