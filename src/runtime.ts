@@ -31,7 +31,12 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       url: config.databaseUrl,
       poolSize: config.databasePoolSize,
       dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir),
-      onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
+      // Only what helps: pg attaches its whole client (statement texts and all) to such errors.
+      onIdleError: (err) =>
+        logger.warn(
+          { err: { message: err.message, code: (err as { code?: string }).code } },
+          'idle database connection lost',
+        ),
     }));
   if (options.migrate !== false) {
     const ran = await migrate(handle.db);
