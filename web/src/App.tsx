@@ -17,14 +17,16 @@ import { RequireSession } from './features/guest-pay/session';
 import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
 import { CheckEmailPage } from './features/member/CheckEmailPage';
 import { DashboardPage } from './features/member/DashboardPage';
-import { ForgotPasswordPage } from './features/member/ForgotPasswordPage';
+import { ForgotPasswordPage, ForgotPasswordSentPage } from './features/member/ForgotPasswordPage';
 import { MemberSessionEndedPage } from './features/member/MemberSessionEndedPage';
 import { MemberTimeoutWarning } from './features/member/MemberTimeoutWarning';
 import { PayFromAccountPage } from './features/member/PayFromAccountPage';
 import { RegisterPage } from './features/member/RegisterPage';
+import { ResetPasswordDonePage, ResetPasswordPage } from './features/member/ResetPasswordPage';
 import { SignedOutPage } from './features/member/SignedOutPage';
 import { SignInPage } from './features/member/SignInPage';
 import { MemberSessionProvider, RequireMember } from './features/member/session';
+import { TwoStepSignInPage } from './features/member/TwoStepSignInPage';
 import { VerifyEmailPage } from './features/member/VerifyEmailPage';
 import { useOrganizationState } from './organization';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -100,7 +102,11 @@ export function App() {
               <Route path="/pay/session-ended" element={<SessionEndedPage />} />
               <Route path="/pay/finish" element={<FinishPage />} />
               <Route path="/sign-in" element={<SignInPage />} />
+              <Route path="/sign-in/two-step" element={<TwoStepSignInPage />} />
               <Route path="/sign-in/forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="/sign-in/forgot-password/check-email" element={<ForgotPasswordSentPage />} />
+              <Route path="/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/reset-password/done" element={<ResetPasswordDonePage />} />
               <Route path="/register" element={<RegisterPage />} />
               <Route path="/register/check-email" element={<CheckEmailPage />} />
               <Route path="/verify-email" element={<VerifyEmailPage />} />

@@ -1,12 +1,23 @@
 import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '../../src/modules/guest/guest.schema';
 import type {
   DashboardView,
+  MemberBillDetailView,
+  MemberBillsQuery,
+  MemberPaymentBody,
   MemberSessionView,
+  ProfileUpdateBody,
+  ProfileView,
   RegistrationBody,
+  SecondFactorBody,
   SignInBody,
 } from '../../src/modules/members/members.schema';
 import type { OrganizationView } from '../../src/modules/organization/organization.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '../../src/modules/payments/payments.schema';
+import type {
+  AddPaymentMethodBody,
+  PaymentMethodView,
+  UpdatePaymentMethodBody,
+} from '../../src/modules/wallet/wallet.schema';
 
 /** RFC 9457 problem details as the API sends them. */
 export interface Problem {
@@ -105,6 +116,19 @@ async function json<T>(method: string, path: string, options: RequestOptions = {
   return { status: res.status, data: (await res.json()) as T };
 }
 
+export type MemberBillsView = {
+  bills: (DashboardView['recentBills'][number] & { personName: string })[];
+  nextCursor: string | null;
+};
+
+/** Links the browser downloads itself (the session cookie goes with them). */
+export const memberLinks = {
+  billPdf: (billId: string, locale: 'en' | 'es') =>
+    `/api/v1/member/bills/${encodeURIComponent(billId)}/bill.pdf?locale=${locale}`,
+  receiptPdf: (paymentId: string, locale: 'en' | 'es') =>
+    `/api/v1/member/payments/${encodeURIComponent(paymentId)}/receipt.pdf?locale=${locale}`,
+};
+
 // ---- Processor (tokenization) -------------------------------------------------------------------
 
 export interface CardDetailsInput {
@@ -191,6 +215,78 @@ export const api = {
   signOutEverywhere: (csrfToken: string) => json<void>('DELETE', '/api/v1/member/sessions', { csrfToken }),
 
   dashboard: () => json<DashboardView>('GET', '/api/v1/member/dashboard'),
+
+  /** The same 202 whether or not the address belongs to a member. */
+  requestPasswordReset: (email: string) =>
+    json<{ status: 'check_email'; email: string }>('POST', '/api/v1/member/password-resets', {
+      body: { email },
+    }),
+
+  completePasswordReset: (token: string, password: string) =>
+    json<{ reset: true }>('POST', '/api/v1/member/password-resets/complete', { body: { token, password } }),
+
+  changePassword: (csrfToken: string, body: { currentPassword: string; newPassword: string }) =>
+    json<{ changed: true }>('POST', '/api/v1/member/password', { csrfToken, body }),
+
+  /** Second half of a sign-in with two-step verification on. */
+  twoStepSignIn: (body: SecondFactorBody & { challenge: string }) =>
+    json<MemberSessionView>('POST', '/api/v1/member/sessions/two-step', { body }),
+
+  /** Proves the second factor again; the session cookie is replaced, so use the new CSRF token. */
+  stepUp: (csrfToken: string, body: SecondFactorBody) =>
+    json<MemberSessionView>('POST', '/api/v1/member/session/step-up', { csrfToken, body }),
+
+  twoStepSetup: (csrfToken: string) =>
+    json<{ secret: string; otpauthUri: string }>('POST', '/api/v1/member/two-step/setup', { csrfToken }),
+
+  twoStepConfirm: (csrfToken: string, code: string) =>
+    json<{ recoveryCodes: string[] }>('POST', '/api/v1/member/two-step/confirm', {
+      csrfToken,
+      body: { code },
+    }),
+
+  twoStepDisable: (csrfToken: string, password: string) =>
+    json<void>('POST', '/api/v1/member/two-step/disable', { csrfToken, body: { password } }),
+
+  memberBills: (query: Partial<MemberBillsQuery>, signal?: AbortSignal) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+    return json<MemberBillsView>('GET', `/api/v1/member/bills?${params}`, signal ? { signal } : {});
+  },
+
+  memberBill: (billId: string) =>
+    json<MemberBillDetailView>('GET', `/api/v1/member/bills/${encodeURIComponent(billId)}`),
+
+  memberPay: (csrfToken: string, idempotencyKey: string, body: MemberPaymentBody) =>
+    json<PaymentView>('POST', '/api/v1/member/payments', { csrfToken, idempotencyKey, body }),
+
+  memberPayment: (paymentId: string) =>
+    json<PaymentView>('GET', `/api/v1/member/payments/${encodeURIComponent(paymentId)}`),
+
+  paymentMethods: () => json<{ methods: PaymentMethodView[] }>('GET', '/api/v1/member/payment-methods'),
+
+  addPaymentMethod: (
+    csrfToken: string,
+    body: Omit<AddPaymentMethodBody, 'makeDefault'> & { makeDefault?: boolean },
+  ) => json<PaymentMethodView>('POST', '/api/v1/member/payment-methods', { csrfToken, body }),
+
+  updatePaymentMethod: (csrfToken: string, methodId: string, body: UpdatePaymentMethodBody) =>
+    json<PaymentMethodView>('PATCH', `/api/v1/member/payment-methods/${encodeURIComponent(methodId)}`, {
+      csrfToken,
+      body,
+    }),
+
+  removePaymentMethod: (csrfToken: string, methodId: string) =>
+    json<void>('DELETE', `/api/v1/member/payment-methods/${encodeURIComponent(methodId)}`, { csrfToken }),
+
+  profile: () => json<ProfileView>('GET', '/api/v1/member/profile'),
+
+  updateProfile: (csrfToken: string, body: ProfileUpdateBody) =>
+    json<ProfileView>('PATCH', '/api/v1/member/profile', { csrfToken, body }),
+
+  /** A confirmation link goes to the new address; the address changes when it is used. */
+  changeEmail: (csrfToken: string, email: string) =>
+    json<ProfileView>('POST', '/api/v1/member/profile/email', { csrfToken, body: { email } }),
 
   /** Card and bank numbers go only to the processor's endpoint, never to /api. */
   tokenizeCard: (baseUrl: string, card: CardDetailsInput) =>

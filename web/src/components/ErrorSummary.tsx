@@ -25,10 +25,13 @@ export function ErrorSummary({
   errors,
   focusKey,
   title,
+  idPrefix = 'error-summary',
 }: {
   errors: ErrorItem[];
   focusKey: number;
   title?: string;
+  /** Another prefix for a second summary on the page (one inside a dialog). */
+  idPrefix?: string;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
@@ -43,8 +46,8 @@ export function ErrorSummary({
 
   if (errors.length === 0) return null;
   return (
-    <div className="error-summary" ref={ref} tabIndex={-1} aria-labelledby="error-summary-title" role="alert">
-      <h2 className="error-summary__title" id="error-summary-title">
+    <div className="error-summary" ref={ref} tabIndex={-1} aria-labelledby={`${idPrefix}-title`} role="alert">
+      <h2 className="error-summary__title" id={`${idPrefix}-title`}>
         {title ?? t('common.errorSummaryTitle')}
       </h2>
       <ul className="error-summary__list">

@@ -422,7 +422,6 @@ export const en = {
     planType: {
       legend: 'Which plan do you want to see? (optional)',
       hint: 'Only if you have both kinds of plan with us.',
-      hintAlways: 'Only if you have both kinds of plan with us. If you are not sure, leave this blank.',
       individual_family: {
         label: 'Individual or family plan',
         hint: 'A plan you bought yourself',
@@ -449,18 +448,92 @@ export const en = {
         'The email address or password is not right, or the account is locked for a while after too many tries. Check both and try again, or call us.',
       notVerified: 'Confirm your email first. We just sent you a new link to {{email}}.',
       planType: 'Choose a plan, or leave this blank',
-      twoStep:
-        'Your account uses two-step verification, and signing in with a code does not work on this website yet. Call us and we will help you.',
       rateLimited_one: 'You have tried too many times. Wait 1 minute, then try again, or call us.',
       rateLimited_other: 'You have tried too many times. Wait {{count}} minutes, then try again, or call us.',
     },
   },
   forgotPassword: {
     title: 'Forgot your password?',
-    lead: 'You cannot reset your password on this website yet. We are working on it.',
-    call: 'Call the member services number for your region. We will check who you are and help you get back in.',
+    intro: 'Enter the email address you sign in with. We will send you a link to choose a new password.',
+    email: 'Email address',
+    emailHint: 'The address you gave when you created your account',
+    submit: 'Send me a link',
+    sending: 'Sending…',
+    sentTitle: 'Check your email',
+    sentTo: 'If there is an account with this address, we have sent a link to',
+    sentNoAddress: 'If there is an account with the address you gave, we have sent a link to it.',
+    openLink: 'Open the email and select the link to choose a new password.',
+    expires:
+      'The link works for 1 hour, and only once. When you choose a new password, you are signed out on every device.',
+    wrongAddress: 'Check the email address is right.',
+    tryAgain: 'Enter it again',
+    call: 'If you still have no email, call the member services number for your region. We will check who you are and help you get back in.',
     payTitle: 'Need to pay a bill now?',
     payBody: 'You can pay without signing in. You will need the bill.',
+    errors: {
+      emailRequired: 'Enter the email address you sign in with',
+      emailFormat: 'Enter an email address in the correct format, like name@example.com',
+      rateLimited_one: 'You have asked too many times. Wait 1 minute, then try again, or call us.',
+      rateLimited_other: 'You have asked too many times. Wait {{count}} minutes, then try again, or call us.',
+    },
+  },
+  resetPassword: {
+    title: 'Choose a new password',
+    intro: 'When you save it, you will be signed out on every device. Then sign in with your new password.',
+    password: 'New password',
+    submit: 'Save my new password',
+    saving: 'Saving…',
+    doneTitle: 'Your password is changed',
+    doneBody: 'Sign in with your new password.',
+    doneOthers:
+      'For your security, we signed you out on every device and sent you an email about the change.',
+    signIn: 'Sign in',
+    invalidTitle: 'This link has expired or was already used',
+    invalidLead: 'Links to choose a new password work for 1 hour, and only once.',
+    invalidBody: 'Ask for a new link. We will email it to you straight away.',
+    newLink: 'Ask for a new link',
+    errors: {
+      required: 'Enter a new password',
+    },
+  },
+  twoStep: {
+    code: 'Code from your authenticator app',
+    codeHint: 'The 6-digit code the app shows now, like 123456',
+    recoveryCode: 'Recovery code',
+    recoveryHint:
+      'One of the recovery codes you saved when you turned on two-step verification, like ABCDE-FGHJK. Each one works once.',
+    useRecovery: 'Use a recovery code instead',
+    useCode: 'Use a code from your app instead',
+    signIn: {
+      title: 'Enter the code from your authenticator app',
+      recoveryTitle: 'Enter a recovery code',
+      intro:
+        'Your account uses two-step verification. Open the authenticator app on your phone and enter the code it shows for this account.',
+      recoveryIntro: 'Use one of the recovery codes you saved or printed. Each code works once.',
+      noPhoneTitle: 'Lost your phone and your recovery codes?',
+      noPhoneBody:
+        'Call the member services number for your region. We will check who you are and help you get back in.',
+      timedOutTitle: 'Sign in again',
+      timedOutBody:
+        'Your sign-in timed out, or a code was wrong too many times. For your security, start again with your email address and password.',
+      startAgain: 'Sign in again',
+    },
+    errors: {
+      codeRequired: 'Enter the 6-digit code from your authenticator app',
+      codeFormat: 'Enter the code as 6 numbers, like 123456',
+      wrongCode:
+        'That code did not work. Enter the newest code your app shows. Codes change every 30 seconds',
+      recoveryRequired: 'Enter one of your recovery codes',
+      recoveryFormat: 'Enter the recovery code as it is written, like ABCDE-FGHJK',
+      wrongRecovery: 'That recovery code did not work. Check it, or use another one. Each code works once',
+      rateLimited_one: 'You have tried too many times. Wait 1 minute, then try again.',
+      rateLimited_other: 'You have tried too many times. Wait {{count}} minutes, then try again.',
+    },
+  },
+  stepUp: {
+    title: 'Enter a code to continue',
+    body: 'For your security, we ask for a code from your authenticator app before you change how you pay. We will not ask again for 10 minutes.',
+    cancel: 'Cancel',
   },
   register: {
     title: 'Create an account',
@@ -569,8 +642,9 @@ export const en = {
   verifyEmail: {
     checking: 'Confirming your email address',
     doneTitle: 'Your email is confirmed',
-    doneBody: 'Your account is ready.',
-    doneNext: 'Sign in to see your bills and payments.',
+    doneBody: 'You can use it to sign in now.',
+    doneNext:
+      'Sign in to see your bills and payments. If you changed your email address, sign in with the new one from now on.',
     signIn: 'Sign in',
     failedTitle: 'We could not confirm your email just now',
     failedBody: 'Check your internet connection and try again. The link still works.',
@@ -580,6 +654,8 @@ export const en = {
     invalidAlready: 'If you already confirmed your email, you can sign in.',
     invalidNewLink:
       'If you did not, sign in with your email address and password anyway: we will send you a new link.',
+    invalidChange:
+      'If you were changing your email address, sign in with your current one and ask for a new link on your profile page.',
     registerAgain: 'Create an account again',
   },
   account: {

@@ -431,7 +431,6 @@ export const es: Translation = {
     planType: {
       legend: '¿Qué plan quiere ver? (opcional)',
       hint: 'Solo si tiene los dos tipos de plan con nosotros.',
-      hintAlways: 'Solo si tiene los dos tipos de plan con nosotros. Si no está seguro, déjelo en blanco.',
       individual_family: {
         label: 'Plan individual o familiar',
         hint: 'Un plan que compró usted mismo',
@@ -459,8 +458,6 @@ export const es: Translation = {
       notVerified:
         'Primero confirme su correo electrónico. Le acabamos de enviar un enlace nuevo a {{email}}.',
       planType: 'Elija un plan, o déjelo en blanco',
-      twoStep:
-        'Su cuenta usa la verificación en dos pasos, y todavía no se puede iniciar sesión con un código en este sitio web. Llámenos y le ayudaremos.',
       rateLimited_one: 'Lo ha intentado demasiadas veces. Espere 1 minuto y vuelva a intentarlo, o llámenos.',
       rateLimited_other:
         'Lo ha intentado demasiadas veces. Espere {{count}} minutos y vuelva a intentarlo, o llámenos.',
@@ -468,10 +465,91 @@ export const es: Translation = {
   },
   forgotPassword: {
     title: '¿Olvidó su contraseña?',
-    lead: 'Todavía no puede cambiar su contraseña en este sitio web. Estamos trabajando en ello.',
-    call: 'Llame al número de servicios para miembros de su región. Confirmaremos su identidad y le ayudaremos a entrar.',
+    intro:
+      'Escriba el correo electrónico con el que inicia sesión. Le enviaremos un enlace para elegir una contraseña nueva.',
+    email: 'Correo electrónico',
+    emailHint: 'El correo que dio cuando creó su cuenta',
+    submit: 'Enviarme un enlace',
+    sending: 'Enviando…',
+    sentTitle: 'Revise su correo electrónico',
+    sentTo: 'Si hay una cuenta con este correo, le enviamos un enlace a',
+    sentNoAddress: 'Si hay una cuenta con el correo que nos dio, le enviamos un enlace.',
+    openLink: 'Abra el correo y seleccione el enlace para elegir una contraseña nueva.',
+    expires:
+      'El enlace funciona durante 1 hora, y solo una vez. Cuando elija una contraseña nueva, cerraremos su sesión en todos los dispositivos.',
+    wrongAddress: 'Revise que el correo electrónico sea correcto.',
+    tryAgain: 'Escribirlo otra vez',
+    call: 'Si aún no recibe el correo, llame al número de servicios para miembros de su región. Confirmaremos su identidad y le ayudaremos a entrar.',
     payTitle: '¿Necesita pagar una factura ahora?',
     payBody: 'Puede pagar sin iniciar sesión. Necesitará la factura.',
+    errors: {
+      emailRequired: 'Escriba el correo electrónico con el que inicia sesión',
+      emailFormat: 'Escriba un correo electrónico con el formato correcto, como nombre@ejemplo.com',
+      rateLimited_one: 'Lo ha pedido demasiadas veces. Espere 1 minuto y vuelva a intentarlo, o llámenos.',
+      rateLimited_other:
+        'Lo ha pedido demasiadas veces. Espere {{count}} minutos y vuelva a intentarlo, o llámenos.',
+    },
+  },
+  resetPassword: {
+    title: 'Elija una contraseña nueva',
+    intro:
+      'Cuando la guarde, cerraremos su sesión en todos los dispositivos. Luego inicie sesión con su contraseña nueva.',
+    password: 'Contraseña nueva',
+    submit: 'Guardar mi contraseña nueva',
+    saving: 'Guardando…',
+    doneTitle: 'Su contraseña está cambiada',
+    doneBody: 'Inicie sesión con su contraseña nueva.',
+    doneOthers:
+      'Por su seguridad, cerramos su sesión en todos los dispositivos y le enviamos un correo sobre el cambio.',
+    signIn: 'Iniciar sesión',
+    invalidTitle: 'Este enlace venció o ya se usó',
+    invalidLead: 'Los enlaces para elegir una contraseña nueva funcionan durante 1 hora, y solo una vez.',
+    invalidBody: 'Pida un enlace nuevo. Se lo enviaremos enseguida.',
+    newLink: 'Pedir un enlace nuevo',
+    errors: {
+      required: 'Escriba una contraseña nueva',
+    },
+  },
+  twoStep: {
+    code: 'Código de su aplicación de autenticación',
+    codeHint: 'El código de 6 dígitos que muestra la aplicación ahora, como 123456',
+    recoveryCode: 'Código de recuperación',
+    recoveryHint:
+      'Uno de los códigos de recuperación que guardó cuando activó la verificación en dos pasos, como ABCDE-FGHJK. Cada uno funciona una vez.',
+    useRecovery: 'Usar un código de recuperación',
+    useCode: 'Usar un código de la aplicación',
+    signIn: {
+      title: 'Escriba el código de su aplicación de autenticación',
+      recoveryTitle: 'Escriba un código de recuperación',
+      intro:
+        'Su cuenta usa la verificación en dos pasos. Abra la aplicación de autenticación en su teléfono y escriba el código que muestra para esta cuenta.',
+      recoveryIntro:
+        'Use uno de los códigos de recuperación que guardó o imprimió. Cada código funciona una vez.',
+      noPhoneTitle: '¿Perdió su teléfono y sus códigos de recuperación?',
+      noPhoneBody:
+        'Llame al número de servicios para miembros de su región. Confirmaremos su identidad y le ayudaremos a entrar.',
+      timedOutTitle: 'Inicie sesión otra vez',
+      timedOutBody:
+        'Se acabó el tiempo para iniciar sesión, o un código fue incorrecto demasiadas veces. Por su seguridad, empiece de nuevo con su correo y contraseña.',
+      startAgain: 'Iniciar sesión otra vez',
+    },
+    errors: {
+      codeRequired: 'Escriba el código de 6 dígitos de su aplicación de autenticación',
+      codeFormat: 'Escriba el código con 6 números, como 123456',
+      wrongCode:
+        'Ese código no funcionó. Escriba el código más reciente de su aplicación. Los códigos cambian cada 30 segundos',
+      recoveryRequired: 'Escriba uno de sus códigos de recuperación',
+      recoveryFormat: 'Escriba el código de recuperación tal como está escrito, como ABCDE-FGHJK',
+      wrongRecovery:
+        'Ese código de recuperación no funcionó. Revíselo o use otro. Cada código funciona una vez',
+      rateLimited_one: 'Lo ha intentado demasiadas veces. Espere 1 minuto y vuelva a intentarlo.',
+      rateLimited_other: 'Lo ha intentado demasiadas veces. Espere {{count}} minutos y vuelva a intentarlo.',
+    },
+  },
+  stepUp: {
+    title: 'Escriba un código para continuar',
+    body: 'Por su seguridad, le pedimos un código de su aplicación de autenticación antes de cambiar cómo paga. No se lo pediremos otra vez durante 10 minutos.',
+    cancel: 'Cancelar',
   },
   register: {
     title: 'Crear una cuenta',
@@ -585,8 +663,9 @@ export const es: Translation = {
   verifyEmail: {
     checking: 'Confirmando su correo electrónico',
     doneTitle: 'Su correo electrónico está confirmado',
-    doneBody: 'Su cuenta está lista.',
-    doneNext: 'Inicie sesión para ver sus facturas y pagos.',
+    doneBody: 'Ya puede usarlo para iniciar sesión.',
+    doneNext:
+      'Inicie sesión para ver sus facturas y pagos. Si cambió su correo electrónico, desde ahora inicie sesión con el nuevo.',
     signIn: 'Iniciar sesión',
     failedTitle: 'No pudimos confirmar su correo electrónico en este momento',
     failedBody: 'Revise su conexión a internet e inténtelo de nuevo. El enlace sigue funcionando.',
@@ -596,6 +675,8 @@ export const es: Translation = {
     invalidAlready: 'Si ya confirmó su correo electrónico, puede iniciar sesión.',
     invalidNewLink:
       'Si no lo confirmó, inicie sesión de todos modos con su correo y contraseña: le enviaremos un enlace nuevo.',
+    invalidChange:
+      'Si estaba cambiando su correo electrónico, inicie sesión con el actual y pida un enlace nuevo en la página de su perfil.',
     registerAgain: 'Crear una cuenta otra vez',
   },
   account: {

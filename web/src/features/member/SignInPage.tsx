@@ -16,17 +16,8 @@ import { safeReturnTo, useMember } from './session';
 type PlanType = NonNullable<SignInBody['planType']>;
 const PLAN_TYPES: PlanType[] = ['individual_family', 'employer_group'];
 
-/**
- * The kinds of premium account the organization has, when its public view says so. The view does
- * not carry them yet, so until it does the choice is always shown (and is optional).
- */
-function accountTypesOf(org: ReturnType<typeof useOrganization>): PlanType[] | null {
-  const types = (org as { accountTypes?: unknown }).accountTypes;
-  return Array.isArray(types) ? PLAN_TYPES.filter((p) => types.includes(p)) : null;
-}
-
 /** The header's language switch saves an explicit choice; only without one does the member's preference apply. */
-function hasChosenLanguage(): boolean {
+export function hasChosenLanguage(): boolean {
   try {
     return localStorage.getItem('settle.lang') !== null;
   } catch {
@@ -46,8 +37,8 @@ export function SignInPage() {
   const [planType, setPlanType] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useFormErrors();
-  const types = accountTypesOf(org);
-  const askPlanType = types === null || types.length > 1;
+  // Only an organization with both kinds of premium account asks which one.
+  const askPlanType = PLAN_TYPES.every((p) => org.accountTypes.includes(p));
 
   if (state.status === 'signed-in' && !busy) return <Navigate to={returnTo} replace />;
 
@@ -70,9 +61,8 @@ export function SignInPage() {
     try {
       const { data } = await api.signIn(body);
       if ('status' in data) {
-        // Signing in with a second factor has no page yet: say so rather than fail silently.
-        setBusy(false);
-        form.setErrors([{ id: '', key: 'signIn.errors.twoStep' }]);
+        // Two-step verification is on: the code comes next (the challenge lives in this history entry).
+        navigate('/sign-in/two-step', { state: { challenge: data.challenge, returnTo } });
         return;
       }
       if (!hasChosenLanguage()) setLanguage(data.member.preferredLanguage);
@@ -137,7 +127,7 @@ export function SignInPage() {
             idBase="plan-type"
             name="planType"
             legend={t('signIn.planType.legend')}
-            hint={t(types === null ? 'signIn.planType.hintAlways' : 'signIn.planType.hint')}
+            hint={t('signIn.planType.hint')}
             error={form.fieldError('plan-type')}
             value={planType}
             onChange={setPlanType}

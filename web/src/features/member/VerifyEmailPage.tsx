@@ -110,6 +110,7 @@ export function VerifyEmailPage() {
       <p className="lead">{t('verifyEmail.invalidLead')}</p>
       <p>{t('verifyEmail.invalidAlready')}</p>
       <p>{t('verifyEmail.invalidNewLink')}</p>
+      <p>{t('verifyEmail.invalidChange')}</p>
       <div className="button-group">
         <Link to="/sign-in" className="button button--primary">
           {t('verifyEmail.signIn')}
