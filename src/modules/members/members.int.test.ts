@@ -170,6 +170,18 @@ describe('registration', () => {
     expect(rows).toEqual([]);
   });
 
+  it('limits attempts per record number whatever the address, with the same neutral 429', async () => {
+    const person = await createPerson(t.deps);
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await registration(person, uniqueEmail('try'), { birthDate: `1970-01-0${i + 1}` })).statusCode,
+      ).toBe(202);
+    }
+    const limited = await registration(person, uniqueEmail('try'));
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+
   it('accepts a long passphrase with spaces and symbols, pasted as it is', async () => {
     const person = await createPerson(t.deps);
     const email = uniqueEmail('long');

@@ -67,6 +67,7 @@ const LOCK_AFTER_FAILURES = 10;
 const LOCK_MINUTES = 30;
 const VERIFY_LINK_HOURS = 24;
 const REGISTER_LIMIT_PER_IP = { limit: 10, windowSeconds: 3600 };
+const REGISTER_LIMIT_PER_RECORD = { limit: 5, windowSeconds: 3600 };
 const SIGN_IN_LIMIT_PER_IP = { limit: 30, windowSeconds: 600 };
 const SIGN_IN_LIMIT_PER_EMAIL = { limit: 20, windowSeconds: 600 };
 const VERIFY_LIMIT_PER_IP = { limit: 30, windowSeconds: 600 };
@@ -170,6 +171,11 @@ export async function registerMember(
 ): Promise<{ status: 'check_email'; email: string }> {
   await hitRateLimits(deps.db, deps.clock, [
     { bucket: `register:ip:${ctx.ip ?? 'unknown'}`, ...REGISTER_LIMIT_PER_IP },
+    // Per record number too, so guessing names and birth dates for one number is slow from anywhere.
+    {
+      bucket: `register:record:${sha256(normalizeRecordNumber(body.medicalRecordNumber))}`,
+      ...REGISTER_LIMIT_PER_RECORD,
+    },
   ]);
   const errors: FieldError[] = [];
   if (!findRegion(deps.config, body.regionId)) {
