@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { Button } from './components/Button';
@@ -20,7 +21,10 @@ import { DashboardPage } from './features/member/DashboardPage';
 import { ForgotPasswordPage, ForgotPasswordSentPage } from './features/member/ForgotPasswordPage';
 import { MemberSessionEndedPage } from './features/member/MemberSessionEndedPage';
 import { MemberTimeoutWarning } from './features/member/MemberTimeoutWarning';
-import { PayFromAccountPage } from './features/member/PayFromAccountPage';
+import { PayBillsPage } from './features/member/pay/PayBillsPage';
+import { PayConfirmationPage } from './features/member/pay/PayConfirmationPage';
+import { PayMethodPage } from './features/member/pay/PayMethodPage';
+import { PayReviewPage } from './features/member/pay/PayReviewPage';
 import { RegisterPage } from './features/member/RegisterPage';
 import { ResetPasswordDonePage, ResetPasswordPage } from './features/member/ResetPasswordPage';
 import { SignedOutPage } from './features/member/SignedOutPage';
@@ -53,6 +57,11 @@ function Unavailable({ retry }: { retry: () => void }) {
       </Button>
     </Page>
   );
+}
+
+/** A page only a signed-in member sees (anyone else signs in first and comes back). */
+function memberRoute(path: string, page: ReactNode) {
+  return <Route key={path} path={path} element={<RequireMember>{page}</RequireMember>} />;
 }
 
 export function App() {
@@ -118,14 +127,10 @@ export function App() {
                   </RequireMember>
                 }
               />
-              <Route
-                path="/account/pay"
-                element={
-                  <RequireMember>
-                    <PayFromAccountPage />
-                  </RequireMember>
-                }
-              />
+              {memberRoute('/account/pay', <PayBillsPage />)}
+              {memberRoute('/account/pay/method', <PayMethodPage />)}
+              {memberRoute('/account/pay/review', <PayReviewPage />)}
+              {memberRoute('/account/pay/confirmation/:paymentId', <PayConfirmationPage />)}
               <Route path="/account/session-ended" element={<MemberSessionEndedPage />} />
               <Route path="/signed-out" element={<SignedOutPage />} />
               <Route path="*" element={<NotFoundPage />} />

@@ -36,3 +36,19 @@ export function Page({
     </>
   );
 }
+
+/**
+ * A page whose heading is replaced once its data arrives (a "Loading" heading, then the real one):
+ * focus that was on the old heading would fall to the body, so it moves to the new one.
+ */
+export function useRefocusHeading(ready: boolean): void {
+  useEffect(() => {
+    if (!ready) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const heading = document.querySelector<HTMLElement>('#main-content h1');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }, [ready]);
+}

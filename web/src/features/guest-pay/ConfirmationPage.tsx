@@ -43,7 +43,7 @@ function MethodText({ payment }: { payment: PaymentView }) {
   );
 }
 
-function PaymentFacts({ payment }: { payment: PaymentView }) {
+export function PaymentFacts({ payment }: { payment: PaymentView }) {
   const { t, i18n } = useTranslation();
   return (
     <dl className="summary-list">
@@ -304,7 +304,7 @@ export function ConfirmationPage() {
 }
 
 /** The panel at the top of the page: what happened, and the number to quote if they call. */
-function ConfirmationPanel({
+export function ConfirmationPanel({
   title,
   number,
   pending = false,

@@ -33,7 +33,7 @@ function sameBody(a: CreateGuestPaymentBody, b: CreateGuestPaymentBody): boolean
   return canon(a) === canon(b);
 }
 
-function newKey(): string {
+export function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   // Older browsers on plain http: a v4 UUID from getRandomValues.
   const b = crypto.getRandomValues(new Uint8Array(16));

@@ -13,6 +13,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import type { MemberSessionView } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { Page } from '../../components/Page';
+import { clearMemberPay } from './pay/journey';
 
 export type MemberSession = MemberSessionView;
 
@@ -93,6 +94,7 @@ export function MemberSessionProvider({ children }: { children: ReactNode }) {
 
   const endLocally = useCallback(() => {
     writeHint(null);
+    clearMemberPay();
     setState({ status: 'signed-out' });
   }, []);
 

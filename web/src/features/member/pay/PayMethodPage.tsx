@@ -1,0 +1,301 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate } from 'react-router';
+import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
+import { api } from '../../../api';
+import { BackLink } from '../../../components/BackLink';
+import { Button } from '../../../components/Button';
+import { ErrorSummary } from '../../../components/ErrorSummary';
+import { type ChoiceOption, Radios, SingleCheckbox, TextInput } from '../../../components/Field';
+import { Money } from '../../../components/Money';
+import { Page, useRefocusHeading } from '../../../components/Page';
+import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
+import { langOf } from '../../../format';
+import { useOrganization } from '../../../organization';
+import { declineKey } from '../../guest-pay/MethodPage';
+import { BANK_FIELD_IDS, BankAccountFields, type BankFieldsHandle } from '../../payment/BankAccountFields';
+import { brandLabel } from '../../payment/brands';
+import {
+  CARD_FIELD_IDS,
+  type CardFieldsHandle,
+  ProcessorCardFields,
+} from '../../payment/ProcessorCardFields';
+import { useMemberExpiry } from '../session';
+import { expiryText, methodTitle } from '../wallet/labels';
+import { lastMemberPayment, updateMemberPay, useMemberPay } from './journey';
+import { MemberAlreadyPaid } from './MemberAlreadyPaid';
+
+const NICKNAME_MAX = 40;
+
+function declineField(code: string, kind: 'card' | 'bank' | 'saved'): string {
+  if (kind === 'saved') return 'method';
+  if (kind === 'bank') return BANK_FIELD_IDS.routingNumber;
+  if (code === 'incorrect_cvc') return CARD_FIELD_IDS.cvc;
+  if (code === 'expired_card') return CARD_FIELD_IDS.expiry;
+  return CARD_FIELD_IDS.number;
+}
+
+/** Loads the wallet; null while loading, [] when it could not be loaded (new details still work). */
+export function useWallet(): { methods: PaymentMethodView[] | null; reload: () => void } {
+  const onExpired = useMemberExpiry();
+  const [methods, setMethods] = useState<PaymentMethodView[] | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on reload
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .paymentMethods()
+      .then(({ data }) => {
+        if (!cancelled) setMethods(data.methods);
+      })
+      .catch((err) => {
+        if (cancelled || onExpired(err)) return;
+        setMethods([]);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt, onExpired]);
+  return { methods, reload: () => setAttempt((n) => n + 1) };
+}
+
+/** A saved method as a radio: its name, and whether it is the default or expires soon. */
+function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<typeof useTranslation>['t']) {
+  const notes: string[] = [];
+  if (m.isDefault) notes.push(t('wallet.default'));
+  if (m.kind === 'card') {
+    const expiry = expiryText(m, lang);
+    if (m.expired) notes.push(t('wallet.expiredOn', { date: expiry }));
+    else if (m.expiresSoon) notes.push(t('wallet.expiresSoonOn', { date: expiry }));
+    else notes.push(t('wallet.expires', { date: expiry }));
+  } else if (m.holderName) notes.push(m.holderName);
+  return {
+    value: `saved:${m.id}`,
+    label: methodTitle(m, lang, t),
+    hint: (
+      <>
+        {m.expiresSoon && !m.expired ? (
+          <strong className="tag tag--warning">{t('wallet.expiresSoon')}</strong>
+        ) : null}
+        {m.expired ? <strong className="tag tag--error">{t('wallet.expired')}</strong> : null}{' '}
+        {notes.join(' · ')}
+        {m.expired ? ` ${t('accountPay.expiredCannotUse')}` : ''}
+      </>
+    ),
+    disabled: m.expired,
+  } satisfies ChoiceOption;
+}
+
+/** /account/pay/method: a saved method, or a new card or bank account (which can be saved). */
+export function PayMethodPage() {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const org = useOrganization();
+  const navigate = useNavigate();
+  const journey = useMemberPay();
+  const { methods } = useWallet();
+  const decline = journey.decline;
+  const chosen = journey.method;
+  const [choice, setChoice] = useState<string | null>(() => {
+    if (decline) return decline.kind === 'saved' ? null : decline.kind;
+    if (chosen?.type === 'saved') return `saved:${chosen.id}`;
+    if (chosen?.type === 'new') return chosen.details.kind;
+    return null;
+  });
+  const [save, setSave] = useState(chosen?.type === 'new' ? chosen.save : false);
+  const [nickname, setNickname] = useState(chosen?.type === 'new' ? chosen.nickname : '');
+  const [busy, setBusy] = useState(false);
+  const cardRef = useRef<CardFieldsHandle>(null);
+  const bankRef = useRef<BankFieldsHandle>(null);
+  const form = useFormErrors();
+  const declineMsg: FieldMsg | null = decline
+    ? { id: declineField(decline.code, decline.kind), key: declineKey(decline.code) }
+    : null;
+  const [initialErrors] = useState<FieldMsg[]>(declineMsg ? [declineMsg] : []);
+  const shownErrors = form.submitCount === 0 ? initialErrors : form.errors;
+
+  // The default method is chosen for the member, once the wallet has loaded.
+  const defaulted = useRef(false);
+  useEffect(() => {
+    if (defaulted.current || !methods) return;
+    defaulted.current = true;
+    const preferred = methods.find((m) => m.isDefault && !m.expired);
+    if (preferred && !decline && !chosen) setChoice(`saved:${preferred.id}`);
+  }, [methods, decline, chosen]);
+
+  useRefocusHeading(methods !== null);
+
+  if (!journey.selection) {
+    if (lastMemberPayment(journey)) return <MemberAlreadyPaid />;
+    return <Navigate to="/account/pay" replace />;
+  }
+  const selection = journey.selection;
+  const isNew = choice === 'card' || choice === 'bank';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    const errors: FieldMsg[] = [];
+    if (!choice) errors.push({ id: 'method', key: 'method.errors.chooseMethod' });
+    const nick = nickname.trim();
+    const nickError: FieldMsg | null =
+      isNew && save && nick.length > NICKNAME_MAX
+        ? { id: 'nickname', key: 'wallet.errors.nicknameLong', values: { max: NICKNAME_MAX } }
+        : null;
+    if (errors.length > 0) {
+      form.setErrors(errors);
+      return;
+    }
+    if (choice?.startsWith('saved:')) {
+      const id = choice.slice('saved:'.length);
+      const method = methods?.find((m) => m.id === id);
+      if (!method || method.expired) {
+        form.setErrors([{ id: 'method', key: 'method.errors.chooseMethod' }]);
+        return;
+      }
+      updateMemberPay((j) => {
+        const { decline: _d, attempt: _a, ...rest } = j;
+        return { ...rest, method: { type: 'saved', id, details: method } };
+      });
+      navigate('/account/pay/review');
+      return;
+    }
+    setBusy(true);
+    const result = choice === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
+    setBusy(false);
+    if (!result) return;
+    if (!result.ok || nickError) {
+      form.setErrors([...(result.ok ? [] : result.errors), ...(nickError ? [nickError] : [])]);
+      return;
+    }
+    updateMemberPay((j) => {
+      const { decline: _d, attempt: _a, ...rest } = j;
+      return {
+        ...rest,
+        method: {
+          type: 'new',
+          token: result.result.token,
+          details: result.result.method,
+          save,
+          nickname: save ? nick : '',
+        },
+      };
+    });
+    navigate('/account/pay/review');
+  }
+
+  const text = (m: FieldMsg) => t(m.key, m.values ?? {}) as string;
+  const summary = shownErrors.map((m) => ({ id: m.id, text: text(m) }));
+  const groupError = declineMsg && form.submitCount === 0 ? text(declineMsg) : undefined;
+  const acceptedBrands = org.payments.acceptedCardBrands;
+  const saved = methods ?? [];
+  const options: ChoiceOption[] = [
+    ...saved.map((m) => savedOption(m, lang, t)),
+    {
+      value: 'card',
+      label: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
+      hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
+    },
+    ...(org.payments.bankAccounts
+      ? [
+          {
+            value: 'bank',
+            label: saved.length > 0 ? t('accountPay.newBank') : t('method.bank'),
+            hint: t('method.bankHint'),
+          },
+        ]
+      : []),
+  ];
+  const methodError =
+    form.fieldError('method') ??
+    (decline?.kind === 'saved' && form.submitCount === 0 ? groupError : undefined);
+  const saveLabel = choice === 'bank' ? t('accountPay.saveBank') : t('accountPay.saveCard');
+
+  return (
+    <Page
+      title={t('method.title')}
+      error={shownErrors.length > 0}
+      back={<BackLink to={chosen ? '/account/pay/review' : '/account/pay'} />}
+    >
+      <ErrorSummary errors={summary} focusKey={form.submitCount} />
+      <span className="caption">
+        {t('method.caption')} <Money cents={selection.amountCents} />
+      </span>
+      {methods === null ? (
+        <>
+          <h1 className="heading-l">{t('method.title')}</h1>
+          <p className="lead" role="status">
+            {t('common.loading')}
+          </p>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Radios
+            idBase="method"
+            name="method"
+            legend={t('method.title')}
+            legendIsHeading
+            hint={saved.length > 0 ? t('accountPay.methodHint') : undefined}
+            error={methodError}
+            value={choice}
+            onChange={(v) => {
+              setChoice(v);
+              form.clearField('method');
+            }}
+            options={options}
+          />
+          {choice === 'card' ? (
+            <section aria-labelledby="card-details-title" className="method-section">
+              <h2 className="heading-m" id="card-details-title">
+                {t('card.title')}
+              </h2>
+              <ProcessorCardFields
+                ref={cardRef}
+                acceptedBrands={acceptedBrands}
+                tokenizationUrl={org.processor.tokenizationUrl}
+                groupError={decline?.kind === 'card' ? groupError : undefined}
+              />
+            </section>
+          ) : null}
+          {choice === 'bank' ? (
+            <section aria-labelledby="bank-details-title" className="method-section">
+              <h2 className="heading-m" id="bank-details-title">
+                {t('bank.title')}
+              </h2>
+              <BankAccountFields
+                ref={bankRef}
+                tokenizationUrl={org.processor.tokenizationUrl}
+                groupError={decline?.kind === 'bank' ? groupError : undefined}
+              />
+            </section>
+          ) : null}
+          {isNew ? (
+            <div className="save-method">
+              <SingleCheckbox id="save-method" label={saveLabel} checked={save} onChange={setSave} />
+              {save ? (
+                <div className="conditional">
+                  <TextInput
+                    id="nickname"
+                    name="nickname"
+                    label={t('wallet.nickname')}
+                    hint={t('wallet.nicknameHint')}
+                    error={form.fieldError('nickname')}
+                    value={nickname}
+                    onChange={(e) => {
+                      setNickname(e.target.value);
+                      form.clearField('nickname');
+                    }}
+                    autoComplete="off"
+                    maxLength={60}
+                    width="20"
+                  />
+                </div>
+              ) : null}
+            </div>
+          ) : null}
+          <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>
+        </form>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,28 @@
+import type { TFunction } from 'i18next';
+import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
+import type { TokenizedMethod } from '../../../api';
+import { type Lang, localeOf } from '../../../format';
+import { brandLabel } from '../../payment/brands';
+
+/** "Visa ending in 4242", "Checking account ending in 6789". */
+export function methodName(m: PaymentMethodView | TokenizedMethod, lang: Lang, t: TFunction): string {
+  if (m.kind === 'card') {
+    return t('review.cardEnding', { brand: brandLabel(m.brand ?? 'unknown', lang), last4: m.last4 });
+  }
+  const type = 'bankAccountType' in m ? m.bankAccountType : m.accountType;
+  return t(type === 'savings' ? 'review.bankSavings' : 'review.bankChecking', { last4: m.last4 });
+}
+
+/** "December 2028" */
+export function expiryText(m: { expMonth: number | null; expYear: number | null }, lang: Lang): string {
+  if (!m.expMonth || !m.expYear) return '';
+  return new Intl.DateTimeFormat(localeOf(lang), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(m.expYear, m.expMonth - 1, 1)),
+  );
+}
+
+/** The saved method's name, with its nickname first when it has one. */
+export function methodTitle(m: PaymentMethodView, lang: Lang, t: TFunction): string {
+  const name = methodName(m, lang, t);
+  return m.nickname ? `${m.nickname} – ${name}` : name;
+}
