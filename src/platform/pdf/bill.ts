@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatReceiptMoney } from './receipt';
+import { drawable, FONT, FONT_BOLD, INK, MUTED, RULE, readableAccent, tint, toHex } from './style';
 
 export interface BillDocument {
   locale: 'en' | 'es';
@@ -118,11 +119,6 @@ const STRINGS = {
 
 const DATE_LOCALE = { en: 'en-US', es: 'es-US' } as const;
 
-const FONT = 'Helvetica';
-const FONT_BOLD = 'Helvetica-Bold';
-const INK = '#1a1a1a';
-const MUTED = '#505a5f';
-const RULE = '#b1b4b6';
 const MARGIN = 72;
 const TOP_MARGIN = 54;
 /** Narrower side margins than the receipt: the services table has six columns. */
@@ -164,58 +160,6 @@ function maskAccountLabel(label: string): string {
     return digits.length >= 8 ? `•••• ${digits.slice(-4)}` : run;
   });
 }
-
-// --- Copied from receipt.ts, where these helpers are not exported. ---
-
-// Characters WinAnsiEncoding has beyond Latin-1; the standard 14 fonts can only draw these plus Latin-1.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-
-/** Maps text to what the standard Helvetica font (WinAnsi glyphs only) can draw. */
-function drawable(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFC')) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (/\s/u.test(ch)) out += ' ';
-    else if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa1 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch))
-      out += ch;
-    else if (ch === '‐' || ch === '‑' || ch === '−') out += '-';
-    else out += '?';
-  }
-  return out;
-}
-
-function parseHex(color: string): [number, number, number] {
-  const match = /^#?([0-9a-f]{6})$/i.exec(color.trim());
-  const hex = match?.[1] ?? '1d70b8';
-  return [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-}
-
-function toHex(rgb: [number, number, number]): string {
-  return `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
-}
-
-function luminance([r, g, b]: [number, number, number]): number {
-  const lin = (c: number) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
-}
-
-/** The brand colour, darkened if needed so text in it keeps at least 4.5:1 contrast on white. */
-function readableAccent(color: string): [number, number, number] {
-  let rgb = parseHex(color);
-  for (let i = 0; i < 20 && 1.05 / (luminance(rgb) + 0.05) < 4.5; i++) {
-    rgb = rgb.map((c) => c * 0.9) as [number, number, number];
-  }
-  return rgb;
-}
-
-function tint(rgb: [number, number, number], amount: number): string {
-  return toHex(rgb.map((c) => c + (255 - c) * amount) as [number, number, number]);
-}
-
-// --- End of copied helpers. ---
 
 interface Column {
   x: number;
