@@ -155,9 +155,9 @@ test('a member signs in, sees their account and signs out with the keyboard alon
   await page.keyboard.press('Enter');
 
   await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeFocused();
-  // The header is above: Shift+Tab goes back past the language switch to "Sign out".
+  // The header is above: Shift+Tab goes back past the account's page links and the language switch to "Sign out".
   const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
-  for (let i = 0; i < 5 && !(await signOut.evaluate((el) => el === document.activeElement)); i += 1) {
+  for (let i = 0; i < 10 && !(await signOut.evaluate((el) => el === document.activeElement)); i += 1) {
     await page.keyboard.press('Shift+Tab');
   }
   await expect(signOut).toBeFocused();

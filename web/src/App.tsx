@@ -16,6 +16,8 @@ import { SessionEndedPage } from './features/guest-pay/SessionEndedPage';
 import { StartPage } from './features/guest-pay/StartPage';
 import { RequireSession } from './features/guest-pay/session';
 import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
+import { BillDetailPage } from './features/member/bills/BillDetailPage';
+import { BillsListPage } from './features/member/bills/BillsListPage';
 import { CheckEmailPage } from './features/member/CheckEmailPage';
 import { DashboardPage } from './features/member/DashboardPage';
 import { ForgotPasswordPage, ForgotPasswordSentPage } from './features/member/ForgotPasswordPage';
@@ -127,6 +129,8 @@ export function App() {
                   </RequireMember>
                 }
               />
+              {memberRoute('/account/bills', <BillsListPage />)}
+              {memberRoute('/account/bills/:billId', <BillDetailPage />)}
               {memberRoute('/account/pay', <PayBillsPage />)}
               {memberRoute('/account/pay/method', <PayMethodPage />)}
               {memberRoute('/account/pay/review', <PayReviewPage />)}

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { AccountNav } from '../features/member/AccountNav';
+import { AccountNav, ServiceNav } from '../features/member/AccountNav';
 import { langOf } from '../format';
 import { setLanguage } from '../i18n';
 import { useOrganizationState } from '../organization';
@@ -89,6 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <LanguageSwitch />
           </div>
         </div>
+        <ServiceNav />
       </header>
       <div className="container">
         <main id="main-content" className="main" tabIndex={-1}>

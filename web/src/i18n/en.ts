@@ -383,6 +383,14 @@ export const en = {
     stay: 'Stay signed in',
     signOut: 'Sign out',
   },
+  serviceNav: {
+    label: 'Your account pages',
+    home: 'Your account',
+    bills: 'Bills',
+    wallet: 'Payment methods',
+    profile: 'Profile',
+    settings: 'Settings',
+  },
   accountNav: {
     label: 'Your account',
     signedInAs: 'Signed in as',
@@ -681,6 +689,16 @@ export const en = {
     devicesBody:
       'If you signed in on a shared or lost device, you can sign out everywhere, including on this device.',
     signOutEverywhere: 'Sign out on every device',
+    links: {
+      title: 'Manage your account',
+      bills: { title: 'All your bills', body: 'Every bill, paid or not, with its charges and a PDF copy.' },
+      wallet: { title: 'Payment methods', body: 'Save, rename or remove cards and bank accounts.' },
+      profile: { title: 'Your details', body: 'Email address, mobile number, mailing address and language.' },
+      settings: {
+        title: 'Password and security',
+        body: 'Change your password, two-step verification, and signing out everywhere.',
+      },
+    },
     payments: {
       title: 'Recent payments',
       none: 'You have not made any payments yet.',
@@ -704,6 +722,7 @@ export const en = {
     bills: {
       title: 'Recent bills',
       none: 'You do not have any bills yet.',
+      seeAll: 'See all your bills',
       bill: 'Bill',
       patient: 'For',
       date: 'Bill date',
@@ -758,6 +777,47 @@ export const en = {
         'One of these bills is no longer on your account. Nothing was charged. Go back to your account to check.',
       stepUpCancelled:
         'To save a card or bank account, we need a code from your authenticator app. Nothing was charged. Select Pay to enter the code, or change “Save for next time” to No.',
+    },
+  },
+  memberBills: {
+    title: 'Your bills',
+    filters: 'Choose which bills to show',
+    statusLegend: 'Which bills do you want to see?',
+    status: {
+      all: 'All bills',
+      open: 'Bills to pay',
+      paid: 'Paid bills',
+    },
+    kindLabel: 'Kind of bill',
+    kindAll: 'All kinds of bill',
+    kind: {
+      hospital: 'Hospital bills',
+      professional: 'Doctor’s bills',
+      premium: 'Premium invoices',
+    },
+    apply: 'Show these bills',
+    showing_one: 'Showing 1 bill, newest first.',
+    showing_other: 'Showing {{count}} bills, newest first.',
+    showingMore_one: 'Showing the newest bill. There are more.',
+    showingMore_other: 'Showing the {{count}} newest bills. There are more.',
+    more: 'Show more bills',
+    loadingMore: 'Loading more bills…',
+    none: 'There are no bills like this.',
+    loadFailed: 'We could not load your bills just now. Check your internet connection and try again.',
+    detail: {
+      loading: 'Loading your bill…',
+      caption: '{{name}} · Account {{account}}',
+      paidInFull: 'Paid in full',
+      nothingLeft: 'There is nothing left to pay on this bill.',
+      canceled: 'Canceled',
+      canceledHelp: 'This bill was canceled. You do not need to pay it.',
+      download: 'Download the bill (PDF)',
+      aboutTitle: 'About this bill',
+      account: 'Account number',
+      chargesTitle: 'Charges',
+      paymentsTitle: 'Payments on this bill',
+      noPayments: 'No payments have been made on this bill yet.',
+      back: 'Back to your bills',
     },
   },
   wallet: {

@@ -391,6 +391,14 @@ export const es: Translation = {
     stay: 'Seguir conectado',
     signOut: 'Cerrar sesión',
   },
+  serviceNav: {
+    label: 'Páginas de su cuenta',
+    home: 'Su cuenta',
+    bills: 'Facturas',
+    wallet: 'Formas de pago',
+    profile: 'Perfil',
+    settings: 'Configuración',
+  },
   accountNav: {
     label: 'Su cuenta',
     signedInAs: 'Sesión iniciada como',
@@ -703,6 +711,25 @@ export const es: Translation = {
     devicesBody:
       'Si inició sesión en un dispositivo compartido o perdido, puede cerrar la sesión en todos, incluido este.',
     signOutEverywhere: 'Cerrar sesión en todos los dispositivos',
+    links: {
+      title: 'Administrar su cuenta',
+      bills: {
+        title: 'Todas sus facturas',
+        body: 'Cada factura, pagada o no, con sus cargos y una copia en PDF.',
+      },
+      wallet: {
+        title: 'Formas de pago',
+        body: 'Guarde, cambie el nombre o quite tarjetas y cuentas bancarias.',
+      },
+      profile: {
+        title: 'Sus datos',
+        body: 'Correo electrónico, número de celular, dirección postal e idioma.',
+      },
+      settings: {
+        title: 'Contraseña y seguridad',
+        body: 'Cambie su contraseña, la verificación en dos pasos, y cierre la sesión en todas partes.',
+      },
+    },
     payments: {
       title: 'Pagos recientes',
       none: 'Todavía no ha hecho ningún pago.',
@@ -726,6 +753,7 @@ export const es: Translation = {
     bills: {
       title: 'Facturas recientes',
       none: 'Todavía no tiene facturas.',
+      seeAll: 'Ver todas sus facturas',
       bill: 'Factura',
       patient: 'Para',
       date: 'Fecha de la factura',
@@ -780,6 +808,48 @@ export const es: Translation = {
         'Una de estas facturas ya no está en su cuenta. No se hizo ningún cargo. Vuelva a su cuenta para revisarlo.',
       stepUpCancelled:
         'Para guardar una tarjeta o cuenta bancaria, necesitamos un código de su aplicación de autenticación. No se hizo ningún cargo. Seleccione Pagar para escribir el código, o cambie “Guardar para la próxima vez” a No.',
+    },
+  },
+  memberBills: {
+    title: 'Sus facturas',
+    filters: 'Elija qué facturas mostrar',
+    statusLegend: '¿Qué facturas quiere ver?',
+    status: {
+      all: 'Todas las facturas',
+      open: 'Facturas por pagar',
+      paid: 'Facturas pagadas',
+    },
+    kindLabel: 'Tipo de factura',
+    kindAll: 'Todos los tipos de factura',
+    kind: {
+      hospital: 'Facturas del hospital',
+      professional: 'Facturas del médico',
+      premium: 'Facturas de prima',
+    },
+    apply: 'Mostrar estas facturas',
+    showing_one: 'Se muestra 1 factura, la más reciente primero.',
+    showing_other: 'Se muestran {{count}} facturas, las más recientes primero.',
+    showingMore_one: 'Se muestra la factura más reciente. Hay más.',
+    showingMore_other: 'Se muestran las {{count}} facturas más recientes. Hay más.',
+    more: 'Mostrar más facturas',
+    loadingMore: 'Cargando más facturas…',
+    none: 'No hay facturas de este tipo.',
+    loadFailed:
+      'No pudimos cargar sus facturas en este momento. Revise su conexión a internet e inténtelo de nuevo.',
+    detail: {
+      loading: 'Cargando su factura…',
+      caption: '{{name}} · Cuenta {{account}}',
+      paidInFull: 'Pagada por completo',
+      nothingLeft: 'No queda nada por pagar en esta factura.',
+      canceled: 'Cancelada',
+      canceledHelp: 'Esta factura se canceló. No tiene que pagarla.',
+      download: 'Descargar la factura (PDF)',
+      aboutTitle: 'Sobre esta factura',
+      account: 'Número de cuenta',
+      chargesTitle: 'Cargos',
+      paymentsTitle: 'Pagos de esta factura',
+      noPayments: 'Todavía no se han hecho pagos en esta factura.',
+      back: 'Volver a sus facturas',
     },
   },
   wallet: {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useMember } from './session';
 
 /** The header's account links: the member's name and "Sign out", or "Sign in". */
@@ -38,6 +38,37 @@ export function AccountNav() {
             </Link>
           </li>
         )}
+      </ul>
+    </nav>
+  );
+}
+
+const PAGES = [
+  { to: '/account', key: 'home' },
+  { to: '/account/bills', key: 'bills' },
+  { to: '/account/payment-methods', key: 'wallet' },
+  { to: '/account/profile', key: 'profile' },
+  { to: '/account/settings', key: 'settings' },
+] as const;
+
+/** The account's pages, under the header while a member is signed in. */
+export function ServiceNav() {
+  const { t } = useTranslation();
+  const { state } = useMember();
+  const { pathname } = useLocation();
+  if (state.status !== 'signed-in') return null;
+  const current = (to: string) =>
+    to === '/account' ? pathname === '/account' : pathname === to || pathname.startsWith(`${to}/`);
+  return (
+    <nav className="service-nav" aria-label={t('serviceNav.label')}>
+      <ul>
+        {PAGES.map((p) => (
+          <li key={p.to}>
+            <Link to={p.to} aria-current={current(p.to) ? 'page' : undefined}>
+              {t(`serviceNav.${p.key}`)}
+            </Link>
+          </li>
+        ))}
       </ul>
     </nav>
   );

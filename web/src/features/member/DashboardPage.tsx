@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import type { BillSummary, DashboardView } from '../../../../src/modules/members/members.schema';
 import { api } from '../../api';
 import { Button } from '../../components/Button';
@@ -283,7 +283,9 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
           {bills.map((bill) => (
             <tr key={bill.id}>
               <td>
-                <BillTitle bill={bill} />
+                <Link to={`/account/bills/${encodeURIComponent(bill.id)}`}>
+                  <BillTitle bill={bill} />
+                </Link>
               </td>
               <td>{bill.patientName}</td>
               <td className="nowrap">{formatDate(bill.statementDate, i18n.language, 'medium')}</td>
@@ -302,7 +304,9 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
         {bills.map((bill) => (
           <li key={bill.id} className="data-list__item">
             <p className="data-list__head">
-              <BillTitle bill={bill} />
+              <Link to={`/account/bills/${encodeURIComponent(bill.id)}`}>
+                <BillTitle bill={bill} />
+              </Link>
             </p>
             <dl className="summary-list summary-list--compact">
               <div className="summary-row">
@@ -337,25 +341,24 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
   );
 }
 
-function SignOutEverywhere() {
+/** Links to the account's other pages, each saying what it is for. */
+function AccountLinks() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const session = useMemberSession();
-  const [busy, setBusy] = useState(false);
-  async function signOutEverywhere() {
-    setBusy(true);
-    await api.signOutEverywhere(session.csrfToken).catch(() => undefined);
-    // The signed-out page forgets the session in this tab.
-    navigate('/signed-out');
-  }
+  const links = [
+    { to: '/account/bills', key: 'bills' },
+    { to: '/account/payment-methods', key: 'wallet' },
+    { to: '/account/profile', key: 'profile' },
+    { to: '/account/settings', key: 'settings' },
+  ] as const;
   return (
-    <>
-      <h2 className="heading-m">{t('account.devicesTitle')}</h2>
-      <p>{t('account.devicesBody')}</p>
-      <Button type="button" variant="secondary" busy={busy} onClick={signOutEverywhere}>
-        {t('account.signOutEverywhere')}
-      </Button>
-    </>
+    <ul className="account-links">
+      {links.map((l) => (
+        <li key={l.to}>
+          <Link to={l.to}>{t(`account.links.${l.key}.title`)}</Link>
+          <p>{t(`account.links.${l.key}.body`)}</p>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -410,6 +413,12 @@ function Dashboard({ data }: { data: DashboardView }) {
 
       <h2 className="heading-m">{t('account.bills.title')}</h2>
       <RecentBills bills={data.recentBills} />
+      <p>
+        <Link to="/account/bills">{t('account.bills.seeAll')}</Link>
+      </p>
+
+      <h2 className="heading-m">{t('account.links.title')}</h2>
+      <AccountLinks />
 
       <h2 className="heading-m">{t('account.helpTitle')}</h2>
       {region ? (
@@ -428,8 +437,6 @@ function Dashboard({ data }: { data: DashboardView }) {
         </a>{' '}
         ({t('layout.tty')} {org.support.tty}). {org.support.hours[lang]}
       </p>
-
-      <SignOutEverywhere />
     </>
   );
 }
