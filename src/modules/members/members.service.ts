@@ -13,6 +13,7 @@ import {
 import { AppError, type FieldError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
+import type { RenderedEmail } from '../../platform/email-templates';
 import { newId, newSecretToken, randomBytes, sha256 } from '../../platform/ids';
 import {
   alreadyRegisteredMessage,
@@ -125,6 +126,19 @@ function passwordError(password: string, email: string, twoStep = false): FieldE
   return { field: 'password', code: problem, message };
 }
 
+/** Queues an account email to a member (not about one account, so no account id). */
+function sendMemberEmail(db: Db, kind: string, to: string, email: RenderedEmail, now: Date): Promise<string> {
+  return queueEmail(db, {
+    accountId: null,
+    kind,
+    to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    now,
+  });
+}
+
 async function queueVerificationEmail(
   deps: Deps,
   db: Db,
@@ -147,15 +161,7 @@ async function queueVerificationEmail(
     url: `${deps.config.publicUrl}/verify-email?token=${token}`,
     supportPhone: regionPhone(deps, member.regionId),
   });
-  await queueEmail(db, {
-    accountId: null,
-    kind: 'member_verify_email',
-    to: member.email,
-    subject: email.subject,
-    text: email.text,
-    html: email.html,
-    now: toDate(now),
-  });
+  await sendMemberEmail(db, 'member_verify_email', member.email, email, toDate(now));
 }
 
 /**
@@ -209,15 +215,7 @@ export async function registerMember(
           signInUrl: `${deps.config.publicUrl}/sign-in`,
           supportPhone: regionPhone(deps, person.region_id),
         });
-        return queueEmail(trx, {
-          accountId: null,
-          kind: 'member_already_registered',
-          to,
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
-          now,
-        });
+        return sendMemberEmail(trx, 'member_already_registered', to, email, now);
       };
       if (person.member_id && person.member_email) {
         outcome = 'already_registered';
@@ -293,15 +291,7 @@ export async function verifyMemberEmail(deps: Deps, token: string, ctx: RequestC
       newEmail: change.new_email,
       supportPhone: regionPhone(deps, member.region_id),
     });
-    await queueEmail(trx, {
-      accountId: null,
-      kind: 'member_email_changed',
-      to: member.email,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      now,
-    });
+    await sendMemberEmail(trx, 'member_email_changed', member.email, email, now);
     return { memberId: member.id, action: 'member.email_changed' };
   });
   if (!outcome) {
@@ -383,15 +373,7 @@ export async function signIn(
         minutes: LOCK_MINUTES,
         supportPhone: regionPhone(deps, member.region_id),
       });
-      await queueEmail(deps.db, {
-        accountId: null,
-        kind: 'member_sign_in_paused',
-        to: member.email,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        now: nowDate,
-      });
+      await sendMemberEmail(deps.db, 'member_sign_in_paused', member.email, email, nowDate);
     }
     throw await failure(
       counted.failed_sign_ins >= LOCK_AFTER_FAILURES ? 'wrong_password_locked' : 'wrong_password',
@@ -678,15 +660,7 @@ async function tellPasswordChanged(
     firstName: member.first_name,
     supportPhone: regionPhone(deps, member.region_id),
   });
-  await queueEmail(db, {
-    accountId: null,
-    kind: 'member_password_changed',
-    to: member.email,
-    subject: email.subject,
-    text: email.text,
-    html: email.html,
-    now: toDate(deps.clock.now()),
-  });
+  await sendMemberEmail(db, 'member_password_changed', member.email, email, toDate(deps.clock.now()));
 }
 
 /**
@@ -722,15 +696,7 @@ export async function requestPasswordReset(
         url: `${deps.config.publicUrl}/reset-password?token=${token}`,
         supportPhone: regionPhone(deps, member.region_id),
       });
-      await queueEmail(trx, {
-        accountId: null,
-        kind: 'member_reset_password',
-        to: member.email,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        now: toDate(now),
-      });
+      await sendMemberEmail(trx, 'member_reset_password', member.email, email, toDate(now));
     });
   }
   await recordAudit(deps.db, {
@@ -1449,15 +1415,7 @@ export async function requestEmailChange(
       url: `${deps.config.publicUrl}/verify-email?token=${token}`,
       supportPhone: regionPhone(deps, member.region_id),
     });
-    await queueEmail(trx, {
-      accountId: null,
-      kind: 'member_verify_email',
-      to: newEmail,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      now: toDate(now),
-    });
+    await sendMemberEmail(trx, 'member_verify_email', newEmail, email, toDate(now));
   });
   await recordAudit(deps.db, {
     actor: session.actor,
