@@ -9,6 +9,15 @@ import { fromThisSite, memberAuth, SESSION_COOKIE } from '../../http/member-sess
 import { runIdempotent } from '../idempotency/idempotency.service';
 import { paymentIdParams, paymentView } from '../payments/payments.schema';
 import {
+  getDashboard,
+  getMemberBill,
+  getMemberPayment,
+  listMemberBills,
+  payAsMember,
+  renderMemberBill,
+  renderMemberReceipt,
+} from './account.service';
+import {
   billIdParams,
   dashboardView,
   emailChangeBody,
@@ -45,25 +54,16 @@ import {
   completeTwoStepSignIn,
   confirmTwoStep,
   disableTwoStep,
-  getDashboard,
-  getMemberBill,
-  getMemberPayment,
-  getProfile,
-  listMemberBills,
-  payAsMember,
   registerMember,
-  renderMemberBill,
-  renderMemberReceipt,
-  requestEmailChange,
   requestPasswordReset,
   signIn,
   signOut,
   signOutEverywhere,
   startTwoStepSetup,
   stepUp,
-  updateProfile,
   verifyMemberEmail,
 } from './members.service';
+import { getProfile, requestEmailChange, updateProfile } from './profile.service';
 
 export const memberRoutes =
   (deps: Deps): FastifyPluginAsyncZod =>
