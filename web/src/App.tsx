@@ -34,6 +34,9 @@ import { SignInPage } from './features/member/SignInPage';
 import { MemberSessionProvider, RequireMember } from './features/member/session';
 import { TwoStepSignInPage } from './features/member/TwoStepSignInPage';
 import { VerifyEmailPage } from './features/member/VerifyEmailPage';
+import { AddMethodPage } from './features/member/wallet/AddMethodPage';
+import { RemoveMethodPage, RenameMethodPage } from './features/member/wallet/ChangeMethodPages';
+import { WalletPage } from './features/member/wallet/WalletPage';
 import { useOrganizationState } from './organization';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -131,6 +134,10 @@ export function App() {
               />
               {memberRoute('/account/bills', <BillsListPage />)}
               {memberRoute('/account/bills/:billId', <BillDetailPage />)}
+              {memberRoute('/account/payment-methods', <WalletPage />)}
+              {memberRoute('/account/payment-methods/add', <AddMethodPage />)}
+              {memberRoute('/account/payment-methods/:methodId/rename', <RenameMethodPage />)}
+              {memberRoute('/account/payment-methods/:methodId/remove', <RemoveMethodPage />)}
               {memberRoute('/account/pay', <PayBillsPage />)}
               {memberRoute('/account/pay/method', <PayMethodPage />)}
               {memberRoute('/account/pay/review', <PayReviewPage />)}

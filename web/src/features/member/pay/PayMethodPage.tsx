@@ -2,7 +2,6 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
-import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
@@ -20,8 +19,8 @@ import {
   type CardFieldsHandle,
   ProcessorCardFields,
 } from '../../payment/ProcessorCardFields';
-import { useMemberExpiry } from '../session';
 import { expiryText, methodTitle } from '../wallet/labels';
+import { useWallet } from '../wallet/useWallet';
 import { lastMemberPayment, updateMemberPay, useMemberPay } from './journey';
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
@@ -33,30 +32,6 @@ function declineField(code: string, kind: 'card' | 'bank' | 'saved'): string {
   if (code === 'incorrect_cvc') return CARD_FIELD_IDS.cvc;
   if (code === 'expired_card') return CARD_FIELD_IDS.expiry;
   return CARD_FIELD_IDS.number;
-}
-
-/** Loads the wallet; null while loading, [] when it could not be loaded (new details still work). */
-export function useWallet(): { methods: PaymentMethodView[] | null; reload: () => void } {
-  const onExpired = useMemberExpiry();
-  const [methods, setMethods] = useState<PaymentMethodView[] | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on reload
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .paymentMethods()
-      .then(({ data }) => {
-        if (!cancelled) setMethods(data.methods);
-      })
-      .catch((err) => {
-        if (cancelled || onExpired(err)) return;
-        setMethods([]);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired]);
-  return { methods, reload: () => setAttempt((n) => n + 1) };
 }
 
 /** A saved method as a radio: its name, and whether it is the default or expires soon. */
