@@ -102,3 +102,25 @@ export async function openAccountAboutToTimeOut(page: Page): Promise<void> {
   await page.goto('/account');
   await expect.poll(() => answers).toBeGreaterThanOrEqual(2);
 }
+
+/** The newest link to `path` (like '/reset-password') emailed to `email`, as a path, from the dev mailbox. */
+export async function mailedLink(request: APIRequestContext, email: string, path: string): Promise<string> {
+  let link: string | null = null;
+  const pattern = new RegExp(`https?://[^\\s]+(${path.replace(/[/?]/g, '\\$&')}\\?token=[^\\s]+)`);
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/dev/mailbox.json');
+        const mails = (await res.json()) as { to: string; text: string | null }[];
+        for (const m of mails) {
+          if (m.to.toLowerCase() !== email.toLowerCase()) continue;
+          const match = pattern.exec(m.text ?? '');
+          if (match?.[1]) link = match[1];
+        }
+        return link;
+      },
+      { message: `email to ${email} with a link to ${path}`, timeout: 15_000 },
+    )
+    .not.toBeNull();
+  return link as unknown as string;
+}

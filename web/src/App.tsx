@@ -32,6 +32,16 @@ import { ResetPasswordDonePage, ResetPasswordPage } from './features/member/Rese
 import { SignedOutPage } from './features/member/SignedOutPage';
 import { SignInPage } from './features/member/SignInPage';
 import { MemberSessionProvider, RequireMember } from './features/member/session';
+import { ChangePasswordPage } from './features/member/settings/ChangePasswordPage';
+import {
+  ProfileAddressPage,
+  ProfileEmailPage,
+  ProfileLanguagePage,
+  ProfileMobilePage,
+  ProfilePage,
+} from './features/member/settings/ProfilePages';
+import { SettingsPage } from './features/member/settings/SettingsPage';
+import { TwoStepOffPage, TwoStepSetupPage } from './features/member/settings/TwoStepPages';
 import { TwoStepSignInPage } from './features/member/TwoStepSignInPage';
 import { VerifyEmailPage } from './features/member/VerifyEmailPage';
 import { AddMethodPage } from './features/member/wallet/AddMethodPage';
@@ -138,6 +148,15 @@ export function App() {
               {memberRoute('/account/payment-methods/add', <AddMethodPage />)}
               {memberRoute('/account/payment-methods/:methodId/rename', <RenameMethodPage />)}
               {memberRoute('/account/payment-methods/:methodId/remove', <RemoveMethodPage />)}
+              {memberRoute('/account/settings', <SettingsPage />)}
+              {memberRoute('/account/settings/password', <ChangePasswordPage />)}
+              {memberRoute('/account/settings/two-step', <TwoStepSetupPage />)}
+              {memberRoute('/account/settings/two-step/turn-off', <TwoStepOffPage />)}
+              {memberRoute('/account/profile', <ProfilePage />)}
+              {memberRoute('/account/profile/email', <ProfileEmailPage />)}
+              {memberRoute('/account/profile/mobile', <ProfileMobilePage />)}
+              {memberRoute('/account/profile/address', <ProfileAddressPage />)}
+              {memberRoute('/account/profile/language', <ProfileLanguagePage />)}
               {memberRoute('/account/pay', <PayBillsPage />)}
               {memberRoute('/account/pay/method', <PayMethodPage />)}
               {memberRoute('/account/pay/review', <PayReviewPage />)}
