@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { medicalAccount, premiumAccount, registeredMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
-import { BANK, CARDS, futureExpiry, payButton, regionName, words } from './support/journey';
+import { BANK, CARDS, fillCard, futureExpiry, payButton, regionName, words } from './support/journey';
 import { NEW_PASSWORD, openAccountAboutToTimeOut, SESSION_ROUTE, signIn } from './support/member';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -177,7 +177,7 @@ combos.forEach(({ lang, size }, index) => {
   test(`member pages and their error states have no axe violations (${lang}, ${size.name})`, async ({
     page,
   }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     const w = words(lang);
     const main = page.getByRole('main');
     const summary = page.getByRole('alert');
@@ -196,6 +196,68 @@ combos.forEach(({ lang, size }, index) => {
     await audit(page, 'sign in: wrong password, password shown');
     await page.goto('/sign-in/forgot-password');
     await audit(page, 'forgot password');
+    await page.getByRole('button', { name: w.forgotPassword.submit }).click();
+    await audit(page, 'forgot password: error');
+    await page.getByLabel(w.forgotPassword.email, { exact: true }).fill(`nobody.${index}@example.com`);
+    await page.getByRole('button', { name: w.forgotPassword.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.forgotPassword.sentTitle })).toBeVisible();
+    await audit(page, 'forgot password: check your email');
+    await page.goto('/reset-password?token=pretend-token');
+    await audit(page, 'reset password');
+    await page.getByRole('button', { name: w.resetPassword.submit }).click();
+    await audit(page, 'reset password: error');
+    await page.route('**/api/v1/member/password-resets/complete', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        json: {
+          status: 400,
+          code: 'validation_failed',
+          errors: [
+            { field: 'password', code: 'too_short', message: 'Enter a password of at least 15 characters' },
+          ],
+        },
+      }),
+    );
+    await page.getByLabel(w.resetPassword.password, { exact: true }).fill('short');
+    await page.getByRole('button', { name: w.resetPassword.submit }).click();
+    await expect(summary.getByRole('link', { name: /15/ })).toBeVisible();
+    await audit(page, 'reset password: too short');
+    await page.unroute('**/api/v1/member/password-resets/complete');
+    await page.getByLabel(w.resetPassword.password, { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: w.resetPassword.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.resetPassword.invalidTitle })).toBeVisible();
+    await audit(page, 'reset password: link expired');
+    await page.route('**/api/v1/member/password-resets/complete', (route) =>
+      route.fulfill({ status: 200, json: { reset: true } }),
+    );
+    await page.goto('/reset-password?token=pretend-token');
+    await page.getByLabel(w.resetPassword.password, { exact: true }).fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: w.resetPassword.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.resetPassword.doneTitle })).toBeVisible();
+    await audit(page, 'reset password: done');
+    await page.unroute('**/api/v1/member/password-resets/complete');
+
+    // Two-step sign-in, with the server's answer to the password pretended.
+    await page.route('**/api/v1/member/sessions', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 202, json: { status: 'two_step_required', challenge: 'pretend' } })
+        : route.fallback(),
+    );
+    await page.goto('/sign-in');
+    await signIn(page, member, lang);
+    await expect(page.getByRole('heading', { level: 1, name: w.twoStep.signIn.title })).toBeVisible();
+    await audit(page, 'two-step sign-in');
+    await main.getByRole('button', { name: w.signIn.submit }).click();
+    await audit(page, 'two-step sign-in: error');
+    await main.getByRole('button', { name: w.twoStep.useRecovery }).click();
+    await main.getByRole('button', { name: w.signIn.submit }).click();
+    await audit(page, 'two-step sign-in: recovery code error');
+    await main.getByLabel(w.twoStep.recoveryCode).fill('ABCDE-FGHJK');
+    await main.getByRole('button', { name: w.signIn.submit }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.twoStep.signIn.timedOutTitle })).toBeVisible();
+    await audit(page, 'two-step sign-in: timed out');
+    await page.unroute('**/api/v1/member/sessions');
 
     await page.goto('/register');
     await main.getByText(w.lookup.whereToFind).click();
@@ -215,7 +277,7 @@ combos.forEach(({ lang, size }, index) => {
     await page
       .getByRole('radio', { name: await regionName(page.request, 'georgia', lang), exact: true })
       .check();
-    await page.getByLabel(w.register.mrn, { exact: true }).fill('99999999');
+    await page.getByLabel(w.register.mrn, { exact: true }).fill(`9999999${index}`);
     await page.getByLabel(w.register.email, { exact: true }).fill(`alex.nobody.${index}@example.com`);
     await page.getByLabel(w.register.password, { exact: true }).fill('short');
     await page.getByRole('checkbox', { name: w.register.acceptTerms }).check();
@@ -242,12 +304,7 @@ combos.forEach(({ lang, size }, index) => {
     await signIn(page, member, lang);
     await expect(page.getByRole('heading', { level: 1, name: w.account.title })).toBeVisible();
     await audit(page, 'account');
-    const pay = main.getByRole('link', { name: new RegExp(`^${w.account.payBill}`) });
-    if ((await pay.count()) > 0) {
-      await pay.first().click();
-      await expect(page.getByRole('heading', { level: 1, name: w.accountPay.title })).toBeVisible();
-      await audit(page, 'paying from the account is coming soon');
-    }
+    await auditMemberPages(page, lang, member.responsibleFor[0] ?? '');
 
     await openAccountAboutToTimeOut(page);
     await expect(page.getByRole('dialog', { name: w.memberTimeout.title })).toBeVisible();
@@ -263,6 +320,189 @@ combos.forEach(({ lang, size }, index) => {
     await audit(page, 'member session ended');
   });
 });
+
+/** Paying, bills, wallet, settings and profile, each page and its error states (signed in on the account page). */
+async function auditMemberPages(page: Page, lang: 'en' | 'es', person: string): Promise<void> {
+  const w = words(lang);
+  const main = page.getByRole('main');
+  const summary = page.getByRole('alert');
+  const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: w.serviceNav.label }).getByRole('link', { name }).click();
+
+  // Paying a bill of someone the member pays for (no guest test looks their bills up).
+  await main
+    .getByRole('region', { name: person, exact: true })
+    .getByRole('link', { name: new RegExp(`^${w.account.payBill}`) })
+    .first()
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: w.accountPay.title })).toBeVisible();
+  await audit(page, 'pay: bills');
+  const chosen = main.getByRole('checkbox', { checked: true });
+  await chosen.uncheck();
+  await cont();
+  await audit(page, 'pay: bills errors');
+  await main.getByRole('radio', { name: person }).check();
+  await main.getByRole('checkbox').first().check();
+  await page.getByRole('radio', { name: w.bills.otherAmount }).check();
+  await page.getByLabel(w.bills.otherAmountLabel).fill('5.00');
+  await cont();
+  await expect(page.getByRole('heading', { level: 1, name: w.method.title })).toBeVisible();
+  await audit(page, 'pay: method');
+  await cont();
+  await audit(page, 'pay: method error');
+  await page.getByRole('radio', { name: w.method.card }).check();
+  await fillCard(page, { number: CARDS.declined }, lang);
+  await page.getByRole('checkbox', { name: w.accountPay.saveCard }).check();
+  await page.getByLabel(w.wallet.nickname).fill('x'.repeat(45));
+  await cont();
+  await audit(page, 'pay: card with a name too long');
+  await page.getByLabel(w.wallet.nickname).fill('Visa');
+  await cont();
+  await expect(page.getByRole('heading', { level: 1, name: w.review.title })).toBeVisible();
+  await audit(page, 'pay: review');
+  await payButton(page, lang).click();
+  await expect(page.getByRole('heading', { name: w.common.errorSummaryTitle })).toBeVisible();
+  await audit(page, 'pay: card declined');
+  await fillCard(page, { number: CARDS.visa }, lang);
+  await page.getByRole('checkbox', { name: w.accountPay.saveCard }).check();
+  await cont();
+  await payButton(page, lang).click();
+  await expect(page.getByRole('heading', { level: 1, name: w.confirmation.title })).toBeVisible();
+  await audit(page, 'pay: confirmation');
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: w.alreadyPaid.title })).toBeVisible();
+  await audit(page, 'pay: already paid');
+
+  // Bills.
+  await nav(w.serviceNav.bills);
+  await expect(page.getByRole('table').or(page.getByRole('list')).first()).toBeVisible();
+  await expect(main.getByText(w.common.loading)).toHaveCount(0);
+  await audit(page, 'bills list');
+  await main
+    .getByRole('link', { name: /\d{5,}/ })
+    .filter({ visible: true })
+    .first()
+    .click();
+  await expect(
+    page.getByRole('heading', { level: 2, name: w.memberBills.detail.paymentsTitle }),
+  ).toBeVisible();
+  await audit(page, 'bill');
+  await page.goBack();
+  await page.getByRole('radio', { name: w.memberBills.status.paid }).check();
+  await main.getByRole('button', { name: w.memberBills.apply }).click();
+  await expect(page).toHaveURL(/status=paid/);
+  await expect(main.getByText(w.common.loading)).toHaveCount(0);
+  await audit(page, 'bills list: paid');
+
+  // Wallet: the card saved with the payment.
+  await nav(w.serviceNav.wallet);
+  await expect(main.getByRole('heading', { level: 2 }).first()).toBeVisible();
+  await audit(page, 'payment methods');
+  await main.getByRole('link', { name: w.wallet.add }).click();
+  await audit(page, 'add a payment method');
+  await page.getByRole('button', { name: w.wallet.save }).click();
+  await audit(page, 'add a payment method: error');
+  await page.getByRole('radio', { name: w.wallet.card }).check();
+  await page.getByRole('button', { name: w.wallet.save }).click();
+  await audit(page, 'add a card: errors');
+  await page.getByRole('radio', { name: w.wallet.bank }).check();
+  await audit(page, 'add a bank account');
+  await page.goBack();
+  await main
+    .getByRole('link', { name: new RegExp(`^${w.wallet.rename}`) })
+    .first()
+    .click();
+  await audit(page, 'rename a payment method');
+  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('y'.repeat(45));
+  await page.getByRole('button', { name: w.wallet.saveName }).click();
+  await audit(page, 'rename: name too long');
+  // The server asks for a code (as it does with two-step verification on).
+  await page.route('**/api/v1/member/payment-methods/*', (route) =>
+    route.request().method() === 'PATCH'
+      ? route.fulfill({
+          status: 403,
+          contentType: 'application/problem+json',
+          json: { status: 403, code: 'step_up_required' },
+        })
+      : route.fallback(),
+  );
+  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
+  await page.getByRole('button', { name: w.wallet.saveName }).click();
+  const dialog = page.getByRole('dialog', { name: w.stepUp.title });
+  await expect(dialog).toBeVisible();
+  await audit(page, 'step-up code');
+  await dialog.getByRole('button', { name: w.common.continue }).click();
+  await audit(page, 'step-up code: error');
+  await dialog.getByRole('button', { name: w.stepUp.cancel }).click();
+  await expect(summary.getByText(w.wallet.errors.stepUpCancelled)).toBeVisible();
+  await audit(page, 'rename: code not entered');
+  await page.unroute('**/api/v1/member/payment-methods/*');
+  await nav(w.serviceNav.wallet);
+  await main
+    .getByRole('link', { name: new RegExp(`^${w.wallet.remove}`) })
+    .first()
+    .click();
+  await audit(page, 'remove a payment method');
+
+  // Settings.
+  await nav(w.serviceNav.settings);
+  await audit(page, 'settings');
+  await main.getByRole('link', { name: w.settings.password.change }).click();
+  await audit(page, 'change password');
+  await page.getByRole('button', { name: w.settings.password.submit }).click();
+  await audit(page, 'change password: errors');
+  await page.goto('/account/settings/two-step');
+  await audit(page, 'two-step: start');
+  await page.getByRole('button', { name: w.settings.twoStep.start }).click();
+  await expect(page.getByRole('button', { name: w.settings.twoStep.confirm })).toBeVisible();
+  await audit(page, 'two-step: setup key');
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await audit(page, 'two-step: setup key, code missing');
+  await page.route('**/api/v1/member/two-step/confirm', (route) =>
+    route.fulfill({
+      status: 200,
+      json: { recoveryCodes: Array.from({ length: 10 }, (_, i) => `ABCDE-FGH${String(i).padStart(2, '0')}`) },
+    }),
+  );
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill('123456');
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await expect(page.getByRole('heading', { level: 1, name: w.settings.twoStep.doneTitle })).toBeVisible();
+  await audit(page, 'two-step: recovery codes');
+  await page.unroute('**/api/v1/member/two-step/confirm');
+  await page.route(SESSION_ROUTE, async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    const json = await response.json();
+    return route.fulfill({ response, json: { ...json, twoStepEnabled: true } });
+  });
+  await page.goto('/account/settings/two-step/turn-off');
+  await expect(page.getByRole('heading', { level: 1, name: w.settings.twoStep.offTitle })).toBeVisible();
+  await audit(page, 'two-step: turn off');
+  await main.getByRole('button', { name: w.settings.twoStep.turnOff }).click();
+  await audit(page, 'two-step: turn off, password missing');
+  await page.unroute(SESSION_ROUTE);
+
+  // Profile.
+  await page.goto('/account/profile');
+  await expect(main.getByText(w.profile.email, { exact: true })).toBeVisible();
+  await audit(page, 'profile');
+  await page.goto('/account/profile/email');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await audit(page, 'profile: email, error');
+  await page.goto('/account/profile/mobile');
+  await page.getByLabel(w.profile.mobile, { exact: true }).fill('12');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await audit(page, 'profile: mobile, error');
+  await page.goto('/account/profile/address');
+  await page.getByLabel(w.profile.line1).fill('1 Main Street');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await audit(page, 'profile: address, errors');
+  await page.goto('/account/profile/language');
+  await audit(page, 'profile: language');
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 2, name: w.account.billsToPay })).toBeVisible();
+}
 
 test("the organization's accent colour is applied", async ({ page }) => {
   await page.goto('/');
