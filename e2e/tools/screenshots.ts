@@ -243,6 +243,174 @@ async function sessionEndsIn(page: Page, ms: number): Promise<void> {
   });
 }
 
+/** Paying, bills, wallet, settings and profile, each page and its error states (signed in, on the account page). */
+async function shootMemberPages(page: Page, dir: string, lang: Lang, person: string): Promise<void> {
+  const w = words(lang);
+  const main = page.getByRole('main');
+  const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
+  const pay = () =>
+    page.getByRole('button', { name: new RegExp(`^${lang === 'es' ? 'Pagar' : 'Pay'} \\$`) }).click();
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: w.serviceNav.label }).getByRole('link', { name }).click();
+  const fillCard = async (number: string) => {
+    await page.getByLabel(w.card.number, { exact: true }).fill(number);
+    await page.getByLabel(w.card.expiry, { exact: true }).fill(futureExpiry());
+    await page.getByLabel(w.card.cvc, { exact: true }).fill('123');
+    await page.getByLabel(w.card.name, { exact: true }).fill('Jordan Lee');
+    await page.getByLabel(w.card.zip, { exact: true }).fill('98101');
+  };
+
+  await main
+    .getByRole('region', { name: person, exact: true })
+    .getByRole('link', { name: new RegExp(`^${w.account.payBill}`) })
+    .first()
+    .click();
+  await page.getByRole('heading', { level: 1, name: w.accountPay.title }).waitFor();
+  await shoot(page, dir, '26-pay-bills');
+  await main.getByRole('checkbox', { checked: true }).uncheck();
+  await cont();
+  await shoot(page, dir, '26-pay-bills-errors');
+  await main.getByRole('checkbox').first().check();
+  await main.getByRole('checkbox').nth(1).check();
+  await page.getByRole('radio', { name: new RegExp(`^${w.bills.fullBalanceOf.split('{{')[0]}`) }).check();
+  await cont();
+  await page.getByRole('heading', { level: 1, name: w.method.title }).waitFor();
+  await shoot(page, dir, '26-pay-method');
+  await cont();
+  await shoot(page, dir, '26-pay-method-error');
+  await page.getByRole('radio', { name: w.method.card }).check();
+  await fillCard(CARDS.declined);
+  await page.getByRole('checkbox', { name: w.accountPay.saveCard }).check();
+  await page.getByLabel(w.wallet.nickname).fill('Family Visa');
+  await shoot(page, dir, '26-pay-method-new-card');
+  await cont();
+  await page.getByRole('heading', { level: 1, name: w.review.title }).waitFor();
+  await shoot(page, dir, '26-pay-review');
+  await pay();
+  await page.getByRole('heading', { name: w.common.errorSummaryTitle }).waitFor();
+  await shoot(page, dir, '26-pay-declined');
+  await fillCard(CARDS.visa);
+  await page.getByRole('checkbox', { name: w.accountPay.saveCard }).check();
+  await page.getByLabel(w.wallet.nickname).fill('Family Visa');
+  await cont();
+  await pay();
+  await page.getByRole('heading', { level: 1, name: w.confirmation.title }).waitFor();
+  await shoot(page, dir, '26-pay-confirmation');
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: w.alreadyPaid.title }).waitFor();
+  await shoot(page, dir, '26-pay-already-paid');
+  // The saved card on the next payment.
+  await page.goto('/account/pay');
+  await page.getByRole('heading', { level: 1, name: w.accountPay.title }).waitFor();
+  await main.getByRole('radio').first().check();
+  await main.getByRole('checkbox').first().check();
+  await page.getByRole('radio', { name: w.bills.otherAmount }).check();
+  await page.getByLabel(w.bills.otherAmountLabel).fill('10.00');
+  await cont();
+  await page.getByRole('heading', { level: 1, name: w.method.title }).waitFor();
+  await shoot(page, dir, '26-pay-method-saved');
+
+  await nav(w.serviceNav.bills);
+  await main.getByRole('button', { name: w.memberBills.apply }).waitFor();
+  await page.waitForTimeout(500);
+  await shoot(page, dir, '30-bills');
+  await main
+    .getByRole('link', { name: /\d{5,}/ })
+    .filter({ visible: true })
+    .first()
+    .click();
+  await page.getByRole('heading', { level: 2, name: w.memberBills.detail.paymentsTitle }).waitFor();
+  await shoot(page, dir, '31-bill');
+
+  await nav(w.serviceNav.wallet);
+  await main.getByRole('heading', { level: 2 }).first().waitFor();
+  await shoot(page, dir, '32-wallet');
+  await main.getByRole('link', { name: w.wallet.add }).click();
+  await shoot(page, dir, '33-wallet-add');
+  await page.getByRole('button', { name: w.wallet.save }).click();
+  await shoot(page, dir, '33-wallet-add-error');
+  await page.getByRole('radio', { name: w.wallet.card }).check();
+  await page.getByRole('button', { name: w.wallet.save }).click();
+  await shoot(page, dir, '33-wallet-add-card-errors');
+  await page.getByRole('radio', { name: w.wallet.bank }).check();
+  await page.getByLabel(w.bank.holderName, { exact: true }).fill('Jordan Lee');
+  await page.getByRole('radio', { name: w.bank.savings, exact: true }).check();
+  await page.getByLabel(w.bank.routing, { exact: true }).fill(BANK.routingNumber);
+  await page.getByLabel(w.bank.account, { exact: true }).fill(BANK.accountNumber);
+  await page.getByRole('button', { name: w.wallet.save }).click();
+  await main.getByRole('heading', { level: 2, name: /6789/ }).waitFor();
+  await shoot(page, dir, '32-wallet-saved');
+  await main
+    .getByRole('link', { name: new RegExp(`^${w.wallet.rename}`) })
+    .first()
+    .click();
+  await shoot(page, dir, '34-wallet-rename');
+  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('z'.repeat(45));
+  await page.getByRole('button', { name: w.wallet.saveName }).click();
+  await shoot(page, dir, '34-wallet-rename-error');
+  await page.route('**/api/v1/member/payment-methods/*', (route) =>
+    route.request().method() === 'PATCH'
+      ? route.fulfill({
+          status: 403,
+          contentType: 'application/problem+json',
+          json: { status: 403, code: 'step_up_required' },
+        })
+      : route.fallback(),
+  );
+  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
+  await page.getByRole('button', { name: w.wallet.saveName }).click();
+  await page.getByRole('dialog').waitFor();
+  await shoot(page, dir, '35-step-up');
+  await page.getByRole('dialog').getByRole('button', { name: w.common.continue }).click();
+  await shoot(page, dir, '35-step-up-error');
+  await page.getByRole('dialog').getByRole('button', { name: w.stepUp.cancel }).click();
+  await shoot(page, dir, '35-step-up-cancelled');
+  await page.unroute('**/api/v1/member/payment-methods/*');
+  await nav(w.serviceNav.wallet);
+  await main
+    .getByRole('link', { name: new RegExp(`^${w.wallet.remove}`) })
+    .first()
+    .click();
+  await shoot(page, dir, '36-wallet-remove');
+
+  await nav(w.serviceNav.settings);
+  await shoot(page, dir, '40-settings');
+  await main.getByRole('link', { name: w.settings.password.change }).click();
+  await page.getByRole('button', { name: w.settings.password.submit }).click();
+  await shoot(page, dir, '41-change-password-errors');
+  await page.goto('/account/settings/two-step');
+  await shoot(page, dir, '42-two-step-start');
+  await page.getByRole('button', { name: w.settings.twoStep.start }).click();
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await shoot(page, dir, '42-two-step-setup-error');
+  await page.route('**/api/v1/member/two-step/confirm', (route) =>
+    route.fulfill({
+      status: 200,
+      json: { recoveryCodes: Array.from({ length: 10 }, (_, i) => `K7QD2-M4X${String(i).padStart(2, '0')}`) },
+    }),
+  );
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill('123456');
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await page.getByRole('heading', { level: 1, name: w.settings.twoStep.doneTitle }).waitFor();
+  await shoot(page, dir, '42-two-step-recovery-codes');
+  await page.unroute('**/api/v1/member/two-step/confirm');
+
+  await page.goto('/account/profile');
+  await main.getByText(w.profile.email, { exact: true }).waitFor();
+  await shoot(page, dir, '45-profile');
+  await page.goto('/account/profile/email');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await shoot(page, dir, '46-profile-email-error');
+  await page.goto('/account/profile/address');
+  await page.getByLabel(w.profile.line1).fill('1 Main Street');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await shoot(page, dir, '47-profile-address-errors');
+  await page.goto('/account/profile/language');
+  await shoot(page, dir, '48-profile-language');
+  await page.goto('/account');
+  await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
+}
+
 async function runMember(lang: Lang, size: (typeof sizes)[number], index: number): Promise<void> {
   const w = words(lang);
   const { browser, page, dir } = await open(lang, size, 50 + index);
@@ -272,6 +440,44 @@ async function runMember(lang: Lang, size: (typeof sizes)[number], index: number
   await shoot(page, dir, '20-sign-in-wrong-password');
   await page.goto('/sign-in/forgot-password');
   await shoot(page, dir, '21-forgot-password');
+  await page.getByRole('button', { name: w.forgotPassword.submit }).click();
+  await shoot(page, dir, '21-forgot-password-error');
+  await page.getByLabel(w.forgotPassword.email, { exact: true }).fill(member.email);
+  await page.getByRole('button', { name: w.forgotPassword.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.forgotPassword.sentTitle }).waitFor();
+  await shoot(page, dir, '21-forgot-password-sent');
+  await page.goto('/reset-password?token=pretend-token');
+  await shoot(page, dir, '21-reset-password');
+  await page.getByRole('button', { name: w.resetPassword.submit }).click();
+  await shoot(page, dir, '21-reset-password-error');
+  await page.getByLabel(w.resetPassword.password, { exact: true }).fill('a new password that is long');
+  await page.getByRole('button', { name: w.resetPassword.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.resetPassword.invalidTitle }).waitFor();
+  await shoot(page, dir, '21-reset-password-link-expired');
+  await page.route('**/api/v1/member/password-resets/complete', (route) =>
+    route.fulfill({ status: 200, json: { reset: true } }),
+  );
+  await page.goto('/reset-password?token=pretend-token');
+  await page.getByLabel(w.resetPassword.password, { exact: true }).fill('a new password that is long');
+  await page.getByRole('button', { name: w.resetPassword.submit }).click();
+  await page.getByRole('heading', { level: 1, name: w.resetPassword.doneTitle }).waitFor();
+  await shoot(page, dir, '21-reset-password-done');
+  await page.unroute('**/api/v1/member/password-resets/complete');
+  // Two-step sign-in, with the server's answer to the password pretended.
+  await page.route('**/api/v1/member/sessions', (route) =>
+    route.request().method() === 'POST'
+      ? route.fulfill({ status: 202, json: { status: 'two_step_required', challenge: 'pretend' } })
+      : route.fallback(),
+  );
+  await page.goto('/sign-in');
+  await fillSignIn(member.email, member.password);
+  await page.getByRole('heading', { level: 1, name: w.twoStep.signIn.title }).waitFor();
+  await shoot(page, dir, '21-two-step-sign-in');
+  await signInButton().click();
+  await shoot(page, dir, '21-two-step-sign-in-error');
+  await main.getByRole('button', { name: w.twoStep.useRecovery }).click();
+  await shoot(page, dir, '21-two-step-sign-in-recovery');
+  await page.unroute('**/api/v1/member/sessions');
 
   await page.goto('/register');
   await shoot(page, dir, '22-register');
@@ -329,12 +535,7 @@ async function runMember(lang: Lang, size: (typeof sizes)[number], index: number
   await page.getByRole('heading', { level: 1, name: w.account.title }).waitFor();
   await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
   await shoot(page, dir, '25-account-with-people');
-  const pay = main.getByRole('link', { name: new RegExp(`^${w.account.payBill}`) });
-  if ((await pay.count()) > 0) {
-    await pay.first().click();
-    await page.getByRole('heading', { level: 1, name: w.accountPay.title }).waitFor();
-    await shoot(page, dir, '26-account-pay-coming-soon');
-  }
+  await shootMemberPages(page, dir, lang, member.responsibleFor[0] ?? '');
 
   await sessionEndsIn(page, 90_000);
   await page.goto('/account');

@@ -5,6 +5,7 @@ import type { MemberPaymentBody } from '../../../../../src/modules/members/membe
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
+import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { SingleCheckbox } from '../../../components/Field';
 import { Money } from '../../../components/Money';
@@ -318,7 +319,9 @@ export function PayReviewPage() {
         </div>
         <div className="summary-row">
           <dt>{t('review.email')}</dt>
-          <dd className="break-anywhere">{session.member.email}</dd>
+          <dd>
+            <Email address={session.member.email} />
+          </dd>
           <dd className="summary-row__action" />
         </div>
       </dl>

@@ -5,6 +5,7 @@ import type { ProfileView } from '../../../../../src/modules/members/members.sch
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
+import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios, TextInput } from '../../../components/Field';
 import { Page, useRefocusHeading } from '../../../components/Page';
@@ -101,7 +102,7 @@ export function ProfilePage() {
           <p>{t('profile.intro')}</p>
           <dl className="summary-list">
             <Row label={t('profile.email')} to="/account/profile/email" change={t('profile.changeEmail')}>
-              <span className="break-anywhere">{profile.email}</span>
+              <Email address={profile.email} />
               {profile.pendingEmail ? (
                 <>
                   <br />
