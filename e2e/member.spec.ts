@@ -223,3 +223,29 @@ test('in Spanish: sign in, and the time-out warning keeps or ends the session', 
   await page.unroute(SESSION_ROUTE);
   await expect.poll(async () => (await page.request.get('/api/v1/member/session')).status()).toBe(401);
 });
+
+test('ten wrong passwords in a row pause sign-in, even with the right one, and the member is emailed', async ({
+  page,
+  request,
+}) => {
+  const member = registeredMember(6, { withPeople: false });
+  await page.goto('/sign-in');
+  const summary = page.getByRole('alert');
+  for (let i = 0; i < 10; i++) {
+    await signIn(page, { email: member.email, password: `wrong password number ${i}` });
+    await expect(summary.getByRole('link', { name: w.signIn.errors.failed })).toBeVisible();
+  }
+  // The right password now gets the same answer, so the page tells nobody the account is locked.
+  await signIn(page, { email: member.email, password: member.password });
+  await expect(summary.getByRole('link', { name: w.signIn.errors.failed })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: w.signIn.title })).toBeVisible();
+  await expect
+    .poll(async () => {
+      const mails = (await (await request.get('/dev/mailbox.json')).json()) as {
+        to: string;
+        subject: string;
+      }[];
+      return mails.filter((m) => m.to === member.email && /paused sign-in/i.test(m.subject)).length;
+    })
+    .toBe(1);
+});
