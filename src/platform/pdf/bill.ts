@@ -1,6 +1,19 @@
 import PDFDocument from 'pdfkit';
 import { formatReceiptMoney } from './receipt';
-import { drawable, FONT, FONT_BOLD, INK, MUTED, RULE, readableAccent, tint, toHex } from './style';
+import {
+  bodyBottomMargin,
+  drawable,
+  drawFooters,
+  FONT,
+  FONT_BOLD,
+  INK,
+  MUTED,
+  type PageFooter,
+  RULE,
+  readableAccent,
+  tint,
+  toHex,
+} from './style';
 
 export interface BillDocument {
   locale: 'en' | 'es';
@@ -123,10 +136,6 @@ const MARGIN = 72;
 const TOP_MARGIN = 54;
 /** Narrower side margins than the receipt: the services table has six columns. */
 const SIDE_MARGIN = 54;
-const FOOTER_SIZE = 10;
-const FOOTER_LINE_GAP = 2;
-/** Distance from the bottom edge of the page to the last footer line. */
-const FOOTER_BOTTOM = 40;
 const TABLE_SIZE = 10;
 
 /**
@@ -179,20 +188,17 @@ export async function renderBillPdf(bill: BillDocument): Promise<Buffer> {
   const title = drawable(`${bill.kindLabel} ${bill.number}`);
   const isPremium = bill.kind === 'premium';
 
-  // The footer (contact details) repeats on every page, so the body's bottom margin leaves room for it.
-  // Footer lines do not wrap, so its height is known before the document exists.
-  const footerLines = [
-    t.questions.replace('{phone}', phone),
-    ...bill.organization.addressLines.map(drawable),
-  ];
-  const footerLineHeight = FOOTER_SIZE * 1.16 + FOOTER_LINE_GAP;
-  const footerHeight = footerLineHeight * (footerLines.length + 1);
-  const bodyBottomMargin = Math.max(MARGIN, FOOTER_BOTTOM + footerHeight + 30);
+  // The contact footer repeats on every page; the body's bottom margin leaves room for it.
+  const footer: PageFooter = {
+    organizationName: orgName,
+    lines: [t.questions.replace('{phone}', phone), ...bill.organization.addressLines.map(drawable)],
+  };
+  const bottomMargin = bodyBottomMargin(footer, MARGIN);
 
   const doc = new PDFDocument({
     size: 'LETTER',
     bufferPages: true,
-    margins: { top: TOP_MARGIN, bottom: bodyBottomMargin, left: SIDE_MARGIN, right: SIDE_MARGIN },
+    margins: { top: TOP_MARGIN, bottom: bottomMargin, left: SIDE_MARGIN, right: SIDE_MARGIN },
     lang: bill.locale === 'es' ? 'es-US' : 'en-US',
     displayTitle: true,
     info: { Title: title, Author: orgName, Subject: drawable(bill.kindLabel) },
@@ -208,7 +214,7 @@ export async function renderBillPdf(bill: BillDocument): Promise<Buffer> {
   const left = SIDE_MARGIN;
   const width = doc.page.width - SIDE_MARGIN * 2;
   const right = left + width;
-  const bottom = () => doc.page.height - bodyBottomMargin;
+  const bottom = () => doc.page.height - bottomMargin;
 
   const rule = (y: number, color = RULE, lineWidth = 0.75) => {
     doc.save().moveTo(left, y).lineTo(right, y).lineWidth(lineWidth).strokeColor(color).stroke().restore();
@@ -528,29 +534,11 @@ export async function renderBillPdf(bill: BillDocument): Promise<Buffer> {
       .text(howText);
   }
 
-  const pages = doc.bufferedPageRange();
-  for (let index = pages.start; index < pages.start + pages.count; index++) {
-    doc.switchToPage(index);
-    // Writing inside the bottom margin would make pdfkit start a new page; lift the margin while drawing.
-    const savedBottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const footerTop = doc.page.height - FOOTER_BOTTOM - footerHeight;
-    rule(footerTop - 12);
-    const line = { width, lineGap: FOOTER_LINE_GAP, lineBreak: false } as const;
-    doc.font(FONT_BOLD).fontSize(FOOTER_SIZE).fillColor(INK).text(orgName, left, footerTop, line);
-    if (pages.count > 1) {
-      const pageLabel = t.page.replace('{n}', String(index + 1)).replace('{total}', String(pages.count));
-      doc
-        .font(FONT)
-        .fillColor(MUTED)
-        .text(pageLabel, left, footerTop, { ...line, align: 'right' });
-    }
-    doc.font(FONT).fillColor(MUTED);
-    footerLines.forEach((text, i) => {
-      doc.text(text, left, footerTop + footerLineHeight * (i + 1), line);
-    });
-    doc.page.margins.bottom = savedBottom;
-  }
+  drawFooters(doc, footer, {
+    left,
+    width,
+    pageLabel: (n, total) => t.page.replace('{n}', String(n)).replace('{total}', String(total)),
+  });
 
   doc.end();
   return done;

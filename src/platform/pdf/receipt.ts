@@ -1,5 +1,18 @@
 import PDFDocument from 'pdfkit';
-import { drawable, FONT, FONT_BOLD, INK, MUTED, RULE, readableAccent, tint, toHex } from './style';
+import {
+  bodyBottomMargin,
+  drawable,
+  drawFooters,
+  FONT,
+  FONT_BOLD,
+  INK,
+  MUTED,
+  type PageFooter,
+  RULE,
+  readableAccent,
+  tint,
+  toHex,
+} from './style';
 
 export interface ReceiptDocument {
   locale: 'en' | 'es';
@@ -58,10 +71,6 @@ const STRINGS = {
 const NUMBER_LOCALE = { en: 'en-US', es: 'es-US' } as const;
 
 const MARGIN = 72;
-const FOOTER_SIZE = 10;
-const FOOTER_LINE_GAP = 2;
-/** Distance from the bottom edge of the page to the last footer line. */
-const FOOTER_BOTTOM = 40;
 
 /** Formats integer cents as US dollars, e.g. 12000 → '$120.00'. */
 export function formatReceiptMoney(amountCents: number, locale: ReceiptDocument['locale']): string {
@@ -77,20 +86,20 @@ export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer
   const accent = toHex(accentRgb);
   const orgName = drawable(receipt.organization.name);
 
-  // The footer (contact details) repeats on every page, so the body's bottom margin leaves room for it.
-  // Footer lines do not wrap, so its height is known before the document exists.
-  const footerLines = [
-    t.questions.replace('{phone}', drawable(receipt.organization.phone)),
-    ...receipt.organization.addressLines.map(drawable),
-  ];
-  const footerLineHeight = FOOTER_SIZE * 1.16 + FOOTER_LINE_GAP;
-  const footerHeight = footerLineHeight * (footerLines.length + 1);
-  const bodyBottomMargin = Math.max(MARGIN, FOOTER_BOTTOM + footerHeight + 30);
+  // The contact footer repeats on every page; the body's bottom margin leaves room for it.
+  const footer: PageFooter = {
+    organizationName: orgName,
+    lines: [
+      t.questions.replace('{phone}', drawable(receipt.organization.phone)),
+      ...receipt.organization.addressLines.map(drawable),
+    ],
+  };
+  const bottomMargin = bodyBottomMargin(footer, MARGIN);
 
   const doc = new PDFDocument({
     size: 'LETTER',
     bufferPages: true,
-    margins: { top: MARGIN, bottom: bodyBottomMargin, left: MARGIN, right: MARGIN },
+    margins: { top: MARGIN, bottom: bottomMargin, left: MARGIN, right: MARGIN },
     lang: receipt.locale === 'es' ? 'es-US' : 'en-US',
     displayTitle: true,
     info: {
@@ -110,7 +119,7 @@ export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer
   const left = MARGIN;
   const width = doc.page.width - MARGIN * 2;
   const right = left + width;
-  const bottom = () => doc.page.height - bodyBottomMargin;
+  const bottom = () => doc.page.height - bottomMargin;
 
   /** Starts a new page when the next block would not fit, so no row is split across pages. */
   const ensureSpace = (height: number) => {
@@ -247,29 +256,11 @@ export async function renderReceiptPdf(receipt: ReceiptDocument): Promise<Buffer
   ensureSpace(30);
   doc.font(FONT).fontSize(12).fillColor(INK).text(t.keep, left, doc.y, { width });
 
-  const pages = doc.bufferedPageRange();
-  for (let index = pages.start; index < pages.start + pages.count; index++) {
-    doc.switchToPage(index);
-    // Writing inside the bottom margin would make pdfkit start a new page; lift the margin while drawing.
-    const savedBottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const footerTop = doc.page.height - FOOTER_BOTTOM - footerHeight;
-    rule(footerTop - 12);
-    const line = { width, lineGap: FOOTER_LINE_GAP, lineBreak: false } as const;
-    doc.font(FONT_BOLD).fontSize(FOOTER_SIZE).fillColor(INK).text(orgName, left, footerTop, line);
-    if (pages.count > 1) {
-      const pageLabel = t.page.replace('{n}', String(index + 1)).replace('{total}', String(pages.count));
-      doc
-        .font(FONT)
-        .fillColor(MUTED)
-        .text(pageLabel, left, footerTop, { ...line, align: 'right' });
-    }
-    doc.font(FONT).fillColor(MUTED);
-    footerLines.forEach((text, i) => {
-      doc.text(text, left, footerTop + footerLineHeight * (i + 1), line);
-    });
-    doc.page.margins.bottom = savedBottom;
-  }
+  drawFooters(doc, footer, {
+    left,
+    width,
+    pageLabel: (n, total) => t.page.replace('{n}', String(n)).replace('{total}', String(total)),
+  });
 
   doc.end();
   return done;

@@ -62,3 +62,70 @@ export function readableAccent(color: string): Rgb {
 export function tint(rgb: Rgb, amount: number): string {
   return toHex(rgb.map((c) => c + (255 - c) * amount) as Rgb);
 }
+
+const FOOTER_SIZE = 10;
+const FOOTER_LINE_GAP = 2;
+/** Distance from the bottom edge of the page to the last footer line. */
+const FOOTER_BOTTOM = 40;
+const FOOTER_LINE_HEIGHT = FOOTER_SIZE * 1.16 + FOOTER_LINE_GAP;
+
+/**
+ * The footer every page repeats: the organization's name (with "page n of N" when there are several)
+ * and its contact lines. Its lines do not wrap, so its height is known before the document exists and
+ * the body's bottom margin can leave room for it.
+ */
+export interface PageFooter {
+  organizationName: string;
+  lines: string[];
+}
+
+function footerHeight(footer: PageFooter): number {
+  return FOOTER_LINE_HEIGHT * (footer.lines.length + 1);
+}
+
+/** The body's bottom margin: at least `minimum`, and clear of the footer. */
+export function bodyBottomMargin(footer: PageFooter, minimum: number): number {
+  return Math.max(minimum, FOOTER_BOTTOM + footerHeight(footer) + 30);
+}
+
+/** Draws the footer on every buffered page; call it last, before `doc.end()`. */
+export function drawFooters(
+  doc: PDFKit.PDFDocument,
+  footer: PageFooter,
+  layout: { left: number; width: number; pageLabel: (n: number, total: number) => string },
+): void {
+  const { left, width } = layout;
+  const pages = doc.bufferedPageRange();
+  for (let index = pages.start; index < pages.start + pages.count; index++) {
+    doc.switchToPage(index);
+    // Writing inside the bottom margin would make pdfkit start a new page; lift the margin while drawing.
+    const savedBottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const footerTop = doc.page.height - FOOTER_BOTTOM - footerHeight(footer);
+    doc
+      .save()
+      .moveTo(left, footerTop - 12)
+      .lineTo(left + width, footerTop - 12)
+      .lineWidth(0.75)
+      .strokeColor(RULE)
+      .stroke()
+      .restore();
+    const line = { width, lineGap: FOOTER_LINE_GAP, lineBreak: false } as const;
+    doc
+      .font(FONT_BOLD)
+      .fontSize(FOOTER_SIZE)
+      .fillColor(INK)
+      .text(footer.organizationName, left, footerTop, line);
+    if (pages.count > 1) {
+      doc
+        .font(FONT)
+        .fillColor(MUTED)
+        .text(layout.pageLabel(index + 1, pages.count), left, footerTop, { ...line, align: 'right' });
+    }
+    doc.font(FONT).fillColor(MUTED);
+    footer.lines.forEach((text, i) => {
+      doc.text(text, left, footerTop + FOOTER_LINE_HEIGHT * (i + 1), line);
+    });
+    doc.page.margins.bottom = savedBottom;
+  }
+}
