@@ -9,7 +9,7 @@ import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { formatDate, langOf } from '../../format';
 import { useOrganization } from '../../organization';
-import { brandLabel } from '../payment/brands';
+import { paidWithLabel } from '../payment/brands';
 import { telHref } from './RegionContacts';
 import { useMember, useMemberExpiry, useMemberSession } from './session';
 
@@ -178,14 +178,6 @@ function PersonBills({ person, alone }: { person: Person; alone: boolean }) {
   );
 }
 
-function methodText(p: PaymentSummary, lang: 'en' | 'es', t: TFunction): string {
-  if (p.method.type === 'bank') return t('account.payments.bankEnding', { last4: p.method.last4 });
-  return t('review.cardEnding', {
-    brand: brandLabel(p.method.brand ?? 'unknown', lang),
-    last4: p.method.last4,
-  });
-}
-
 function RecentPayments({ payments }: { payments: PaymentSummary[] }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -193,7 +185,7 @@ function RecentPayments({ payments }: { payments: PaymentSummary[] }) {
   const rows = payments.map((p) => ({
     p,
     date: formatDate(p.paidOn, i18n.language, 'medium'),
-    method: methodText(p, lang, t),
+    method: paidWithLabel(p.method, lang, t),
     status: t(`account.payments.status.${p.status}`),
   }));
   return (

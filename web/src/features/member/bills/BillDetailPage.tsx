@@ -10,7 +10,7 @@ import { Page, useRefocusHeading } from '../../../components/Page';
 import { formatDate, langOf } from '../../../format';
 import { NotFoundPage } from '../../../pages/NotFoundPage';
 import { LineItems } from '../../guest-pay/BillsPage';
-import { brandLabel } from '../../payment/brands';
+import { paidWithLabel } from '../../payment/brands';
 import { useMemberExpiry } from '../session';
 
 type Payment = MemberBillDetailView['payments'][number];
@@ -19,13 +19,7 @@ function PaymentsApplied({ payments }: { payments: Payment[] }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
   if (payments.length === 0) return <p>{t('memberBills.detail.noPayments')}</p>;
-  const method = (p: Payment) =>
-    p.method.type === 'bank'
-      ? t('account.payments.bankEnding', { last4: p.method.last4 })
-      : t('review.cardEnding', {
-          brand: brandLabel(p.method.brand ?? 'unknown', lang),
-          last4: p.method.last4,
-        });
+  const method = (p: Payment) => paidWithLabel(p.method, lang, t);
   return (
     <>
       <table className="data-table">
