@@ -17,11 +17,13 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
+import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
 import { paymentRoutes } from './modules/payments/payments.routes';
+import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 
@@ -111,6 +113,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(paymentRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(walletRoutes(deps));
+  await app.register(scheduledRoutes(deps));
+  await app.register(autopayRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
 

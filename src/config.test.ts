@@ -63,4 +63,12 @@ describe('organization config', () => {
       /DATA_ENCRYPTION_KEY[\s\S]*32 bytes/,
     );
   });
+
+  it('texts through Twilio only when all three of its settings are given', () => {
+    expect(loadConfig({}).twilio).toBeNull();
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC123' })).toThrow(/TWILIO_AUTH_TOKEN and TWILIO_FROM/);
+    expect(
+      loadConfig({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: 'MG456' }).twilio,
+    ).toEqual({ accountSid: 'AC123', authToken: 'secret', from: 'MG456' });
+  });
 });

@@ -84,9 +84,16 @@ const envSchema = z.object({
   ORGANIZATION_FILE: z.string().default('config/organization.json'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Settle <billing@example.org>'),
+  /** Texts go through Twilio when all three are set; otherwise they wait in the outbox (/dev/texts). */
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  /** The sending number (E.164) or a Messaging Service SID (MG…). */
+  TWILIO_FROM: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROCESSOR_MODE: z.enum(['test', 'live']).default('test'),
   GUEST_SESSION_MINUTES: z.coerce.number().int().min(1).max(120).default(20),
+  /** How long a worker holds a due payment it claimed; a worker that dies frees its claims after this. */
+  WORKER_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -106,9 +113,13 @@ export interface Config {
   readonly dataDir: string;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Twilio credentials for texts; null keeps texts in the outbox. */
+  readonly twilio: { accountSid: string; authToken: string; from: string } | null;
   readonly logLevel: string;
   readonly processorMode: 'test' | 'live';
   readonly guestSessionMinutes: number;
+  /** How long a worker holds a due scheduled or automatic payment it claimed. */
+  readonly workerClaimSeconds: number;
   readonly trustProxy: boolean;
   readonly organization: Organization;
 }
@@ -164,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'DATA_ENCRYPTION_KEY is required in production (generate one with: openssl rand -base64 32)',
     );
   }
+  const twilioVars = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM].filter(Boolean);
+  if (twilioVars.length > 0 && twilioVars.length < 3) {
+    problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+  }
   if (problems.length > 0 || !organization) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -177,9 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM }
+        : null,
     logLevel: e.LOG_LEVEL,
     processorMode: e.PROCESSOR_MODE,
     guestSessionMinutes: e.GUEST_SESSION_MINUTES,
+    workerClaimSeconds: e.WORKER_CLAIM_SECONDS,
     trustProxy: e.TRUST_PROXY,
     organization,
     ...overrides,

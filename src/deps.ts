@@ -5,6 +5,7 @@ import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
 import type { PaymentProcessor } from './platform/processors/processor';
 import type { SandboxProcessor } from './platform/processors/sandbox/sandbox';
+import type { TextSender } from './platform/sms';
 
 /** Everything a service needs from the outside, passed explicitly (no module singletons). */
 export interface Deps {
@@ -17,6 +18,8 @@ export interface Deps {
   readonly sandbox: SandboxProcessor | null;
   /** SMTP delivery when SMTP_URL is set; otherwise mail waits in the outbox (see /dev/mailbox). */
   readonly mailer: Mailer | null;
+  /** Twilio when configured; otherwise texts wait in the outbox (see /dev/texts). */
+  readonly texter: TextSender | null;
 }
 
 /** Who is acting, for authorization and the audit trail. */

@@ -35,6 +35,9 @@ export const errorCodes = {
   bill_not_payable: { status: 409, title: 'This bill has nothing left to pay' },
   /** The payment is not final yet (or failed), so there is no receipt. */
   payment_not_final: { status: 409, title: 'This payment is not complete' },
+  autopay_unavailable: { status: 409, title: 'Automatic payments are not available here' },
+  autopay_item_not_waiting: { status: 409, title: 'This automatic payment is not waiting for you' },
+  scheduled_payment_locked: { status: 409, title: 'This scheduled payment can no longer be changed' },
   /** The Idempotency-Key was used before with a different request body. */
   idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   /** The amount is below the minimum or above the selected balance. */

@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
 import type { Deps } from './deps';
-import { type Clock, systemClock } from './platform/clock';
+import { AdjustableClock, type Clock, systemClock } from './platform/clock';
 import { type DbHandle, openDb } from './platform/db';
 import { createLogger, type Logger } from './platform/logger';
 import { createSmtpMailer } from './platform/mailer';
 import { SandboxProcessor } from './platform/processors/sandbox/sandbox';
+import { createTwilioSender } from './platform/sms';
 
 export interface Runtime {
   deps: Deps;
@@ -22,7 +23,7 @@ export interface OpenRuntimeOptions {
   migrate?: boolean;
 }
 
-/** Wires config to real adapters: the database, processor, mailer, clock and logger. */
+/** Wires config to real adapters: the database, processor, mailer, texter, clock and logger. */
 export async function openRuntime(config: Config, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const handle =
@@ -42,15 +43,18 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     const ran = await migrate(handle.db);
     if (ran.length > 0) logger.info({ migrations: ran }, 'database migrated');
   }
-  const clock = options.clock ?? systemClock;
+  // Outside production the clock can be moved forward (/dev/clock) to see payments come due.
+  const clock = options.clock ?? (config.env === 'production' ? systemClock : new AdjustableClock());
   const sandbox = new SandboxProcessor(handle.db, clock, { mode: config.processorMode });
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null;
-  const deps: Deps = { config, db: handle.db, clock, logger, processor: sandbox, sandbox, mailer };
+  const texter = config.twilio ? createTwilioSender(config.twilio) : null;
+  const deps: Deps = { config, db: handle.db, clock, logger, processor: sandbox, sandbox, mailer, texter };
   return {
     deps,
     handle,
     async close() {
       await mailer?.close();
+      await texter?.close();
       await handle.close();
     },
   };

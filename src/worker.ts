@@ -1,9 +1,17 @@
 import type { Deps } from './deps';
+import {
+  noticeAutopay,
+  pauseAutopayOnBlockedMethods,
+  runDueAutopay,
+} from './modules/autopay/autopay.service';
 import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
 import { pruneMemberSessions } from './modules/members/members.service';
-import { deliverOutbox } from './modules/notifications/notifications.service';
+import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
+import { settleBankPayments } from './modules/payments/bank-settlement.service';
 import { receiptAttachment, reconcilePayments } from './modules/payments/payments.service';
+import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
+import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { toDate } from './platform/clock';
 import { pruneRateLimits } from './platform/rate-limit';
 
@@ -32,7 +40,7 @@ async function housekeeping(deps: Deps): Promise<void> {
 }
 
 /**
- * The background loop: reconcile payments with unknown outcomes, deliver email, prune expired rows.
+ * The background loop: reconcile payments with unknown outcomes, run scheduled payments that are due, send autopay notices and charge autopay that is due, deliver email and texts, prune expired rows.
  * Several workers may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
  */
 export function startWorker(deps: Deps, intervalMs = 1000): Worker {
@@ -43,7 +51,15 @@ export function startWorker(deps: Deps, intervalMs = 1000): Worker {
   const tick = async () => {
     try {
       await reconcilePayments(deps);
+      // Bank returns first: a blocked account pauses its autopay before anything else is charged.
+      await settleBankPayments(deps);
+      await blockReturnedBankMethods(deps);
+      await pauseAutopayOnBlockedMethods(deps);
+      await runDueScheduledPayments(deps);
+      await noticeAutopay(deps);
+      await runDueAutopay(deps);
       await deliverEmails(deps);
+      await deliverTexts(deps);
       if (Date.now() - lastHousekeeping > 10 * 60_000) {
         lastHousekeeping = Date.now();
         await housekeeping(deps);

@@ -129,7 +129,8 @@ let memberSession = await memberSignIn();
  */
 async function memberHeaders(method: string, url: string): Promise<Record<string, string>> {
   if (!url.startsWith('/api/v1/member/')) return {};
-  const s = method === 'DELETE' ? await memberSignIn() : memberSession;
+  const signsOut = method === 'DELETE' && /^\/api\/v1\/member\/sessions?(\?|$)/.test(url);
+  const s = signsOut ? await memberSignIn() : memberSession;
   return { cookie: s.cookie, 'x-csrf-token': s.csrfToken };
 }
 

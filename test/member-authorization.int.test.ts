@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noticeAutopay } from '../src/modules/autopay/autopay.service';
 import { buildTestApp, type TestApp } from './app';
 import {
   createMedicalAccount,
@@ -21,6 +22,9 @@ let b: { cookie: string; csrfToken: string };
 let bBillId: string;
 let bPaymentId: string;
 let bMethodId: string;
+let bScheduledId: string;
+let bAccountId: string;
+let bAutopayItemId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -51,14 +55,85 @@ beforeAll(async () => {
   });
   expect(saved.statusCode).toBe(201);
   bMethodId = saved.json().id;
+  // Its own saved method: the walk below removes bMethodId as its owner.
+  const forSchedule = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/payment-methods',
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken },
+    payload: { paymentToken: await tokenizeCard(t.app) },
+  });
+  const scheduled = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/member/scheduled-payments',
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken, 'idempotency-key': randomUUID() },
+    payload: {
+      billIds: [memberB.account.billIds[1]],
+      amountCents: 6_000,
+      paymentMethodId: forSchedule.json().id,
+      payOn: '2026-12-01',
+    },
+  });
+  expect(scheduled.statusCode).toBe(201);
+  bScheduledId = scheduled.json().id;
+  // Autopay 15 days before the 10 December due date: its notice is due now, above B's limit.
+  bAccountId = memberB.account.accountId;
+  const enrolled = await t.app.inject({
+    method: 'PUT',
+    url: `/api/v1/member/autopay/${bAccountId}`,
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrfToken },
+    payload: autopayBody(forSchedule.json().id),
+  });
+  expect(enrolled.statusCode).toBe(200);
+  await noticeAutopay(t.deps);
+  const items = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/member/autopay/items',
+    headers: { cookie: b.cookie },
+  });
+  bAutopayItemId = items.json().items[0].id;
+  forScheduleMethodId = forSchedule.json().id;
 });
 
-function fill(path: string, ids: { bill: string; payment: string; method: string }): string {
+let forScheduleMethodId: string;
+function autopayBody(paymentMethodId: string) {
+  return {
+    amountRule: 'statement_balance',
+    daysBeforeDue: 15,
+    maxChargeCents: 100,
+    billKinds: ['medical'],
+    paymentMethodId,
+  };
+}
+
+type Ids = {
+  bill: string;
+  payment: string;
+  method: string;
+  scheduled: string;
+  account: string;
+  autopayItem: string;
+};
+
+function fill(path: string, ids: Ids): string {
   return path
     .replace('{billId}', ids.bill)
     .replace('{paymentId}', ids.payment)
-    .replace('{methodId}', ids.method);
+    .replace('{methodId}', ids.method)
+    .replace('{scheduledPaymentId}', ids.scheduled)
+    .replace('{accountId}', ids.account)
+    .replace('{itemId}', ids.autopayItem);
 }
+
+/** A body each PATCH or PUT would accept from the owner, so only ownership decides the answer. */
+function bodyFor(op: { method: string; path: string }): { payload?: object } {
+  if (op.method === 'PUT' && op.path.includes('/autopay/'))
+    return { payload: autopayBody(forScheduleMethodId) };
+  if (op.method !== 'PATCH') return {};
+  return { payload: op.path.includes('scheduled-payments') ? { amountCents: 6_000 } : {} };
+}
+
+/** Approvals first (changing autopay cancels what waits for approval), removals last. */
+const ORDER: Record<string, number> = { POST: 0, GET: 1, PATCH: 2, PUT: 2, DELETE: 3 };
 afterAll(async () => {
   await t.close();
 });
@@ -86,12 +161,21 @@ function headersFor(session: { cookie: string; csrfToken: string }) {
 describe('member authorization', () => {
   it('answers 404 to member A for every route that names one of member B’s resources', async () => {
     const operations = await memberOperations();
-    const withResource = operations.filter((o) => /\{(billId|paymentId|methodId)\}/.test(o.path));
-    expect(withResource.length).toBeGreaterThanOrEqual(6);
-    const theirs = { bill: bBillId, payment: bPaymentId, method: bMethodId };
+    const withResource = operations
+      .filter((o) => /\{(billId|paymentId|methodId|scheduledPaymentId|accountId|itemId)\}/.test(o.path))
+      .sort((x, y) => (ORDER[x.method] ?? 1) - (ORDER[y.method] ?? 1));
+    expect(withResource.length).toBeGreaterThanOrEqual(12);
+    const theirs = {
+      bill: bBillId,
+      payment: bPaymentId,
+      method: bMethodId,
+      scheduled: bScheduledId,
+      account: bAccountId,
+      autopayItem: bAutopayItemId,
+    };
     for (const op of withResource) {
       const url = fill(op.path, theirs);
-      const payload = op.method === 'PATCH' ? { payload: {} } : {};
+      const payload = bodyFor(op);
       const other = await t.app.inject({
         method: op.method as 'GET',
         url,
@@ -101,7 +185,14 @@ describe('member authorization', () => {
       expect(other.statusCode, `${op.method} ${op.path} as another member`).toBe(404);
       const missing = await t.app.inject({
         method: op.method as 'GET',
-        url: fill(op.path, { bill: randomUUID(), payment: randomUUID(), method: randomUUID() }),
+        url: fill(op.path, {
+          bill: randomUUID(),
+          payment: randomUUID(),
+          method: randomUUID(),
+          scheduled: randomUUID(),
+          account: randomUUID(),
+          autopayItem: randomUUID(),
+        }),
         headers: headersFor(a),
         ...payload,
       });
@@ -137,6 +228,9 @@ describe('member authorization', () => {
       expect(res.body, op.path).not.toContain(bBillId);
       expect(res.body, op.path).not.toContain(bPaymentId);
       expect(res.body, op.path).not.toContain(bMethodId);
+      expect(res.body, op.path).not.toContain(bScheduledId);
+      expect(res.body, op.path).not.toContain(bAccountId);
+      expect(res.body, op.path).not.toContain(bAutopayItemId);
     }
   });
 
@@ -150,8 +244,17 @@ describe('member authorization', () => {
     ]);
     for (const op of await memberOperations()) {
       if (open.has(`${op.method} ${op.path}`)) continue;
-      const url = fill(op.path, { bill: bBillId, payment: bPaymentId, method: bMethodId });
-      const hasBody = (op.method === 'POST' || op.method === 'PATCH') && !op.path.endsWith('/refresh');
+      const url = fill(op.path, {
+        bill: bBillId,
+        payment: bPaymentId,
+        method: bMethodId,
+        scheduled: bScheduledId,
+        account: bAccountId,
+        autopayItem: bAutopayItemId,
+      });
+      const hasBody =
+        (op.method === 'POST' || op.method === 'PATCH' || op.method === 'PUT') &&
+        !op.path.endsWith('/refresh');
       const res = await t.app.inject({
         method: op.method as 'GET',
         url,

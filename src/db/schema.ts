@@ -20,7 +20,7 @@ export type BillKind = 'hospital' | 'professional' | 'premium';
 export type AccountKind = 'medical' | 'premium';
 export type PlanType = 'individual_family' | 'employer_group';
 export type MethodType = 'card' | 'bank';
-export type PaymentChannel = 'guest' | 'member' | 'staff' | 'autopay' | 'api';
+export type PaymentChannel = 'guest' | 'member' | 'staff' | 'autopay' | 'scheduled' | 'api';
 
 export interface BankAuthorization {
   textVersion: string;
@@ -106,6 +106,8 @@ export interface PaymentsTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   completed_at: Timestamp | null;
+  settled_at: Timestamp | null;
+  return_code: string | null;
 }
 
 export interface PaymentAllocationsTable {
@@ -198,6 +200,114 @@ export interface OutboxEmailsTable {
   message_id: string | null;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+}
+
+export interface OutboxTextsTable {
+  id: string;
+  account_id: string | null;
+  member_id: string | null;
+  kind: string;
+  /** E.164, e.g. +15105550123. */
+  to_number: string;
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface MemberMobileCodesTable {
+  member_id: string;
+  mobile_number: string;
+  /** HMAC-SHA256 of the code under a key derived from DATA_ENCRYPTION_KEY. */
+  code_hash: string;
+  tries_left: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type ScheduledPaymentStatus = 'scheduled' | 'processing' | 'paid' | 'failed' | 'skipped' | 'canceled';
+
+export interface ScheduledBankAuthorization {
+  textVersion: string;
+  acceptedAt: string;
+  ip: string | null;
+}
+
+export interface ScheduledPaymentsTable {
+  id: string;
+  member_id: string;
+  account_id: string;
+  region_id: string;
+  bill_ids: Json<string[]>;
+  amount_cents: number;
+  payment_method_id: string;
+  bank_authorization: Json<ScheduledBankAuthorization> | null;
+  pay_on: CalendarDate;
+  status: ScheduledPaymentStatus;
+  locked_until: Timestamp | null;
+  payment_id: string | null;
+  outcome_code: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  canceled_at: Timestamp | null;
+}
+
+export type AutopayBillKind = 'premium' | 'medical';
+
+export interface AutopayEnrollmentsTable {
+  id: string;
+  member_id: string;
+  account_id: string;
+  region_id: string;
+  status: 'active' | 'paused' | 'canceled';
+  amount_rule: 'statement_balance' | 'fixed';
+  days_before_due: number;
+  fixed_amount_cents: number | null;
+  day_of_month: number | null;
+  max_charge_cents: number | null;
+  bill_kinds: Json<AutopayBillKind[]>;
+  payment_method_id: string;
+  bank_authorization: Json<ScheduledBankAuthorization> | null;
+  notify_by_text: boolean;
+  paused_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  canceled_at: Timestamp | null;
+}
+
+export type AutopayItemStatus =
+  | 'noticed'
+  | 'needs_approval'
+  | 'processing'
+  | 'retrying'
+  | 'paid'
+  | 'failed'
+  | 'skipped'
+  | 'canceled';
+
+export interface AutopayItemsTable {
+  id: string;
+  enrollment_id: string;
+  member_id: string;
+  account_id: string;
+  region_id: string;
+  period_key: string;
+  bill_id: string | null;
+  charge_on: CalendarDate;
+  noticed_amount_cents: number;
+  status: AutopayItemStatus;
+  tries: number;
+  next_try_on: CalendarDate | null;
+  locked_until: Timestamp | null;
+  payment_id: string | null;
+  last_decline_code: string | null;
+  approved_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface AuditEventsTable {
@@ -354,6 +464,9 @@ export interface PaymentMethodsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   removed_at: Timestamp | null;
+  blocked_at: Timestamp | null;
+  blocked_reason: string | null;
+  unblocked_at: Timestamp | null;
 }
 
 export interface Database {
@@ -377,6 +490,11 @@ export interface Database {
   guest_sessions: GuestSessionsTable;
   rate_limit_counters: RateLimitCountersTable;
   outbox_emails: OutboxEmailsTable;
+  outbox_texts: OutboxTextsTable;
+  scheduled_payments: ScheduledPaymentsTable;
+  autopay_enrollments: AutopayEnrollmentsTable;
+  autopay_items: AutopayItemsTable;
+  member_mobile_codes: MemberMobileCodesTable;
   audit_events: AuditEventsTable;
   sandbox_tokens: SandboxTokensTable;
   sandbox_charges: SandboxChargesTable;
@@ -388,3 +506,7 @@ export type NewBill = Insertable<BillsTable>;
 export type BillLine = Selectable<BillLinesTable>;
 export type Payment = Selectable<PaymentsTable>;
 export type OutboxEmail = Selectable<OutboxEmailsTable>;
+export type OutboxText = Selectable<OutboxTextsTable>;
+export type ScheduledPayment = Selectable<ScheduledPaymentsTable>;
+export type AutopayEnrollment = Selectable<AutopayEnrollmentsTable>;
+export type AutopayItem = Selectable<AutopayItemsTable>;

@@ -31,3 +31,9 @@ export function isValidBankAccountNumber(n: string): boolean {
 export function lastFour(s: string): string {
   return s.replace(/[\s-]/g, '').slice(-4);
 }
+
+/**
+ * ACH return codes after which a bank account is not debited again until the member authorizes it
+ * again: closed (R02), no account (R03), and unauthorized (R05, R07 revoked, R10).
+ */
+export const BLOCKING_RETURN_CODES: readonly string[] = ['R02', 'R03', 'R05', 'R07', 'R10'];

@@ -22,6 +22,26 @@ export class FixedClock implements Clock {
   }
 }
 
+/**
+ * Real time plus an offset that can be moved forward: outside production, `/dev/clock` moves it so
+ * that a person or a browser test can see a scheduled or automatic payment come due without waiting.
+ */
+export class AdjustableClock implements Clock {
+  private offsetMs = 0;
+  now(): Temporal.Instant {
+    return Temporal.Now.instant().add({ milliseconds: this.offsetMs });
+  }
+  advance(duration: Temporal.DurationLike): void {
+    this.offsetMs += Temporal.Duration.from(duration).total({ unit: 'milliseconds' });
+  }
+  reset(): void {
+    this.offsetMs = 0;
+  }
+  get offset(): Temporal.Duration {
+    return Temporal.Duration.from({ milliseconds: this.offsetMs }).round({ largestUnit: 'hours' });
+  }
+}
+
 export function toDate(instant: Temporal.Instant): Date {
   return new Date(instant.epochMilliseconds);
 }

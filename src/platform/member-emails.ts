@@ -217,3 +217,291 @@ export function emailChangedMessage(input: {
         after: [`If this was not you, call ${phone} right away.`],
       });
 }
+
+/** Why a scheduled payment charged nothing, in the member's words. */
+export type ScheduledNotMadeReason =
+  | 'declined'
+  | 'nothing_owed'
+  | 'method_removed'
+  | 'expired_card'
+  | 'method_not_accepted'
+  | 'other';
+
+const notMadeReasons: Record<Locale, Record<ScheduledNotMadeReason, string>> = {
+  en: {
+    declined: 'Your card issuer or bank declined the payment.',
+    nothing_owed: 'The bill was already paid, so there was nothing to charge.',
+    method_removed: 'The payment method was removed from your account.',
+    expired_card: 'The card has expired.',
+    method_not_accepted: 'We can no longer take payments with this method.',
+    other: 'We could not take the payment.',
+  },
+  es: {
+    declined: 'El emisor de su tarjeta o su banco rechazó el pago.',
+    nothing_owed: 'La factura ya estaba pagada, así que no había nada que cobrar.',
+    method_removed: 'El método de pago se quitó de su cuenta.',
+    expired_card: 'La tarjeta está vencida.',
+    method_not_accepted: 'Ya no podemos aceptar pagos con este método.',
+    other: 'No pudimos hacer el pago.',
+  },
+};
+
+/** A scheduled payment ran and charged nothing: why, and a link to pay now if anything is owed. */
+export function scheduledPaymentNotMadeMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  amount: string;
+  payOn: string;
+  reason: ScheduledNotMadeReason;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { firstName, amount, payOn, url, supportPhone: phone } = input;
+  const why = notMadeReasons[input.locale][input.reason];
+  const owed = input.reason !== 'nothing_owed';
+  return input.locale === 'es'
+    ? render({
+        subject: owed
+          ? `Su pago programado de ${amount} no se hizo`
+          : `No se cobró su pago programado de ${amount}`,
+        heading: `Hola, ${firstName}`,
+        paragraphs: [`Su pago programado de ${amount} para el ${payOn} no se hizo. ${why}`],
+        ...(owed
+          ? {
+              link: { label: 'Pagar ahora', url },
+              after: [`No se le cobró nada. ¿Preguntas? Llame al ${phone}.`],
+            }
+          : { after: [`¿Preguntas? Llame al ${phone}.`] }),
+      })
+    : render({
+        subject: owed
+          ? `Your scheduled payment of ${amount} was not made`
+          : `Your scheduled payment of ${amount} was not needed`,
+        heading: `Hello ${firstName}`,
+        paragraphs: [`Your scheduled payment of ${amount} for ${payOn} was not made. ${why}`],
+        ...(owed
+          ? {
+              link: { label: 'Pay now', url },
+              after: [`You have not been charged. Questions? Call ${phone}.`],
+            }
+          : { after: [`Questions? Call ${phone}.`] }),
+      });
+}
+
+/** Before an automatic charge: what, when and from what, and how to change or stop it. */
+export function autopayNoticeMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  amount: string;
+  chargeOn: string;
+  method: string;
+  /** e.g. 'bill T123456789' or 'your December premium'. */
+  what: string;
+  /** The amount is above the member's limit: nothing is charged unless they approve it. */
+  overLimit: string | null;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const {
+    organizationName: org,
+    firstName,
+    amount,
+    chargeOn,
+    method,
+    what,
+    url,
+    supportPhone: phone,
+  } = input;
+  if (input.locale === 'es') {
+    return render({
+      subject: input.overLimit
+        ? `Apruebe su pago automático de ${amount}`
+        : `Su pago automático de ${amount} será el ${chargeOn}`,
+      heading: `Hola, ${firstName}`,
+      paragraphs: input.overLimit
+        ? [
+            `Su pago automático de ${what} sería de ${amount}, más que su límite de ${input.overLimit}.`,
+            `No cobraremos nada a menos que usted lo apruebe antes del ${chargeOn}.`,
+          ]
+        : [`El ${chargeOn} cobraremos ${amount} a su ${method} por ${what}.`],
+      link: {
+        label: input.overLimit ? 'Aprobar o pagar otra cantidad' : 'Ver o cambiar sus pagos automáticos',
+        url,
+      },
+      after: [`Puede cambiarlo o detenerlo antes de esa fecha. ¿Preguntas? Llame al ${phone}. ${org}.`],
+    });
+  }
+  return render({
+    subject: input.overLimit
+      ? `Approve your automatic payment of ${amount}`
+      : `Your automatic payment of ${amount} is on ${chargeOn}`,
+    heading: `Hello ${firstName}`,
+    paragraphs: input.overLimit
+      ? [
+          `Your automatic payment for ${what} would be ${amount}, more than your limit of ${input.overLimit}.`,
+          `We will not charge anything unless you approve it before ${chargeOn}.`,
+        ]
+      : [`On ${chargeOn} we will charge ${amount} to your ${method} for ${what}.`],
+    link: {
+      label: input.overLimit ? 'Approve it or pay another amount' : 'See or change your automatic payments',
+      url,
+    },
+    after: [`You can change or stop it before then. Questions? Call ${phone}. ${org}.`],
+  });
+}
+
+/** An automatic charge did not go through: whether we try again, or autopay is paused; and how to pay now. */
+export function autopayNotMadeMessage(input: {
+  locale: Locale;
+  firstName: string;
+  amount: string;
+  method: string;
+  reason: string;
+  /** When the next try is; null when there is none. */
+  nextTry: string | null;
+  paused: boolean;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { firstName, amount, method, reason, nextTry, url, supportPhone: phone } = input;
+  if (input.locale === 'es') {
+    return render({
+      subject: input.paused ? 'Pausamos sus pagos automáticos' : `Su pago automático de ${amount} no se hizo`,
+      heading: `Hola, ${firstName}`,
+      paragraphs: [
+        `No pudimos cobrar ${amount} a su ${method}. ${reason}`,
+        nextTry
+          ? `Lo intentaremos de nuevo el ${nextTry}. Para evitarlo, pague ahora o cambie el método de pago.`
+          : input.paused
+            ? 'Pausamos sus pagos automáticos para no intentarlo más. No los cancelamos: reanúdelos cuando actualice su método de pago.'
+            : 'No lo intentaremos de nuevo.',
+      ],
+      link: { label: 'Arreglar el método de pago y pagar ahora', url },
+      after: [`No se le cobró nada. ¿Preguntas? Llame al ${phone}.`],
+    });
+  }
+  return render({
+    subject: input.paused
+      ? 'We paused your automatic payments'
+      : `Your automatic payment of ${amount} did not go through`,
+    heading: `Hello ${firstName}`,
+    paragraphs: [
+      `We could not charge ${amount} to your ${method}. ${reason}`,
+      nextTry
+        ? `We will try again on ${nextTry}. To avoid that, pay now or change the payment method.`
+        : input.paused
+          ? 'We paused your automatic payments so we do not keep trying. They are not cancelled: turn them back on when your payment method is up to date.'
+          : 'We will not try again.',
+    ],
+    link: { label: 'Fix the payment method and pay now', url },
+    after: [`You have not been charged. Questions? Call ${phone}.`],
+  });
+}
+
+/** Autopay was turned on or changed: the terms, and for a bank account the authorization and how to revoke it. */
+export function autopayEnrolledMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  firstName: string;
+  summary: string;
+  method: string;
+  bankAuthorization: { textVersion: string; acceptedAt: string } | null;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, firstName, summary, method, url, supportPhone: phone } = input;
+  const auth = input.bankAuthorization;
+  if (input.locale === 'es') {
+    return render({
+      subject: `Sus pagos automáticos de ${org} están activados`,
+      heading: `Hola, ${firstName}`,
+      paragraphs: [
+        `${summary} Con: ${method}. Le avisaremos por lo menos 3 días antes de cada cobro.`,
+        ...(auth
+          ? [
+              `Usted autorizó débitos recurrentes de su cuenta bancaria (autorización versión ${auth.textVersion}, ${auth.acceptedAt}). Puede revocarla cuando quiera desactivando los pagos automáticos en su cuenta o llamando al ${phone}, por lo menos 3 días hábiles antes del próximo cobro.`,
+            ]
+          : []),
+      ],
+      link: { label: 'Ver sus pagos automáticos', url },
+    });
+  }
+  return render({
+    subject: `Your ${org} automatic payments are on`,
+    heading: `Hello ${firstName}`,
+    paragraphs: [
+      `${summary} From: your ${method}. We will tell you at least 3 days before each charge.`,
+      ...(auth
+        ? [
+            `You authorized recurring debits from your bank account (authorization version ${auth.textVersion}, ${auth.acceptedAt}). You can revoke it at any time by turning automatic payments off in your account or by calling ${phone}, at least 3 business days before the next charge.`,
+          ]
+        : []),
+    ],
+    link: { label: 'See your automatic payments', url },
+  });
+}
+
+/** A bank debit came back: what it means, that the bill is open again, and what to do. */
+export function bankPaymentReturnedMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  amount: string;
+  account: string;
+  returnCode: string;
+  /** R02, R03 and the unauthorized codes: we will not debit this account again until authorized again. */
+  blocked: boolean;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, amount, account, returnCode: code, url, supportPhone: phone } = input;
+  const es = input.locale === 'es';
+  const why: Record<string, [string, string]> = {
+    R01: ['There was not enough money in the account.', 'No había suficiente dinero en la cuenta.'],
+    R02: ['The bank account is closed.', 'La cuenta bancaria está cerrada.'],
+    R03: ['The bank could not find this account.', 'El banco no encontró esta cuenta.'],
+    R05: [
+      'The bank says this debit was not authorized.',
+      'El banco indica que este débito no fue autorizado.',
+    ],
+    R07: ['The authorization for this debit was revoked.', 'Se revocó la autorización de este débito.'],
+    R10: [
+      'The account holder told the bank this debit was not authorized.',
+      'El titular le dijo al banco que este débito no fue autorizado.',
+    ],
+  };
+  const reason = (why[code] ?? ['The bank returned the payment.', 'El banco devolvió el pago.'])[es ? 1 : 0];
+  if (es) {
+    return render({
+      subject: `Su banco devolvió su pago de ${amount}`,
+      heading: 'Su pago fue devuelto',
+      paragraphs: [
+        `Su banco devolvió el pago de ${amount} de su ${account} (código ${code}). ${reason}`,
+        'La factura vuelve a tener ese saldo pendiente.',
+        ...(input.blocked
+          ? [
+              'No volveremos a debitar esta cuenta hasta que usted la autorice de nuevo o elija otro método de pago.',
+            ]
+          : []),
+      ],
+      link: { label: 'Pagar ahora', url },
+      after: [`¿Preguntas? Llame al ${phone}. ${org}.`],
+    });
+  }
+  return render({
+    subject: `Your bank returned your payment of ${amount}`,
+    heading: 'Your payment was returned',
+    paragraphs: [
+      `Your bank returned the payment of ${amount} from your ${account} (code ${code}). ${reason}`,
+      'The bill owes that amount again.',
+      ...(input.blocked
+        ? [
+            'We will not debit this account again until you authorize it again or choose another payment method.',
+          ]
+        : []),
+    ],
+    link: { label: 'Pay now', url },
+    after: [`Questions? Call ${phone}. ${org}.`],
+  });
+}

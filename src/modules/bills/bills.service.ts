@@ -16,6 +16,7 @@ import {
   listBillsOfAccounts,
   listLinesForBills,
   lockUnchangedBillsPart,
+  reopenBills,
 } from './bills.store';
 
 export interface CreateAccountOptions {
@@ -231,6 +232,15 @@ export async function listBillsForAccounts(db: Db, accountIds: readonly string[]
 }
 
 /** Which account a bill is on (for authorization), or undefined. */
+/** A returned payment's amounts go back on its bills, which are open again. */
+export function reopenBillsForReturn(
+  trx: Db,
+  allocations: readonly { billId: string; amountCents: number }[],
+  now: Date,
+): Promise<void> {
+  return reopenBills(trx, allocations, now);
+}
+
 export function findBillAccount(db: Db, billId: string) {
   return findBillById(db, billId);
 }

@@ -125,3 +125,23 @@ export function findBillById(db: Db, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** Puts back on each bill what a returned payment had paid on it: the bill is open again. */
+export async function reopenBills(
+  db: Db,
+  allocations: readonly { billId: string; amountCents: number }[],
+  now: Date,
+): Promise<void> {
+  for (const a of allocations) {
+    await db
+      .updateTable('bills')
+      .set((eb) => ({
+        balance_cents: eb('balance_cents', '+', a.amountCents),
+        status: 'open',
+        updated_at: now,
+      }))
+      .where('id', '=', a.billId)
+      .where('status', '<>', 'void')
+      .execute();
+  }
+}

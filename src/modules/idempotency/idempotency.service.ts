@@ -58,6 +58,9 @@ export function isIdempotencyKeyTaken(err: unknown): boolean {
   return e?.code === '23505' && e.constraint === 'idempotency_keys_pkey';
 }
 
+/** The key already has a record (lookupFirst): answer from it, as when the work loses the race for it. */
+class KeyExists extends Error {}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -84,6 +87,14 @@ export async function runIdempotent(
   target: IdempotencyScope,
   work: (ctx: IdempotentWork) => Promise<IdempotentResult>,
   render: (response: IdempotentResponse) => IdempotentResponse = (r) => r,
+  options: {
+    /**
+     * Read the key's record before running the work. For background work that decides things before
+     * its first durable statement (is anything still owed?): a run that died after its payment must
+     * get that payment's answer, not decide afresh from what the payment changed.
+     */
+    lookupFirst?: boolean;
+  } = {},
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const key = requireIdempotencyKey(target.key);
   const hash = createHash('sha256').update(canonicalJson(target.request)).digest('hex');
@@ -107,8 +118,13 @@ export async function runIdempotent(
     },
   };
 
+  let lookup = options.lookupFirst === true;
   for (;;) {
     try {
+      if (lookup) {
+        lookup = false;
+        if (await store.findKey(deps.db, target.scope, key)) throw new KeyExists();
+      }
       const response = await work(ctx);
       const rendered = render(response);
       if (!response.stored) {
@@ -116,7 +132,7 @@ export async function runIdempotent(
       }
       return { ...rendered, replayed: false };
     } catch (err) {
-      const taken = isIdempotencyKeyTaken(err);
+      const taken = err instanceof KeyExists || isIdempotencyKeyTaken(err);
       if (ctx.resumeResourceId || !(taken || err instanceof AppError)) throw err;
       // Refused, or beaten to the key: an earlier request with this key may already have the answer.
       const existing = await store.findKey(deps.db, target.scope, key);

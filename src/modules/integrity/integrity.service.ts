@@ -27,6 +27,7 @@ export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
   add('bill_not_overcollected', await store.billsOvercollected(deps.db));
   add('payment_allocations_sum_to_amount', await store.paymentsWithBadAllocations(deps.db));
   add('succeeded_payment_posted', await store.succeededWithoutPosting(deps.db));
+  add('returned_payment_reversed', await store.returnedWithoutReversal(deps.db));
 
   if (deps.processor.name === 'sandbox') {
     add('payment_matches_processor_charge', await store.sandboxChargeMismatches(deps.db));

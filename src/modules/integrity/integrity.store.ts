@@ -50,18 +50,31 @@ export async function succeededWithoutPosting(db: Db) {
   return r.rows;
 }
 
-/** Succeeded payments paired with the sandbox processor's record of the charge (same database). */
+/** A returned payment gives back what it collected: its posting must be reversed. */
+export async function returnedWithoutReversal(db: Db) {
+  const r = await sql<{ payment_id: string }>`
+    select p.id as payment_id from payments p
+    where p.status = 'returned'
+      and not exists (select 1 from ledger_postings lp where lp.payment_id = p.id and lp.kind = 'reversal')`.execute(
+    db,
+  );
+  return r.rows;
+}
+
+/** Succeeded (and returned) payments paired with the sandbox processor's record of the charge (same database). */
 export async function sandboxChargeMismatches(db: Db) {
   const r = await sql<{ payment_id: string | null; charge_id: string | null; problem: string }>`
     select p.id as payment_id, c.id as charge_id,
       case
         when c.id is null then 'succeeded payment has no processor charge'
         when p.id is null then 'processor charge has no succeeded payment'
+        when p.status = 'returned' and c.return_code is distinct from p.return_code then 'return differs'
         else 'amount or outcome differs'
       end as problem
-    from (select * from payments where processor = 'sandbox' and status = 'succeeded') p
+    from (select * from payments where processor = 'sandbox' and status in ('succeeded', 'returned')) p
     full outer join (select * from sandbox_charges where status = 'succeeded') c on c.idempotency_key = p.id::text
-    where p.id is null or c.id is null or c.amount_cents <> p.amount_cents`.execute(db);
+    where p.id is null or c.id is null or c.amount_cents <> p.amount_cents
+      or (p.status = 'returned' and c.return_code is distinct from p.return_code)`.execute(db);
   return r.rows;
 }
 

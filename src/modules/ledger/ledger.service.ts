@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { LedgerAccount, LedgerLinesTable, LedgerPostingsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import { insertPosting, sumCreditLines } from './ledger.store';
+import { findPaymentPosting, insertPosting, sumCreditLines } from './ledger.store';
 
 /**
  * The ledger is double-entry and append-only. A bill raises what the account owes (receivable)
@@ -73,4 +73,30 @@ export function paymentCollectedRows(opts: {
 /** What the organization owes back on these accounts (overpayments held as credit), in cents. */
 export async function creditBalance(db: Db, accountIds: readonly string[]): Promise<number> {
   return -(await sumCreditLines(db, accountIds));
+}
+
+/**
+ * Reverses a payment's posting (a returned bank debit): the same lines with the opposite sign, so
+ * each bill's receivable owes again what the payment had taken off it.
+ */
+export async function postPaymentReversal(
+  trx: Db,
+  opts: { paymentId: string; memo: string; at: Date },
+): Promise<void> {
+  const found = await findPaymentPosting(trx, opts.paymentId);
+  if (!found) throw new Error(`payment ${opts.paymentId} has no posting to reverse`);
+  await insertPosting(
+    trx,
+    {
+      id: newId(),
+      account_id: found.posting.account_id,
+      kind: 'reversal',
+      payment_id: opts.paymentId,
+      bill_id: null,
+      reverses_posting_id: found.posting.id,
+      memo: opts.memo,
+      created_at: opts.at,
+    },
+    found.lines.map((l) => ({ ...l, amount_cents: -l.amount_cents })),
+  );
 }

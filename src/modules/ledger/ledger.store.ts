@@ -25,3 +25,20 @@ export async function sumCreditLines(db: Db, accountIds: readonly string[]): Pro
     .executeTakeFirstOrThrow();
   return Number(row.total);
 }
+
+/** The payment's posting and its lines (one per payment: ledger_postings_one_per_payment). */
+export async function findPaymentPosting(db: Db, paymentId: string) {
+  const posting = await db
+    .selectFrom('ledger_postings')
+    .selectAll()
+    .where('payment_id', '=', paymentId)
+    .where('kind', '=', 'payment')
+    .executeTakeFirst();
+  if (!posting) return null;
+  const lines = await db
+    .selectFrom('ledger_lines')
+    .select(['account_id', 'ledger_account', 'bill_id', 'amount_cents'])
+    .where('posting_id', '=', posting.id)
+    .execute();
+  return { posting, lines };
+}

@@ -116,8 +116,37 @@ export async function getDashboard(
   };
 }
 
+/**
+ * The one account these bills are on, which the member must be responsible for: a bill on any other
+ * account is the same 404 as one that does not exist; bills of several people are paid separately.
+ */
+export async function accountOfBills(
+  deps: Deps,
+  session: MemberSession,
+  billIds: readonly string[],
+): Promise<string> {
+  const accounts = await responsibleAccounts(deps, session);
+  const bills = await Promise.all(billIds.map((id) => findBillAccount(deps.db, id)));
+  const accountIds = new Set<string>();
+  for (const bill of bills) {
+    if (!bill || !accounts.has(bill.account_id))
+      throw new AppError('not_found', { detail: 'Bill not found' });
+    accountIds.add(bill.account_id);
+  }
+  const [accountId] = [...accountIds];
+  if (!accountId || accountIds.size > 1) {
+    throw new AppError('validation_failed', {
+      detail: 'Pay the bills of one person at a time.',
+      errors: [
+        { field: 'billIds', code: 'several_accounts', message: 'Choose bills for one person at a time' },
+      ],
+    });
+  }
+  return accountId;
+}
+
 /** The accounts a member may see and pay, with who each is for. */
-async function responsibleAccounts(deps: Deps, session: MemberSession) {
+export async function responsibleAccounts(deps: Deps, session: MemberSession) {
   const accounts = await store.listResponsibleAccounts(
     deps.db,
     session.actor.personId,
@@ -261,23 +290,7 @@ export async function payAsMember(
 ): Promise<IdempotentResult> {
   // Saving a new method to the wallet is a wallet change: it needs a recent code, as adding one does.
   if (body.saveMethod) requireStepUp(deps, session);
-  const accounts = await responsibleAccounts(deps, session);
-  const bills = await Promise.all(body.billIds.map((id) => findBillAccount(deps.db, id)));
-  const accountIds = new Set<string>();
-  for (const bill of bills) {
-    if (!bill || !accounts.has(bill.account_id))
-      throw new AppError('not_found', { detail: 'Bill not found' });
-    accountIds.add(bill.account_id);
-  }
-  const [accountId] = [...accountIds];
-  if (!accountId || accountIds.size > 1) {
-    throw new AppError('validation_failed', {
-      detail: 'Pay the bills of one person at a time.',
-      errors: [
-        { field: 'billIds', code: 'several_accounts', message: 'Choose bills for one person at a time' },
-      ],
-    });
-  }
+  const accountId = await accountOfBills(deps, session, body.billIds);
   if ((body.paymentToken === undefined) === (body.paymentMethodId === undefined)) {
     throw new AppError('validation_failed', {
       errors: [

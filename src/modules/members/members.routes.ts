@@ -28,6 +28,7 @@ import {
   memberBillsView,
   memberPaymentBody,
   memberSessionView,
+  mobileVerifyBody,
   passwordChangeBody,
   passwordChangeView,
   passwordResetBody,
@@ -63,7 +64,13 @@ import {
   stepUp,
   verifyMemberEmail,
 } from './members.service';
-import { getProfile, requestEmailChange, updateProfile } from './profile.service';
+import {
+  getProfile,
+  requestEmailChange,
+  resendMobileCode,
+  updateProfile,
+  verifyMobile,
+} from './profile.service';
 
 export const memberRoutes =
   (deps: Deps): FastifyPluginAsyncZod =>
@@ -494,7 +501,8 @@ export const memberRoutes =
       '/api/v1/member/profile',
       {
         schema: {
-          summary: 'Change the preferred language, mailing address or mobile number',
+          summary:
+            'Change the preferred language, mailing address or mobile number (a new number gets a code by text)',
           tags: ['members'],
           security: [{ memberSession: [] }],
           body: profileUpdateBody,
@@ -527,6 +535,37 @@ export const memberRoutes =
               requestContext(request),
             ),
           ),
+    );
+
+    app.post(
+      '/api/v1/member/profile/mobile/code',
+      {
+        schema: {
+          summary: 'Text a new code to the mobile number waiting to be confirmed (10 minutes, 5 tries)',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          response: { 202: profileView },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(202)
+          .send(await resendMobileCode(deps, await changingSessionOf(request), requestContext(request))),
+    );
+
+    app.post(
+      '/api/v1/member/profile/mobile/verify',
+      {
+        schema: {
+          summary: 'Confirm the mobile number with the code texted to it',
+          tags: ['members'],
+          security: [{ memberSession: [] }],
+          body: mobileVerifyBody,
+          response: { 200: profileView },
+        },
+      },
+      async (request) =>
+        verifyMobile(deps, await changingSessionOf(request), request.body.code, requestContext(request)),
     );
 
     app.get(

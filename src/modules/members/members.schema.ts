@@ -266,3 +266,11 @@ export const profileUpdateBody = z.object({
 export type ProfileUpdateBody = z.infer<typeof profileUpdateBody>;
 
 export const emailChangeBody = z.object({ email });
+
+export const mobileVerifyBody = z.object({
+  /** The 6-digit code texted to the number; a space in the middle is allowed. */
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{3} ?\d{3}$/, 'Enter the 6-digit code from the text'),
+});

@@ -97,6 +97,20 @@ function passwordError(password: string, email: string, twoStep = false): FieldE
 }
 
 /** Queues an account email to a member (not about one account, so no account id). */
+/** Where and how to reach a member: for messages sent on their behalf by background work. */
+export async function memberContact(deps: Deps, memberId: string) {
+  const member = await store.findMemberById(deps.db, memberId);
+  if (!member) return null;
+  return {
+    email: member.email,
+    firstName: member.first_name,
+    language: member.preferred_language,
+    regionId: member.region_id,
+    /** Only a number the member confirmed gets texts. */
+    mobile: member.mobile_verified_at ? member.mobile_number : null,
+  };
+}
+
 export function sendMemberEmail(
   db: Db,
   kind: string,

@@ -1,5 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type {
+  MemberMobileCodesTable,
   MemberSessionsTable,
   MemberSignInChallengesTable,
   MembersTable,
@@ -443,4 +444,60 @@ export function listBillsForGuarantor(db: Db, personId: string, planType: PlanTy
     .where('g.person_id', '=', personId);
   if (planType) q = q.where((eb) => eb.or([eb('a.kind', '=', 'medical'), eb('a.plan_type', '=', planType)]));
   return q.orderBy('b.due_date').orderBy('b.number').execute();
+}
+
+/** Replaces the member's live code for confirming a mobile number. */
+export async function saveMobileCode(db: Db, row: Insertable<MemberMobileCodesTable>): Promise<void> {
+  await db
+    .insertInto('member_mobile_codes')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('member_id').doUpdateSet({
+        mobile_number: row.mobile_number,
+        code_hash: row.code_hash,
+        tries_left: row.tries_left,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+      }),
+    )
+    .execute();
+}
+
+/** The member's live code, locked so two guesses at once each use up a try. */
+export function findMobileCodeForUpdate(db: Db, memberId: string) {
+  return db
+    .selectFrom('member_mobile_codes')
+    .selectAll()
+    .where('member_id', '=', memberId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function spendMobileCodeTry(db: Db, memberId: string): Promise<void> {
+  await db
+    .updateTable('member_mobile_codes')
+    .set((eb) => ({ tries_left: eb('tries_left', '-', 1) }))
+    .where('member_id', '=', memberId)
+    .where('tries_left', '>', 0)
+    .execute();
+}
+
+export async function deleteMobileCode(db: Db, memberId: string): Promise<void> {
+  await db.deleteFrom('member_mobile_codes').where('member_id', '=', memberId).execute();
+}
+
+/** Marks the number confirmed, only if it is still the member's number. */
+export async function confirmMobileNumber(
+  db: Db,
+  memberId: string,
+  number: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('members')
+    .set({ mobile_verified_at: now, updated_at: now })
+    .where('id', '=', memberId)
+    .where('mobile_number', '=', number)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
+import { AdjustableClock } from '../../platform/clock';
 import { escapeHtml } from '../../platform/email-templates';
-import { findMailboxEmail, listMailbox } from './notifications.service';
+import { findMailboxEmail, listMailbox, listTexts } from './notifications.service';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -15,7 +16,8 @@ a{color:#1d4f91}a:focus{outline:3px solid #fd0;background:#fd0}pre{white-space:p
 }
 
 /**
- * Development mailbox: every email in the outbox, readable without an SMTP server.
+ * Development mailbox: every email and text in the outboxes, readable without SMTP or Twilio; and the
+ * development clock, which moves time forward to see scheduled and automatic payments come due.
  * Registered only outside production (see app.ts).
  */
 export const devMailboxRoutes =
@@ -67,4 +69,74 @@ export const devMailboxRoutes =
         return reply.type('text/html; charset=utf-8').send(page(e.subject, body));
       },
     );
+
+    app.get('/dev/texts.json', { schema: { hide: true } }, async () => {
+      const texts = await listTexts(deps, 200);
+      return texts.map((t) => ({
+        id: t.id,
+        to: t.to_number,
+        body: t.body,
+        kind: t.kind,
+        status: t.status,
+        createdAt: t.created_at.toISOString(),
+      }));
+    });
+
+    app.get('/dev/texts', { schema: { hide: true } }, async (_request, reply) => {
+      const texts = await listTexts(deps, 100);
+      const rows = texts
+        .map(
+          (t) =>
+            `<tr><td>${escapeHtml(t.created_at.toISOString())}</td><td>${escapeHtml(t.to_number)}</td>` +
+            `<td>${escapeHtml(t.body)}</td><td>${t.status}</td></tr>`,
+        )
+        .join('');
+      const body =
+        `<h1>Development texts</h1><p>Text messages the app has sent. ${deps.texter ? 'Twilio delivery is on.' : 'Twilio is not configured, so nothing leaves this machine.'} <a href="/dev/mailbox">Emails</a></p>` +
+        (texts.length === 0
+          ? '<p>No texts yet.</p>'
+          : `<table><caption class="visually-hidden">Texts</caption><thead><tr><th scope="col">Sent</th><th scope="col">To</th><th scope="col">Message</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>`);
+      return reply.type('text/html; charset=utf-8').send(page('Development texts', body));
+    });
+
+    const clock = deps.clock;
+    if (clock instanceof AdjustableClock) {
+      const clockView = () => ({ now: clock.now().toString(), offset: clock.offset.toString() });
+      app.get('/dev/clock', { schema: { hide: true } }, async () => clockView());
+      // Moves the app's clock forward (never back: what happened, happened), e.g. {"days": 3}.
+      app.post(
+        '/dev/clock',
+        {
+          schema: {
+            hide: true,
+            body: z
+              .object({
+                days: z.number().int().min(0).max(400).default(0),
+                hours: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(24 * 400)
+                  .default(0),
+                minutes: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(60 * 24)
+                  .default(0),
+              })
+              .strict(),
+          },
+        },
+        async (request) => {
+          const { days, hours, minutes } = request.body;
+          clock.advance({ hours: days * 24 + hours, minutes });
+          return clockView();
+        },
+      );
+      app.delete('/dev/clock', { schema: { hide: true } }, async () => {
+        clock.reset();
+        return clockView();
+      });
+    }
   };

@@ -54,16 +54,58 @@ export async function queueEmail(trx: Db, opts: QueueEmailOptions): Promise<stri
 
 export type AttachmentRenderer = (email: OutboxEmail) => Promise<MailMessage['attachments']>;
 
-/** How long a claimed email stays hidden from other workers while this one sends it. */
+/** How long a claimed message stays hidden from other workers while this one sends it. */
 const SEND_LEASE_SECONDS = 300;
 
 /**
- * Sends due outbox emails through SMTP; a failure is retried with back-off, then marked failed.
- * Emails are claimed in a short transaction that pushes them out by a lease, then sent outside any
+ * Sends due messages of one outbox; a failure is retried with back-off, then marked failed.
+ * Messages are claimed in a short transaction that pushes them out by a lease, then sent outside any
  * transaction: rendering a receipt reads the database (PGlite has a single connection, so a held
- * transaction would wait on itself forever) and SMTP must not hold locks. A worker that dies mid-send
- * leaves its emails to be retried when the lease ends.
+ * transaction would wait on itself forever) and a provider call must not hold locks. A worker that
+ * dies mid-send leaves its messages to be retried when the lease ends.
  */
+async function deliverDue<T extends store.OutboxTable>(
+  deps: Deps,
+  table: T,
+  limit: number,
+  send: (message: store.OutboxRow<T>) => Promise<{ messageId: string }>,
+): Promise<{ sent: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  const now = deps.clock.now();
+  const due = await deps.db.transaction().execute(async (trx) => {
+    const rows = await store.claimDue(trx, table, toDate(now), limit);
+    await store.lease(
+      trx,
+      table,
+      rows.map((r) => r.id),
+      toDate(now.add({ seconds: SEND_LEASE_SECONDS })),
+    );
+    return rows;
+  });
+  for (const message of due) {
+    try {
+      const result = await send(message);
+      await store.markSent(deps.db, table, message.id, result.messageId, toDate(now));
+      sent++;
+    } catch (err) {
+      const backoffSeconds = Math.min(30 * 2 ** message.attempts, 3600);
+      await store.markRetry(
+        deps.db,
+        table,
+        message.id,
+        (err as Error).message,
+        toDate(deps.clock.now().add({ seconds: backoffSeconds })),
+        message.attempts + 1 >= MAX_ATTEMPTS,
+      );
+      deps.logger.warn({ table, messageId: message.id, err: (err as Error).message }, 'delivery failed');
+      failed++;
+    }
+  }
+  return { sent, failed };
+}
+
+/** Sends due outbox emails through SMTP, with the attachments they refer to rendered now. */
 export async function deliverOutbox(
   deps: Deps,
   renderAttachments: AttachmentRenderer,
@@ -71,44 +113,60 @@ export async function deliverOutbox(
 ): Promise<{ sent: number; failed: number }> {
   const mailer = deps.mailer;
   if (!mailer) return { sent: 0, failed: 0 };
-  let sent = 0;
-  let failed = 0;
-  const now = deps.clock.now();
-  const due = await deps.db.transaction().execute(async (trx) => {
-    const rows = await store.claimDueEmails(trx, toDate(now), limit);
-    await store.leaseEmails(
-      trx,
-      rows.map((r) => r.id),
-      toDate(now.add({ seconds: SEND_LEASE_SECONDS })),
-    );
-    return rows;
+  return deliverDue(deps, 'outbox_emails', limit, async (email) => {
+    const attachments = await renderAttachments(email);
+    return mailer.send({
+      to: email.to_address,
+      subject: email.subject,
+      text: email.text_body,
+      html: email.html_body,
+      ...(attachments && attachments.length > 0 ? { attachments } : {}),
+    });
   });
-  for (const email of due) {
-    try {
-      const attachments = await renderAttachments(email);
-      const result = await mailer.send({
-        to: email.to_address,
-        subject: email.subject,
-        text: email.text_body,
-        html: email.html_body,
-        ...(attachments && attachments.length > 0 ? { attachments } : {}),
-      });
-      await store.markEmailSent(deps.db, email.id, result.messageId, toDate(now));
-      sent++;
-    } catch (err) {
-      const backoffSeconds = Math.min(30 * 2 ** email.attempts, 3600);
-      await store.markEmailRetry(
-        deps.db,
-        email.id,
-        (err as Error).message,
-        toDate(deps.clock.now().add({ seconds: backoffSeconds })),
-        email.attempts + 1 >= MAX_ATTEMPTS,
-      );
-      deps.logger.warn({ emailId: email.id, err: (err as Error).message }, 'email delivery failed');
-      failed++;
-    }
-  }
-  return { sent, failed };
+}
+
+export interface QueueTextOptions {
+  accountId: string | null;
+  memberId: string | null;
+  kind: string;
+  /** E.164. */
+  to: string;
+  body: string;
+  now: Date;
+}
+
+/** Puts a text in the outbox inside the caller's transaction; the worker sends it (Twilio). */
+export async function queueText(trx: Db, opts: QueueTextOptions): Promise<string> {
+  const id = newId();
+  await store.insertOutboxText(trx, {
+    id,
+    account_id: opts.accountId,
+    member_id: opts.memberId,
+    kind: opts.kind,
+    to_number: opts.to,
+    body: opts.body,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: opts.now,
+    last_error: null,
+    message_id: null,
+    created_at: opts.now,
+    sent_at: null,
+  });
+  return id;
+}
+
+/** Sends due texts through the configured provider; without one they wait for /dev/texts. */
+export async function deliverTexts(deps: Deps, limit = 20): Promise<{ sent: number; failed: number }> {
+  const texter = deps.texter;
+  if (!texter) return { sent: 0, failed: 0 };
+  return deliverDue(deps, 'outbox_texts', limit, (text) =>
+    texter.send({ to: text.to_number, body: text.body }),
+  );
+}
+
+export function listTexts(deps: Deps, limit = 50) {
+  return store.listRecentTexts(deps.db, limit);
 }
 
 export function listMailbox(deps: Deps, limit = 50) {

@@ -22,6 +22,8 @@ export const organizationView = z.object({
     z.object({
       id: z.string(),
       name: localized,
+      /** IANA time zone: due dates, payment dates and deadlines are calendar dates here. */
+      timeZone: z.string(),
       phone: z.string(),
       hours: localized,
       mailingAddress: z.array(z.string()),

@@ -36,6 +36,7 @@ export function getOrganization(config: Config): OrganizationView {
     regions: org.regions.map((r) => ({
       id: r.id,
       name: r.name,
+      timeZone: r.timeZone,
       phone: r.phone,
       hours: r.hours,
       mailingAddress: r.mailingAddress,

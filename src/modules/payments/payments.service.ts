@@ -45,13 +45,17 @@ type Locale = 'en' | 'es';
 export interface PayBillsOptions {
   actor: Actor;
   ctx: RequestContext;
-  channel: 'guest' | 'member' | 'staff' | 'api';
+  channel: 'guest' | 'member' | 'staff' | 'scheduled' | 'autopay' | 'api';
   accountId: string;
   billIds: readonly string[];
   amountCents: number;
   paymentToken: string;
   payerEmail: string | null;
-  bankAuthorization: { accepted: true; textVersion: string } | null;
+  /**
+   * The payer's authorization of a bank debit. A debit authorized earlier (a scheduled payment) carries
+   * when and from where it was given; otherwise it is given now, from this request.
+   */
+  bankAuthorization: { accepted: true; textVersion: string; acceptedAt?: string; ip?: string | null } | null;
   idempotency: IdempotentWork;
 }
 
@@ -100,8 +104,8 @@ async function checkPaymentMethod(
       method,
       authorization: {
         textVersion: auth.textVersion,
-        acceptedAt: deps.clock.now().toString(),
-        ip: opts.ctx.ip,
+        acceptedAt: auth.acceptedAt ?? deps.clock.now().toString(),
+        ip: auth.ip !== undefined ? auth.ip : opts.ctx.ip,
         holderName: method.holderName,
       },
     };
@@ -231,6 +235,8 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
       created_at: nowDate,
       updated_at: nowDate,
       completed_at: null,
+      settled_at: null,
+      return_code: null,
     };
     let created: boolean;
     try {

@@ -227,3 +227,50 @@ export function listCollectedForBill(db: Db, billId: string) {
     .orderBy('payments.created_at')
     .execute();
 }
+
+/** Succeeded bank debits that have neither settled nor come back (payments_unsettled_bank_idx). */
+export function listUnsettledBankPayments(db: Db, limit: number) {
+  return db
+    .selectFrom('payments')
+    .select([
+      'id',
+      'account_id',
+      'amount_cents',
+      'payer_email',
+      'locale',
+      'method_last4',
+      'bank_account_type',
+    ])
+    .where('method_type', '=', 'bank')
+    .where('status', '=', 'succeeded')
+    .where('settled_at', 'is', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function markSettled(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ settled_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'succeeded')
+    .where('settled_at', 'is', null)
+    .execute();
+}
+
+/** succeeded → returned, only once: false when another worker got there first. */
+export async function markReturned(db: Db, id: string, returnCode: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('payments')
+    .set({ status: 'returned', return_code: returnCode, settled_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'succeeded')
+    .where('settled_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertEvent(db: Db, event: PaymentEventInput): Promise<void> {
+  await db.insertInto('payment_events').values(eventRow(event)).execute();
+}

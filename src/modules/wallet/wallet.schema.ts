@@ -14,6 +14,8 @@ export const paymentMethodView = z.object({
   /** The card expires within 60 days: ask for a new one before payments start failing. */
   expiresSoon: z.boolean(),
   expired: z.boolean(),
+  /** A bank account whose debit came back closed, unknown or unauthorized: not debited again until authorized again. */
+  blocked: z.boolean(),
 });
 export type PaymentMethodView = z.infer<typeof paymentMethodView>;
 

@@ -4,6 +4,7 @@ import { cardBrandLabel } from '../../domain/cards';
 import { todayIn } from '../../domain/dates';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
+import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import type { PaymentMethodDetails } from '../../platform/processors/processor';
 import { recordAudit } from '../audit/audit.service';
@@ -42,6 +43,7 @@ function toView(row: MethodRow, today: Temporal.PlainDate): PaymentMethodView {
     isDefault: row.is_default,
     expiresSoon,
     expired,
+    blocked: row.blocked_at !== null,
   };
 }
 
@@ -203,14 +205,38 @@ export async function removePaymentMethod(
 }
 
 /** The processor id to charge for one of the member's saved methods; an expired card is refused. */
+/** One of the member's saved methods as the wallet shows it, with its processor token; null when removed. */
+export async function findSavedMethod(
+  deps: Deps,
+  memberId: string,
+  regionId: string,
+  methodId: string,
+): Promise<{ view: PaymentMethodView; token: string } | null> {
+  const row = await store.findMethod(deps.db, memberId, methodId);
+  return row ? { view: toView(row, today(deps, regionId)), token: row.processor_method_id } : null;
+}
+
+/** The processor token of a saved method the member may pay with now (not removed, not expired). */
 export async function savedMethodToken(
   deps: Deps,
   actor: MemberActor,
   regionId: string,
   methodId: string,
 ): Promise<string> {
-  const row = await store.findMethod(deps.db, actor.memberId, methodId);
-  if (!row) {
+  return (await usableSavedMethod(deps, actor.memberId, regionId, methodId)).token;
+}
+
+/** A saved method to pay with: refused when it is not the member's, was removed or has expired. */
+export async function usableSavedMethod(
+  deps: Deps,
+  memberId: string,
+  regionId: string,
+  methodId: string,
+  /** The member is authorizing debits again: a bank account blocked by a return may be used. */
+  options: { reauthorizing?: boolean } = {},
+): Promise<{ view: PaymentMethodView; token: string }> {
+  const found = await findSavedMethod(deps, memberId, regionId, methodId);
+  if (!found) {
     throw new AppError('not_found', {
       detail: 'Payment method not found',
       errors: [
@@ -218,13 +244,26 @@ export async function savedMethodToken(
       ],
     });
   }
-  if (toView(row, today(deps, regionId)).expired) {
+  if (found.view.expired) {
     throw new AppError('payment_method_invalid', {
       detail: 'This card has expired. Add your new card or choose another method.',
       errors: [{ field: 'paymentMethodId', code: 'expired_card', message: 'This card has expired' }],
     });
   }
-  return row.processor_method_id;
+  if (found.view.blocked && !options.reauthorizing) {
+    throw new AppError('payment_method_invalid', {
+      detail:
+        'A payment from this bank account was returned by the bank. Choose another method, or authorize debits from it again.',
+      errors: [
+        {
+          field: 'paymentMethodId',
+          code: 'bank_returned',
+          message: 'Your bank returned a payment from this account',
+        },
+      ],
+    });
+  }
+  return found;
 }
 
 /** Lists a token the member just paid with (already attached at the processor) in their wallet. */
@@ -258,5 +297,23 @@ export async function rememberPaidMethod(
       updated_at: now,
       removed_at: null,
     });
+  });
+}
+
+/**
+ * Blocks saved bank accounts whose debit came back closed (R02), unknown (R03) or unauthorized (R05,
+ * R07, R10): nothing is debited from them until the member authorizes again. Idempotent, so a worker
+ * that dies between a return and its block leaves it to the next pass. Returns the blocked method ids.
+ */
+export async function blockReturnedBankMethods(deps: Deps): Promise<string[]> {
+  return store.blockReturnedBankMethods(deps.db, toDate(deps.clock.now()));
+}
+
+/** The member authorized debits from a blocked bank account again. */
+export async function unblockMethod(db: Db, memberId: string, methodId: string, now: Date): Promise<void> {
+  await store.updateMethod(db, memberId, methodId, {
+    blocked_at: null,
+    blocked_reason: null,
+    unblocked_at: now,
   });
 }

@@ -1,5 +1,6 @@
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { PaymentMethodsTable } from '../../db/schema';
+import { BLOCKING_RETURN_CODES } from '../../domain/bank';
 import type { Db } from '../../platform/db';
 
 export function listMethods(db: Db, memberId: string) {
@@ -51,4 +52,22 @@ export async function updateMethod(
     .where('member_id', '=', memberId)
     .where('removed_at', 'is', null)
     .execute();
+}
+
+export async function blockReturnedBankMethods(db: Db, now: Date): Promise<string[]> {
+  const rows = await db
+    .updateTable('payment_methods as pm')
+    .from('payments as p')
+    .set({ blocked_at: now, blocked_reason: sql<string>`'bank_return_' || p.return_code` })
+    .whereRef('p.processor_token', '=', 'pm.processor_method_id')
+    .where('p.status', '=', 'returned')
+    .where('p.return_code', 'in', BLOCKING_RETURN_CODES)
+    .where('pm.blocked_at', 'is', null)
+    .where('pm.removed_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('pm.unblocked_at', 'is', null), eb('pm.unblocked_at', '<', eb.ref('p.settled_at'))]),
+    )
+    .returning('pm.id')
+    .execute();
+  return rows.map((r) => r.id);
 }

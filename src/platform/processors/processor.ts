@@ -46,6 +46,12 @@ export type ChargeOutcome =
   | { status: 'succeeded'; chargeId: string }
   | { status: 'failed'; chargeId: string | null; code: DeclineCode; message: string; retryable: boolean };
 
+/** Where a bank debit stands after it was accepted: it settles, or comes back returned (NACHA R-code). */
+export type BankDebitState =
+  | { state: 'pending' }
+  | { state: 'settled' }
+  | { state: 'returned'; returnCode: string };
+
 export interface PaymentProcessor {
   readonly name: string;
   /** What a token stands for, or null when the processor does not know it or it was used up. */
@@ -64,6 +70,11 @@ export interface PaymentProcessor {
   attachPaymentMethod(token: string, customer: string): Promise<string | null>;
   /** Forgets a saved payment method; it can no longer be charged. */
   detachPaymentMethod(methodId: string): Promise<void>;
+  /**
+   * A succeeded bank debit's settlement (Stripe: the charge's later `succeeded` or `failed` event
+   * with an ACH return code); null when the processor has no such charge.
+   */
+  bankDebitState(idempotencyKey: string): Promise<BankDebitState | null>;
 }
 
 export class ProcessorError extends Error {

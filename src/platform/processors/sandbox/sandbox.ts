@@ -7,6 +7,7 @@ import { randomBytes } from '../../ids';
 import { runStmt, stmt } from '../../statement';
 import {
   type AcceptedBrand,
+  type BankDebitState,
   type ChargeOutcome,
   type ChargeRequest,
   type DeclineCode,
@@ -300,6 +301,17 @@ export class SandboxProcessor implements PaymentProcessor {
     if (this.faults.timeoutAfterSuccess)
       throw new ProcessorError('sandbox timed out (fault switch)', 'timeout');
     return outcome;
+  }
+
+  async bankDebitState(idempotencyKey: string): Promise<BankDebitState | null> {
+    const row = await this.db
+      .selectFrom('sandbox_charges')
+      .select(['status', 'return_code', 'settles_at'])
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (row?.status !== 'succeeded' || !row.settles_at) return null;
+    if (row.settles_at.getTime() > this.clock.now().epochMilliseconds) return { state: 'pending' };
+    return row.return_code ? { state: 'returned', returnCode: row.return_code } : { state: 'settled' };
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {

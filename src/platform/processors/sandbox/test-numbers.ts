@@ -20,11 +20,23 @@ export const testCards: Record<string, { brand: AcceptedBrand; behaviour: CardBe
 export const TEST_ROUTING_NUMBER = '110000000';
 
 /** ACH return codes the sandbox produces after its settlement delay. */
-export type BankBehaviour = 'succeed' | 'return_R01' | 'return_R02' | 'return_R03';
+export type BankBehaviour =
+  | 'succeed'
+  | 'return_R01'
+  | 'return_R02'
+  | 'return_R03'
+  | 'return_R05'
+  | 'return_R07'
+  | 'return_R10';
 
 export const testBankAccounts: Record<string, BankBehaviour> = {
   '000123456789': 'succeed',
   '000222222227': 'return_R01',
   '000111111113': 'return_R02',
   '000111111116': 'return_R03',
+  // Unauthorized debits: a consumer account debited without authorization, authorization revoked,
+  // and "not authorized" reported by the customer.
+  '000333333335': 'return_R05',
+  '000333333337': 'return_R07',
+  '000333333339': 'return_R10',
 };

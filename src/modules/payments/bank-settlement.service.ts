@@ -1,0 +1,104 @@
+/**
+ * Bank debits settle days after they succeed, or come back returned with a NACHA return code. The
+ * worker asks the processor about each succeeded bank payment until it knows; a return reverses the
+ * payment in the ledger, opens its bills again and tells the payer, all in one transaction.
+ */
+import type { Deps } from '../../deps';
+import { BLOCKING_RETURN_CODES } from '../../domain/bank';
+import { formatMoney } from '../../domain/money';
+import { toDate } from '../../platform/clock';
+import { bankPaymentReturnedMessage } from '../../platform/member-emails';
+import { recordAudit } from '../audit/audit.service';
+import { reopenBillsForReturn } from '../bills/bills.service';
+import { postPaymentReversal } from '../ledger/ledger.service';
+import { queueEmail } from '../notifications/notifications.service';
+import { methodLabel } from './payments.service';
+import * as store from './payments.store';
+
+const SYSTEM = { type: 'system', name: 'bank-settlement' } as const;
+
+export async function settleBankPayments(
+  deps: Deps,
+  limit = 50,
+): Promise<{ settled: number; returned: number; pending: number }> {
+  const counts = { settled: 0, returned: 0, pending: 0 };
+  for (const payment of await store.listUnsettledBankPayments(deps.db, limit)) {
+    // Asked outside any transaction: on the embedded database the sandbox shares the one connection.
+    const state = await deps.processor.bankDebitState(payment.id);
+    const now = toDate(deps.clock.now());
+    if (!state || state.state === 'pending') {
+      counts.pending++;
+      continue;
+    }
+    if (state.state === 'settled') {
+      await store.markSettled(deps.db, payment.id, now);
+      counts.settled++;
+      continue;
+    }
+    const allocations = (await store.listAllocations(deps.db, payment.id)).map((a) => ({
+      billId: a.bill_id,
+      amountCents: a.amount_cents,
+    }));
+    const returned = await deps.db.transaction().execute(async (trx) => {
+      // Only the worker that moves it from succeeded applies the return.
+      if (!(await store.markReturned(trx, payment.id, state.returnCode, now))) return false;
+      await reopenBillsForReturn(trx, allocations, now);
+      await postPaymentReversal(trx, {
+        paymentId: payment.id,
+        memo: `ACH return ${state.returnCode}`,
+        at: now,
+      });
+      await store.insertEvent(trx, {
+        paymentId: payment.id,
+        accountId: payment.account_id,
+        from: 'succeeded',
+        to: 'returned',
+        detail: { returnCode: state.returnCode },
+        at: now,
+      });
+      await recordAudit(trx, {
+        actor: SYSTEM,
+        ctx: { ip: null, requestId: `bank-return:${payment.id}`, locale: 'en' },
+        action: 'payment.returned',
+        result: 'success',
+        resourceType: 'payment',
+        resourceId: payment.id,
+        accountId: payment.account_id,
+        detail: { returnCode: state.returnCode, amountCents: payment.amount_cents },
+      });
+      if (payment.payer_email) {
+        const locale = payment.locale === 'es' ? 'es' : 'en';
+        const email = bankPaymentReturnedMessage({
+          locale,
+          organizationName: deps.config.organization.name,
+          amount: formatMoney(payment.amount_cents),
+          account: methodLabel(
+            {
+              method_type: 'bank',
+              method_brand: null,
+              method_last4: payment.method_last4,
+              bank_account_type: payment.bank_account_type,
+            },
+            locale,
+          ).toLowerCase(),
+          returnCode: state.returnCode,
+          blocked: BLOCKING_RETURN_CODES.includes(state.returnCode),
+          url: `${deps.config.publicUrl}/account`,
+          supportPhone: deps.config.organization.support.phone,
+        });
+        await queueEmail(trx, {
+          accountId: payment.account_id,
+          kind: 'payment_returned',
+          to: payment.payer_email,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          now,
+        });
+      }
+      return true;
+    });
+    if (returned) counts.returned++;
+  }
+  return counts;
+}
