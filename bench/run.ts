@@ -3,7 +3,8 @@
  * processor at 50 concurrent payers, a trivial route for context, and the same run's limit (pgbench with
  * a payment-shaped transaction on the same database). BENCH_DATABASE_URL points it at a PostgreSQL
  * server, where it creates (and afterwards drops) a database of its own; without it the app runs on an
- * in-memory PGlite, whose figures are single-connection and not the target.
+ * in-memory PGlite, whose figures are single-connection and not the target. After the signed-in
+ * dashboard it runs the daily autopay over every demo member (`--autopay-seconds` caps it).
  */
 
 import { type ChildProcess, fork } from 'node:child_process';
@@ -14,14 +15,18 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { Temporal } from 'temporal-polyfill';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { todayIn } from '../src/domain/dates';
+import { runDueAutopay } from '../src/modules/autopay/autopay.service';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity, type IntegrityReport } from '../src/modules/integrity/integrity.service';
 import { newSecretToken, sha256 } from '../src/platform/ids';
 import { createLogger } from '../src/platform/logger';
 import { hashPassword } from '../src/platform/passwords';
 import { openRuntime, type Runtime } from '../src/runtime';
+import { seedDueAutopay } from './autopay-seed';
 import { type LoadJob, type LoadResult, machineCpu, postgresCpu } from './protocol';
 import {
   createRawTables,
@@ -39,6 +44,8 @@ const WARMUP_PAYERS = 2_000;
 const TARGET = { throughput: 1_000, ratio: 0.35, p99Ms: 50 };
 /** Issue 3: the signed-in dashboard at 200 concurrent members, p99 under 30 ms, with 100,000 members. */
 const DASHBOARD = { connections: 200, members: 100_000, sessions: 5_000, p99Ms: 30 };
+/** Issue 4: the daily autopay run over every demo member, at least 3,000 payments/s and half the raw limit. */
+const AUTOPAY = { runners: 16, batch: 100, throughput: 3_000, ratio: 0.5 };
 
 const { values: args } = parseArgs({
   options: {
@@ -48,6 +55,8 @@ const { values: args } = parseArgs({
     payers: { type: 'string' },
     /** Demo members for the dashboard scenario (default 100,000 on PostgreSQL, 5,000 on PGlite). */
     members: { type: 'string' },
+    /** Longest the autopay run may take before its figures are taken (default 300 s). */
+    'autopay-seconds': { type: 'string', default: '300' },
     /** Counts SQL statements sent during the payment scenario (patches pg.Client; for profiling). */
     'count-statements': { type: 'boolean', default: false },
   },
@@ -310,6 +319,38 @@ async function main(): Promise<number> {
     // Let requests autocannon left in flight finish before anything is closed.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
+    // 5. The daily autopay run: every demo member's first bill noticed and due, charged as workers
+    // would (claims of AUTOPAY.batch, AUTOPAY.runners at once) through the payments core.
+    t0 = performance.now();
+    const firstRegion = config.organization.regions[0];
+    const chargeOn = todayIn(firstRegion?.timeZone ?? 'UTC', Temporal.Now.instant())
+      .subtract({ days: 1 })
+      .toString();
+    const due = await seedDueAutopay(runtime.deps.db, { processor: runtime.deps.processor.name, chargeOn });
+    await sql`analyze`.execute(runtime.deps.db);
+    const autopaySetupSeconds = (performance.now() - t0) / 1000;
+    await checkpoint(runtime);
+    const autopayStarted = performance.now();
+    const autopayDeadline = autopayStarted + Number(args['autopay-seconds']) * 1000;
+    const autopayCounts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
+    const autopayDeps = runtime.deps;
+    await Promise.all(
+      Array.from({ length: AUTOPAY.runners }, async () => {
+        for (;;) {
+          const c = await runDueAutopay(autopayDeps, AUTOPAY.batch);
+          for (const k of Object.keys(autopayCounts) as (keyof typeof autopayCounts)[])
+            autopayCounts[k] += c[k];
+          if (c.paid + c.declined + c.skipped + c.pending === 0 || performance.now() > autopayDeadline)
+            return;
+        }
+      }),
+    );
+    const autopaySeconds = (performance.now() - autopayStarted) / 1000;
+    const autopayThroughput = autopayCounts.paid / autopaySeconds;
+    t0 = performance.now();
+    const autopayIntegrity = await checkIntegrity(runtime.deps);
+    const autopayIntegritySeconds = (performance.now() - t0) / 1000;
+
     const payThroughput = paid / pay.durationSeconds;
     const rows: Row[] = [
       {
@@ -336,6 +377,14 @@ async function main(): Promise<number> {
         p99_ms: round(dash.latency.p99, 2),
         limit: healthRow.throughput,
         ratio: round(dashThroughput / Math.max(healthRow.throughput, 1e-9), 3),
+      },
+      {
+        scenario: 'autopay_run',
+        throughput: round(autopayThroughput, 1),
+        p50_ms: null,
+        p99_ms: null,
+        limit: round(raw.tps, 1),
+        ratio: round(autopayThroughput / raw.tps, 3),
       },
     ];
 
@@ -388,6 +437,14 @@ async function main(): Promise<number> {
         `limit = the trivial route; ${describeOthers(dash, 200)}`,
     );
     say(
+      `autopay_run: ${due} due automatic payments (set up in ${autopaySetupSeconds.toFixed(1)} s) run by ` +
+        `${AUTOPAY.runners} runners in claims of ${AUTOPAY.batch}: ${autopayCounts.paid} paid, ${autopayCounts.declined} declined, ` +
+        `${autopayCounts.skipped} skipped, ${autopayCounts.pending} left pending, in ${autopaySeconds.toFixed(1)} s; ` +
+        (autopayIntegrity.ok
+          ? `integrity clean (${autopayIntegritySeconds.toFixed(1)} s)`
+          : `${autopayIntegrity.violations.length} INTEGRITY VIOLATIONS`),
+    );
+    say(
       `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction`,
     );
     say(
@@ -403,7 +460,12 @@ async function main(): Promise<number> {
           `≥ ${TARGET.ratio * 100}% of the raw limit ${met((payRow.ratio ?? 0) >= TARGET.ratio)}; ` +
           `p99 < ${TARGET.p99Ms} ms ${met((payRow.p99_ms ?? Infinity) < TARGET.p99Ms)}`,
       );
-      const dashRow = rows[3];
+      const autopayRow = rows.find((r) => r.scenario === 'autopay_run');
+      say(
+        `targets (autopay): ≥ ${AUTOPAY.throughput} payments/s ${met((autopayRow?.throughput ?? 0) >= AUTOPAY.throughput)}; ` +
+          `≥ ${AUTOPAY.ratio * 100}% of the raw limit ${met((autopayRow?.ratio ?? 0) >= AUTOPAY.ratio)}`,
+      );
+      const dashRow = rows.find((r) => r.scenario === 'member_dashboard_http');
       say(
         `targets (dashboard): p99 < ${DASHBOARD.p99Ms} ms with ${memberCount} members ${met((dashRow?.p99_ms ?? Infinity) < DASHBOARD.p99Ms && memberCount >= DASHBOARD.members)}`,
       );
@@ -414,7 +476,7 @@ async function main(): Promise<number> {
     say(`total bench time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 
     if (args.json) for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
-    return integrity.ok ? 0 : 1;
+    return integrity.ok && autopayIntegrity.ok ? 0 : 1;
   } finally {
     if (child?.connected) child.disconnect();
     await app?.close();

@@ -1,0 +1,235 @@
+/**
+ * `npm run crash-test [-- --accounts 10000 --workers 4 --kills 3]`: exactly once under SIGKILL.
+ *
+ * On a PostgreSQL server (CRASH_DATABASE_URL, else BENCH_DATABASE_URL) it creates a database of its
+ * own, with `--accounts` members who each have an automatic payment due (enrolled, noticed, its date
+ * passed). It starts `--workers` `settle worker` processes on it, and `--kills` times kills one of them
+ * with SIGKILL at a random moment and starts it again. When every payment has run, it checks that each
+ * account was charged exactly once — our payments and the sandbox processor's charges agree, one each,
+ * for the noticed amount — and that `checkIntegrity` is clean. Exit code 1 on any violation.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { Temporal } from 'temporal-polyfill';
+import { loadConfig } from '../src/config';
+import { todayIn } from '../src/domain/dates';
+import { seedBulkMembers } from '../src/modules/demo/bulk-members';
+import { checkIntegrity } from '../src/modules/integrity/integrity.service';
+import { createLogger } from '../src/platform/logger';
+import { openRuntime } from '../src/runtime';
+import { seedDueAutopay } from './autopay-seed';
+
+const { values: args } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '10000' },
+    workers: { type: 'string', default: '4' },
+    kills: { type: 'string', default: '3' },
+    'claim-seconds': { type: 'string', default: '10' },
+    'timeout-seconds': { type: 'string', default: '900' },
+  },
+});
+const ACCOUNTS = Number(args.accounts);
+const WORKERS = Number(args.workers);
+const KILLS = Number(args.kills);
+const CLAIM_SECONDS = Number(args['claim-seconds']);
+
+const serverUrl = process.env.CRASH_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
+if (!serverUrl) {
+  console.error(
+    'Set CRASH_DATABASE_URL (or BENCH_DATABASE_URL) to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  process.exit(2);
+}
+const dbName = `settle_crash_${process.pid}`;
+const dbUrl = new URL(serverUrl);
+dbUrl.pathname = `/${dbName}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const say = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const mainTs = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+function startWorker(n: number): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', mainTs, 'worker'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: dbUrl.toString(),
+      DATABASE_POOL_SIZE: '4',
+      WORKER_CLAIM_SECONDS: String(CLAIM_SECONDS),
+      LOG_LEVEL: 'warn',
+      SMTP_URL: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0)
+      say(`worker ${n} exited with ${code ?? signal}`);
+  });
+  return child;
+}
+
+async function main(): Promise<void> {
+  await admin(`create database ${dbName}`);
+  const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), LOG_LEVEL: 'warn' });
+  const runtime = await openRuntime(config, { logger: createLogger('warn') });
+  const db = runtime.deps.db;
+  let failed = false;
+  const workers: ChildProcess[] = [];
+  try {
+    // 1. Members with an automatic payment due: bulk members (as `settle demo --members` makes them),
+    // each with a saved card, an enrollment, and its first bill's payment noticed and due yesterday.
+    let t0 = performance.now();
+    await seedBulkMembers(db, {
+      count: ACCOUNTS,
+      passwordHash: 'not-for-sign-in',
+      regionId: 'ncal',
+      stateCode: 'CA',
+      now: new Date(),
+    });
+    const region = config.organization.regions.find((r) => r.id === 'ncal');
+    const chargeOn = todayIn(region?.timeZone ?? 'UTC', Temporal.Now.instant())
+      .subtract({ days: 1 })
+      .toString();
+    await seedDueAutopay(db, { processor: runtime.deps.processor.name, chargeOn });
+    await sql`analyze`.execute(db);
+    say(
+      `${ACCOUNTS} accounts with an automatic payment due on ${chargeOn}, set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+
+    // 2. Workers, and SIGKILL at random moments.
+    t0 = performance.now();
+    for (let n = 0; n < WORKERS; n++) workers.push(startWorker(n));
+    const waiting = async () => {
+      const row = await db
+        .selectFrom('autopay_items')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', 'in', ['noticed', 'processing', 'retrying'])
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    // Kills land while payments are being made: after the first ones, at random moments.
+    while ((await waiting()) === ACCOUNTS) await sleep(100);
+    for (let k = 0; k < KILLS; k++) {
+      await sleep(500 + Math.random() * 5_000);
+      const n = Math.floor(Math.random() * WORKERS);
+      workers[n]?.kill('SIGKILL');
+      say(
+        `kill ${k + 1}/${KILLS}: SIGKILL worker ${n} with ${await waiting()} payments still to run; starting it again`,
+      );
+      await sleep(200 + Math.random() * 800);
+      workers[n] = startWorker(n);
+    }
+    const deadline = performance.now() + Number(args['timeout-seconds']) * 1000;
+    for (;;) {
+      const left = await waiting();
+      const open = await db
+        .selectFrom('payments')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', 'in', ['pending', 'processing', 'unknown'])
+        .executeTakeFirstOrThrow();
+      if (left === 0 && Number(open.n) === 0) break;
+      if (performance.now() > deadline) {
+        say(`timed out with ${left} payments still to run and ${open.n} attempts unresolved`);
+        failed = true;
+        break;
+      }
+      await sleep(1_000);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    say(
+      `all payments ran in ${seconds.toFixed(1)} s (${(ACCOUNTS / seconds).toFixed(0)} accounts/s with the kills and restarts)`,
+    );
+    for (const w of workers) w.kill('SIGTERM');
+    await sleep(1_500);
+
+    // 3. Exactly once: per account, our succeeded payments, the sandbox's charges, and the item.
+    const perAccount = await sql<{
+      account_id: string;
+      items_paid: number;
+      payments: number;
+      succeeded: number;
+      charges: number;
+      charged_cents: number;
+      noticed_cents: number;
+    }>`
+      select i.account_id,
+        count(*) filter (where i.status = 'paid')::int as items_paid,
+        (select count(*) from payments p where p.account_id = i.account_id)::int as payments,
+        (select count(*) from payments p where p.account_id = i.account_id and p.status = 'succeeded')::int as succeeded,
+        (select count(*) from payments p join sandbox_charges c on c.idempotency_key = p.id::text
+          where p.account_id = i.account_id and c.status = 'succeeded')::int as charges,
+        coalesce((select sum(c.amount_cents) from payments p join sandbox_charges c on c.idempotency_key = p.id::text
+          where p.account_id = i.account_id and c.status = 'succeeded'), 0)::bigint as charged_cents,
+        sum(i.noticed_amount_cents)::bigint as noticed_cents
+      from autopay_items i
+      group by i.account_id`.execute(db);
+    const wrong = perAccount.rows.filter(
+      (r) =>
+        r.items_paid !== 1 ||
+        r.succeeded !== 1 ||
+        r.charges !== 1 ||
+        Number(r.charged_cents) !== Number(r.noticed_cents),
+    );
+    const orphanCharges = await sql<{ n: number }>`
+      select count(*)::int as n from sandbox_charges c
+      where not exists (select 1 from payments p where p.id::text = c.idempotency_key)`.execute(db);
+    const extraAttempts = perAccount.rows.reduce((sum, r) => sum + (r.payments - 1), 0);
+    const integrity = await checkIntegrity(runtime.deps);
+    say(
+      `accounts: ${perAccount.rows.length}; charged exactly once: ${perAccount.rows.length - wrong.length}; ` +
+        `wrong: ${wrong.length}; sandbox charges without a payment: ${orphanCharges.rows[0]?.n ?? '?'}; ` +
+        `extra payment attempts (declined or unresolved): ${extraAttempts}; integrity violations: ${integrity.violations.length}`,
+    );
+    if (wrong.length > 0) {
+      say(`first wrong accounts: ${JSON.stringify(wrong.slice(0, 5))}`);
+      const detail = await db
+        .selectFrom('autopay_items')
+        .select(['account_id', 'status', 'tries', 'last_decline_code', 'payment_id'])
+        .where(
+          'account_id',
+          'in',
+          wrong.slice(0, 5).map((w) => w.account_id),
+        )
+        .execute();
+      say(`their items: ${JSON.stringify(detail)}`);
+      const trail = await db
+        .selectFrom('audit_events')
+        .select(['at', 'action', 'result', 'detail'])
+        .where(
+          'account_id',
+          'in',
+          wrong.slice(0, 5).map((w) => w.account_id),
+        )
+        .orderBy('at')
+        .execute();
+      say(`their audit trail: ${JSON.stringify(trail)}`);
+    }
+    if (integrity.violations.length > 0)
+      say(`integrity: ${JSON.stringify(integrity.violations.slice(0, 5))}`);
+    if (perAccount.rows.length !== ACCOUNTS || wrong.length > 0 || (orphanCharges.rows[0]?.n ?? 1) > 0)
+      failed = true;
+    if (integrity.violations.length > 0) failed = true;
+  } finally {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await runtime.close();
+    await admin(`drop database if exists ${dbName} with (force)`);
+  }
+  say(failed ? 'FAILED: see above' : 'passed: every due account was charged exactly once');
+  process.exit(failed ? 1 : 0);
+}
+
+await main();
