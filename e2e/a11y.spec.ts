@@ -1,9 +1,19 @@
+import { randomInt } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateTOTP } from '@oslojs/otp';
 import type { Page } from '@playwright/test';
-import { medicalAccount, premiumAccount, registeredMember } from './support/demo';
+import { type DemoRegistered, medicalAccount, premiumAccount, registeredMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
 import { BANK, CARDS, fillCard, futureExpiry, payButton, regionName, words } from './support/journey';
-import { NEW_PASSWORD, openAccountAboutToTimeOut, SESSION_ROUTE, signIn } from './support/member';
+import {
+  NEW_PASSWORD,
+  openAccountAboutToTimeOut,
+  otherCode,
+  SESSION_ROUTE,
+  signIn,
+  textedCode,
+} from './support/member';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -176,6 +186,9 @@ combos.forEach(({ lang, size }, index) => {
 combos.forEach(({ lang, size }, index) => {
   test(`member pages and their error states have no axe violations (${lang}, ${size.name})`, async ({
     page,
+    browser,
+    baseURL,
+    consoleErrors,
   }) => {
     test.setTimeout(300_000);
     const w = words(lang);
@@ -304,7 +317,28 @@ combos.forEach(({ lang, size }, index) => {
     await signIn(page, member, lang);
     await expect(page.getByRole('heading', { level: 1, name: w.account.title })).toBeVisible();
     await audit(page, 'account');
-    await auditMemberPages(page, lang, member.responsibleFor[0] ?? '');
+    // The same member signed in on another device, before two-step verification is turned on.
+    const openOtherDevice = async (): Promise<Page> => {
+      const context = await browser.newContext({
+        baseURL,
+        viewport: { width: size.width, height: size.height },
+        locale: 'en-US',
+        timezoneId: 'America/Los_Angeles',
+        extraHTTPHeaders: { 'x-forwarded-for': `10.250.${index}.${randomInt(1, 255)}` },
+      });
+      const other = await context.newPage();
+      other.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+          consoleErrors.push(m.text());
+      });
+      other.on('pageerror', (e) => consoleErrors.push(e.message));
+      await useLanguage(other, lang);
+      await other.goto('/sign-in');
+      await signIn(other, member, lang);
+      await expect(other.getByRole('heading', { level: 1, name: w.account.title })).toBeVisible();
+      return other;
+    };
+    await auditMemberPages(page, lang, member, openOtherDevice);
 
     await openAccountAboutToTimeOut(page);
     await expect(page.getByRole('dialog', { name: w.memberTimeout.title })).toBeVisible();
@@ -321,8 +355,28 @@ combos.forEach(({ lang, size }, index) => {
   });
 });
 
-/** Paying, bills, wallet, settings and profile, each page and its error states (signed in on the account page). */
-async function auditMemberPages(page: Page, lang: 'en' | 'es', person: string): Promise<void> {
+/** The setup key shown on the two-step page (groups of 4), as bytes for the TOTP. */
+async function setupKey(page: Page): Promise<Uint8Array> {
+  const shown = await page
+    .getByRole('main')
+    .getByText(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/)
+    .innerText();
+  return decodeBase32IgnorePadding(shown.replace(/\s/g, ''));
+}
+
+/**
+ * Paying, bills, wallet, settings and profile, each page and its error states (signed in on the
+ * account page). Two-step verification is turned on for real, so the recovery codes and the code
+ * asked before a wallet change are the server's own; `openOtherDevice` signs the member in
+ * elsewhere with the password alone, before that.
+ */
+async function auditMemberPages(
+  page: Page,
+  lang: 'en' | 'es',
+  member: DemoRegistered,
+  openOtherDevice: () => Promise<Page>,
+): Promise<void> {
+  const person = member.responsibleFor[0] ?? '';
   const w = words(lang);
   const main = page.getByRole('main');
   const summary = page.getByRole('alert');
@@ -417,27 +471,6 @@ async function auditMemberPages(page: Page, lang: 'en' | 'es', person: string): 
   await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('y'.repeat(45));
   await page.getByRole('button', { name: w.wallet.saveName }).click();
   await audit(page, 'rename: name too long');
-  // The server asks for a code (as it does with two-step verification on).
-  await page.route('**/api/v1/member/payment-methods/*', (route) =>
-    route.request().method() === 'PATCH'
-      ? route.fulfill({
-          status: 403,
-          contentType: 'application/problem+json',
-          json: { status: 403, code: 'step_up_required' },
-        })
-      : route.fallback(),
-  );
-  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
-  await page.getByRole('button', { name: w.wallet.saveName }).click();
-  const dialog = page.getByRole('dialog', { name: w.stepUp.title });
-  await expect(dialog).toBeVisible();
-  await audit(page, 'step-up code');
-  await dialog.getByRole('button', { name: w.common.continue }).click();
-  await audit(page, 'step-up code: error');
-  await dialog.getByRole('button', { name: w.stepUp.cancel }).click();
-  await expect(summary.getByText(w.wallet.errors.stepUpCancelled)).toBeVisible();
-  await audit(page, 'rename: code not entered');
-  await page.unroute('**/api/v1/member/payment-methods/*');
   await nav(w.serviceNav.wallet);
   await main
     .getByRole('link', { name: new RegExp(`^${w.wallet.remove}`) })
@@ -452,36 +485,69 @@ async function auditMemberPages(page: Page, lang: 'en' | 'es', person: string): 
   await audit(page, 'change password');
   await page.getByRole('button', { name: w.settings.password.submit }).click();
   await audit(page, 'change password: errors');
+  // Signed in elsewhere with the password alone while two-step verification is still off: that
+  // session has never proved a code, so after it is turned on the server asks it for one.
+  const other = await openOtherDevice();
   await page.goto('/account/settings/two-step');
   await audit(page, 'two-step: start');
   await page.getByRole('button', { name: w.settings.twoStep.start }).click();
-  await expect(page.getByRole('button', { name: w.settings.twoStep.confirm })).toBeVisible();
-  await audit(page, 'two-step: setup key');
+  await expect(main.getByRole('img', { name: w.settings.twoStep.qrLabel })).toBeVisible();
+  await audit(page, 'two-step: QR code and setup key');
   await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
   await audit(page, 'two-step: setup key, code missing');
-  await page.route('**/api/v1/member/two-step/confirm', (route) =>
-    route.fulfill({
-      status: 200,
-      json: { recoveryCodes: Array.from({ length: 10 }, (_, i) => `ABCDE-FGH${String(i).padStart(2, '0')}`) },
-    }),
-  );
-  await page.getByLabel(w.settings.twoStep.codeLabel).fill('123456');
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill('000000');
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await expect(summary.getByRole('link', { name: w.twoStep.errors.wrongCode })).toBeVisible();
+  await audit(page, 'two-step: setup key, wrong code');
+  const key = await setupKey(page);
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill(generateTOTP(key, 30, 6));
   await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
   await expect(page.getByRole('heading', { level: 1, name: w.settings.twoStep.doneTitle })).toBeVisible();
+  await expect(
+    main.getByRole('list', { name: w.settings.twoStep.codesTitle }).getByRole('listitem'),
+  ).toHaveCount(10);
   await audit(page, 'two-step: recovery codes');
-  await page.unroute('**/api/v1/member/two-step/confirm');
-  await page.route(SESSION_ROUTE, async (route) => {
-    if (route.request().method() !== 'GET') return route.fallback();
-    const response = await route.fetch();
-    const json = await response.json();
-    return route.fulfill({ response, json: { ...json, twoStepEnabled: true } });
-  });
+  await main.getByRole('link', { name: w.settings.twoStep.savedCodes }).click();
+  await expect(page.getByRole('status').getByText(w.settings.twoStep.turnedOn)).toBeVisible();
+  await audit(page, 'settings: two-step on');
+
+  // The other device changes a payment method: the server's own 403 opens the code dialog.
+  await other
+    .getByRole('navigation', { name: w.serviceNav.label })
+    .getByRole('link', { name: w.serviceNav.wallet })
+    .click();
+  await other
+    .getByRole('main')
+    .getByRole('link', { name: new RegExp(`^${w.wallet.rename}`) })
+    .first()
+    .click();
+  await other.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
+  await other.getByRole('button', { name: w.wallet.saveName }).click();
+  const dialog = other.getByRole('dialog', { name: w.stepUp.title });
+  await expect(dialog).toBeVisible();
+  await audit(other, 'step-up code');
+  await dialog.getByRole('button', { name: w.common.continue }).click();
+  await audit(other, 'step-up code: error');
+  await dialog.getByLabel(w.twoStep.code).fill('000000');
+  await dialog.getByRole('button', { name: w.common.continue }).click();
+  await expect(
+    dialog.getByRole('alert').getByRole('link', { name: w.twoStep.errors.wrongCode }),
+  ).toBeVisible();
+  await audit(other, 'step-up code: wrong code');
+  await dialog.getByRole('button', { name: w.stepUp.cancel }).click();
+  await expect(other.getByRole('alert').getByText(w.wallet.errors.stepUpCancelled)).toBeVisible();
+  await audit(other, 'rename: code not entered');
+  await other.context().close();
+
+  // Off again with the password, so the member signs in with the password alone next time.
   await page.goto('/account/settings/two-step/turn-off');
   await expect(page.getByRole('heading', { level: 1, name: w.settings.twoStep.offTitle })).toBeVisible();
   await audit(page, 'two-step: turn off');
   await main.getByRole('button', { name: w.settings.twoStep.turnOff }).click();
   await audit(page, 'two-step: turn off, password missing');
-  await page.unroute(SESSION_ROUTE);
+  await page.getByLabel(w.settings.password.current, { exact: true }).fill(member.password);
+  await main.getByRole('button', { name: w.settings.twoStep.turnOff }).click();
+  await expect(page.getByRole('status').getByText(w.settings.twoStep.turnedOff)).toBeVisible();
 
   // Profile.
   await page.goto('/account/profile');
@@ -494,6 +560,33 @@ async function auditMemberPages(page: Page, lang: 'en' | 'es', person: string): 
   await page.getByLabel(w.profile.mobile, { exact: true }).fill('12');
   await page.getByRole('button', { name: w.profile.save }).click();
   await audit(page, 'profile: mobile, error');
+  // A number of this member's own (a number gets 5 codes an hour), confirmed by the texted code.
+  const digits = `415555${member.medicalRecordNumber.slice(-4)}`;
+  const shown = `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
+  await page.getByLabel(w.profile.mobile, { exact: true }).fill(digits);
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await expect(main.getByText(w.profile.notConfirmed, { exact: true })).toBeVisible();
+  await audit(page, 'profile: mobile not confirmed');
+  const codeField = page.getByLabel(w.profile.codeLabel.replace('{{number}}', shown));
+  const confirmNumber = main.getByRole('button', { name: w.profile.confirmNumber });
+  await confirmNumber.click();
+  await expect(summary.getByRole('link', { name: w.profile.errors.codeRequired })).toBeVisible();
+  await audit(page, 'profile: mobile code missing');
+  const first = await textedCode(page.request, `+1${digits}`);
+  await codeField.fill(otherCode(first.code));
+  await confirmNumber.click();
+  await expect(summary.getByRole('link', { name: w.profile.errors.codeWrong })).toBeVisible();
+  await audit(page, 'profile: mobile code wrong');
+  await main.getByRole('button', { name: w.profile.resendCode }).click();
+  await expect(
+    page.getByRole('status').getByText(w.profile.codeSent.replace('{{number}}', shown)),
+  ).toBeVisible();
+  await audit(page, 'profile: new code sent');
+  const second = await textedCode(page.request, `+1${digits}`, first.id);
+  await codeField.fill(second.code);
+  await confirmNumber.click();
+  await expect(main.getByText(w.profile.confirmed, { exact: true })).toBeVisible();
+  await audit(page, 'profile: mobile confirmed');
   await page.goto('/account/profile/address');
   await page.getByLabel(w.profile.line1).fill('1 Main Street');
   await page.getByRole('button', { name: w.profile.save }).click();

@@ -165,3 +165,75 @@ test('a member signs in, sees their account and signs out with the keyboard alon
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'You have signed out' })).toBeFocused();
 });
+
+test('a signed-in member pays a bill with a new card with the keyboard alone', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The one member without people no other test signs in as.
+  const member = registeredMember(0, { withPeople: false });
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await type(page, page.getByRole('textbox', { name: 'Email address' }), member.email);
+  await type(page, page.getByLabel('Password', { exact: true }), member.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeFocused();
+
+  // The first bill's "Pay this bill" (its bill is named for screen readers after a dash).
+  const payThis = page
+    .getByRole('main')
+    .getByRole('link', { name: /^Pay this bill – / })
+    .first();
+  await tabTo(page, payThis);
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'What do you want to pay?' })).toBeVisible();
+  // The bill is already ticked; choose the full balance with the Space bar.
+  await expect(page.getByRole('main').getByRole('checkbox', { checked: true })).toHaveCount(1);
+  const full = page.getByRole('radio', { name: /^The full balance/ });
+  await tabTo(page, full);
+  await page.keyboard.press('Space');
+  await expect(full).toBeChecked();
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'How do you want to pay?' })).toBeVisible();
+  const card = page.getByRole('radio', { name: 'Debit or credit card' });
+  await tabTo(page, card);
+  await page.keyboard.press('Space');
+  await expect(card).toBeChecked();
+  // The processor's card fields, typed as a person would (the expiry formats itself).
+  await type(page, page.getByRole('textbox', { name: 'Card number' }), CARDS.visa);
+  await type(page, page.getByRole('textbox', { name: 'Expiry date' }), futureExpiry().replace(/\D/g, ''));
+  await type(page, page.getByRole('textbox', { name: 'Security code' }), '123');
+  await type(page, page.getByRole('textbox', { name: 'Name on card' }), member.name);
+  await type(page, page.getByRole('textbox', { name: 'Billing ZIP code' }), '94612');
+  const save = page.getByRole('checkbox', { name: 'Save this card for next time' });
+  await tabTo(page, save);
+  await page.keyboard.press('Space');
+  await expect(save).toBeChecked();
+  await type(page, page.getByRole('textbox', { name: 'A name for it (optional)' }), 'My Visa');
+  // Shift+Tab back to the card number: the fields keep what was typed.
+  const number = page.getByRole('textbox', { name: 'Card number' });
+  for (let i = 0; i < 12 && !(await number.evaluate((el) => el === document.activeElement)); i += 1) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  await expect(number).toBeFocused();
+  await expectVisibleFocus(page);
+  await expect(number).toHaveValue('4242 4242 4242 4242');
+  await tabTo(page, page.getByRole('button', { name: 'Continue' }));
+  await page.keyboard.press('Enter');
+
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Check your answers before you pay' }),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole('main')
+      .getByText(/Visa ending (in )?4242/)
+      .first(),
+  ).toBeVisible();
+  const pay = page.getByRole('button', { name: /^Pay \$/ });
+  await tabTo(page, pay);
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment received' })).toBeVisible();
+});

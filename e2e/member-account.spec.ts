@@ -1,10 +1,11 @@
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP, generateTOTP } from '@oslojs/otp';
 import type { Page } from '@playwright/test';
+import { qrDrawing } from '../web/src/components/QrCode';
 import { registeredMember } from './support/demo';
 import { expect, test } from './support/fixtures';
 import { CARDS, fillCard, words } from './support/journey';
-import { mailedLink, NEW_PASSWORD, signIn } from './support/member';
+import { mailedLink, NEW_PASSWORD, otherCode, signIn, signOut, textedCode } from './support/member';
 
 // Each test signs in as a registered member no other spec signs in as (without people: 4, 5, 7).
 
@@ -72,11 +73,26 @@ test('two-step verification: turn it on, sign in with a code, a wallet change as
   await main(page).getByRole('link', { name: w.settings.twoStep.turnOn }).click();
   await page.getByRole('button', { name: w.settings.twoStep.start }).click();
 
-  // The key, in groups of 4, as someone would type it into their app.
+  // A QR code of the same key the link opens, black on white, readable at 320 px too.
+  const qr = main(page).getByRole('img', { name: w.settings.twoStep.qrLabel });
+  await expect(qr).toBeVisible();
+  const uri = await main(page).getByRole('link', { name: w.settings.twoStep.openApp }).getAttribute('href');
+  expect(uri).toMatch(/^otpauth:\/\/totp\//);
+  expect(await qr.locator('path').getAttribute('d')).toBe(qrDrawing(uri ?? '').path);
+  await page.setViewportSize({ width: 320, height: 640 });
+  const box = await qr.boundingBox();
+  expect(box?.width).toBeGreaterThanOrEqual(200);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // The key, in groups of 4, as someone would type it into their app (many people cannot scan).
   const secret = main(page).getByText(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
   await expect(secret).toBeVisible();
   const shown = await secret.innerText();
   expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+  expect(new URL(uri ?? '').searchParams.get('secret')).toBe(shown.replace(/\s/g, ''));
   const key = decodeBase32IgnorePadding(shown.replace(/\s/g, ''));
   await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
   await expect(
@@ -94,8 +110,7 @@ test('two-step verification: turn it on, sign in with a code, a wallet change as
   await expect(page.getByRole('status').getByText(w.settings.twoStep.turnedOn)).toBeVisible();
 
   // Sign out, and in again: the password, then a code (the next one: each code works once).
-  await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
-  await expect(page.getByRole('heading', { level: 1, name: w.signedOut.title })).toBeVisible();
+  await signOut(page);
   await page.goto('/sign-in');
   await signIn(page, member);
   await expect(page.getByRole('heading', { level: 1, name: w.twoStep.signIn.title })).toBeVisible();
@@ -170,7 +185,45 @@ test('profile: mobile number, mailing address, language, and an email change con
   await page.getByLabel(w.profile.mobile, { exact: true }).fill('510 555 0123');
   await page.getByRole('button', { name: w.profile.save }).click();
   await expect(page.getByRole('status').getByText(w.profile.mobileSaved)).toBeVisible();
-  await expect(main(page).getByText('(510) 555-0123')).toBeVisible();
+  await expect(main(page).getByText('(510) 555-0123', { exact: true })).toBeVisible();
+
+  // The new number is not confirmed until the code texted to it is entered here.
+  await expect(main(page).getByText(w.profile.notConfirmed, { exact: true })).toBeVisible();
+  const codeField = page.getByLabel(w.profile.codeLabel.replace('{{number}}', '(510) 555-0123'));
+  await expect(codeField).toHaveAttribute('autocomplete', 'one-time-code');
+  await expect(codeField).toHaveAttribute('inputmode', 'numeric');
+  const first = await textedCode(page.request, '+15105550123');
+  await main(page).getByRole('button', { name: w.profile.confirmNumber }).click();
+  await expect(
+    page.getByRole('alert').getByRole('link', { name: w.profile.errors.codeRequired }),
+  ).toBeVisible();
+  await codeField.fill(otherCode(first.code));
+  await main(page).getByRole('button', { name: w.profile.confirmNumber }).click();
+  await expect(page.getByRole('alert').getByRole('link', { name: w.profile.errors.codeWrong })).toBeVisible();
+  await expect(codeField).toHaveAttribute('aria-invalid', 'true');
+  await expect(main(page).locator('#mobile-code-error')).toContainText(w.profile.errors.codeWrong);
+  await expect(page).toHaveTitle(/^Error: /);
+  // A new code replaces the first one, which no longer works.
+  await main(page).getByRole('button', { name: w.profile.resendCode }).click();
+  await expect(
+    page.getByRole('status').getByText(w.profile.codeSent.replace('{{number}}', '(510) 555-0123')),
+  ).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const second = await textedCode(page.request, '+15105550123', first.id);
+  if (second.code !== first.code) {
+    await codeField.fill(first.code);
+    await main(page).getByRole('button', { name: w.profile.confirmNumber }).click();
+    await expect(
+      page.getByRole('alert').getByRole('link', { name: w.profile.errors.codeWrong }),
+    ).toBeVisible();
+  }
+  await codeField.fill(`${second.code.slice(0, 3)} ${second.code.slice(3)}`);
+  await main(page).getByRole('button', { name: w.profile.confirmNumber }).click();
+  await expect(
+    page.getByRole('status').getByText(w.profile.mobileConfirmed.replace('{{number}}', '(510) 555-0123')),
+  ).toBeVisible();
+  await expect(main(page).getByText(w.profile.confirmed, { exact: true })).toBeVisible();
+  await expect(codeField).toHaveCount(0);
 
   await main(page)
     .getByRole('link', { name: `${w.common.change} ${w.profile.changeAddress}` })
@@ -218,7 +271,7 @@ test('profile: mobile number, mailing address, language, and an email change con
   const link = await mailedLink(page.request, newEmail, '/verify-email');
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 1, name: w.verifyEmail.doneTitle })).toBeVisible();
-  await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
+  await signOut(page);
   await page.goto('/sign-in');
   await signIn(page, { email: newEmail, password: member.password });
   await expect(page.getByRole('heading', { level: 1, name: w.account.title })).toBeVisible();

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { dollars, registeredMember } from './support/demo';
 import { expect, test } from './support/fixtures';
 import { CARDS, fillCard, payButton, pressContinue, words } from './support/journey';
-import { signIn } from './support/member';
+import { signIn, signOut } from './support/member';
 
 // Each test signs in as its own demo member and pays bills of the people that member pays for,
 // which no guest test looks up (registered members 5 and 7 with people belong to this file).
@@ -103,8 +103,7 @@ test('pay two bills of one person with a new card saved for next time, then pay 
   await expect(page.getByRole('heading', { level: 1, name: w.alreadyPaid.title })).toBeVisible();
 
   // Sign out, sign in again, and pay the other person's bill with the saved card.
-  await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
-  await expect(page.getByRole('heading', { level: 1, name: w.signedOut.title })).toBeVisible();
+  await signOut(page);
   await page.goto('/sign-in');
   await signIn(page, member);
   await payFirstBillOf(page, second);

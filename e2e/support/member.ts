@@ -124,3 +124,49 @@ export async function mailedLink(request: APIRequestContext, email: string, path
     .not.toBeNull();
   return link as unknown as string;
 }
+
+/**
+ * The newest 6-digit code texted to `number` (E.164, like +15105550123), from the development
+ * texts (/dev/texts.json, newest first). With `newerThan`, waits for a text other than that one.
+ */
+export async function textedCode(
+  request: APIRequestContext,
+  number: string,
+  newerThan?: string,
+): Promise<{ id: string; code: string }> {
+  let found: { id: string; code: string } | null = null;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/dev/texts.json');
+        const texts = (await res.json()) as { id: string; to: string; body: string; kind: string }[];
+        const text = texts.find((x) => x.to === number && x.kind === 'member_mobile_code');
+        const code = /\b(\d{6})\b/.exec(text?.body ?? '')?.[1];
+        found = text && code && text.id !== newerThan ? { id: text.id, code } : null;
+        return found;
+      },
+      { message: `a code texted to ${number}`, timeout: 15_000 },
+    )
+    .not.toBeNull();
+  return found as unknown as { id: string; code: string };
+}
+
+/** A 6-digit code that is not `code` (for a wrong try). */
+export function otherCode(code: string): string {
+  return code === '000000' ? '111111' : '000000';
+}
+
+/**
+ * Signs out from the header and waits until the server has ended the session. The page drops the
+ * session in the tab first, so "Signed out" shows before the server has answered; going to the
+ * sign-in page before then would find the session still alive and be sent to the account.
+ */
+export async function signOut(page: Page, lang: Lang = 'en'): Promise<void> {
+  const w = words(lang);
+  const ended = page.waitForResponse(
+    (res) => res.request().method() === 'DELETE' && new URL(res.url()).pathname === '/api/v1/member/session',
+  );
+  await page.getByRole('banner').getByRole('button', { name: w.accountNav.signOut }).click();
+  await expect(page.getByRole('heading', { level: 1, name: w.signedOut.title })).toBeVisible();
+  expect((await ended).status()).toBe(204);
+}

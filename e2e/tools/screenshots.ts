@@ -9,8 +9,16 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateTOTP } from '@oslojs/otp';
 import { chromium, type Page } from 'playwright-core';
-import { medicalAccount, premiumAccount, registeredMember, registrableMember } from '../support/demo';
+import {
+  type DemoRegistered,
+  medicalAccount,
+  premiumAccount,
+  registeredMember,
+  registrableMember,
+} from '../support/demo';
 import { BANK, CARDS, futureExpiry, type Lang, words } from '../support/words';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -231,6 +239,27 @@ async function verificationLink(page: Page, email: string): Promise<string> {
   throw new Error(`No verification email to ${email}`);
 }
 
+/** The newest code texted to `number` (E.164), from the development texts; with `newerThan`, another text. */
+async function textedCode(
+  page: Page,
+  number: string,
+  newerThan?: string,
+): Promise<{ id: string; code: string }> {
+  for (let i = 0; i < 30; i += 1) {
+    const texts = (await (await page.request.get(`${baseUrl}/dev/texts.json`)).json()) as {
+      id: string;
+      to: string;
+      body: string;
+      kind: string;
+    }[];
+    const text = texts.find((x) => x.to === number && x.kind === 'member_mobile_code');
+    const code = /\b(\d{6})\b/.exec(text?.body ?? '')?.[1];
+    if (text && code && text.id !== newerThan) return { id: text.id, code };
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`No code texted to ${number}`);
+}
+
 /** Makes the next GET of the member session say it ends `ms` from now. */
 async function sessionEndsIn(page: Page, ms: number): Promise<void> {
   await page.route('**/api/v1/member/session', async (route) => {
@@ -243,8 +272,18 @@ async function sessionEndsIn(page: Page, ms: number): Promise<void> {
   });
 }
 
-/** Paying, bills, wallet, settings and profile, each page and its error states (signed in, on the account page). */
-async function shootMemberPages(page: Page, dir: string, lang: Lang, person: string): Promise<void> {
+/**
+ * Paying, bills, wallet, settings and profile, each page and its error states (signed in, on the
+ * account page). `openOtherDevice` signs the same member in elsewhere (for the step-up dialog).
+ */
+async function shootMemberPages(
+  page: Page,
+  dir: string,
+  lang: Lang,
+  member: DemoRegistered,
+  openOtherDevice: () => Promise<Page>,
+): Promise<void> {
+  const person = member.responsibleFor[0] ?? '';
   const w = words(lang);
   const main = page.getByRole('main');
   const cont = () => page.getByRole('button', { name: w.common.continue, exact: true }).click();
@@ -348,24 +387,6 @@ async function shootMemberPages(page: Page, dir: string, lang: Lang, person: str
   await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('z'.repeat(45));
   await page.getByRole('button', { name: w.wallet.saveName }).click();
   await shoot(page, dir, '34-wallet-rename-error');
-  await page.route('**/api/v1/member/payment-methods/*', (route) =>
-    route.request().method() === 'PATCH'
-      ? route.fulfill({
-          status: 403,
-          contentType: 'application/problem+json',
-          json: { status: 403, code: 'step_up_required' },
-        })
-      : route.fallback(),
-  );
-  await page.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
-  await page.getByRole('button', { name: w.wallet.saveName }).click();
-  await page.getByRole('dialog').waitFor();
-  await shoot(page, dir, '35-step-up');
-  await page.getByRole('dialog').getByRole('button', { name: w.common.continue }).click();
-  await shoot(page, dir, '35-step-up-error');
-  await page.getByRole('dialog').getByRole('button', { name: w.stepUp.cancel }).click();
-  await shoot(page, dir, '35-step-up-cancelled');
-  await page.unroute('**/api/v1/member/payment-methods/*');
   await nav(w.serviceNav.wallet);
   await main
     .getByRole('link', { name: new RegExp(`^${w.wallet.remove}`) })
@@ -378,22 +399,62 @@ async function shootMemberPages(page: Page, dir: string, lang: Lang, person: str
   await main.getByRole('link', { name: w.settings.password.change }).click();
   await page.getByRole('button', { name: w.settings.password.submit }).click();
   await shoot(page, dir, '41-change-password-errors');
+  // Two-step verification turned on for real. Another device signed in with the password alone
+  // before that has never proved a code, so the server asks it for one before a wallet change.
+  const other = await openOtherDevice();
   await page.goto('/account/settings/two-step');
   await shoot(page, dir, '42-two-step-start');
   await page.getByRole('button', { name: w.settings.twoStep.start }).click();
+  await main.getByRole('img', { name: w.settings.twoStep.qrLabel }).waitFor();
+  await shoot(page, dir, '42-two-step-setup');
   await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
   await shoot(page, dir, '42-two-step-setup-error');
-  await page.route('**/api/v1/member/two-step/confirm', (route) =>
-    route.fulfill({
-      status: 200,
-      json: { recoveryCodes: Array.from({ length: 10 }, (_, i) => `K7QD2-M4X${String(i).padStart(2, '0')}`) },
-    }),
-  );
-  await page.getByLabel(w.settings.twoStep.codeLabel).fill('123456');
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill('000000');
+  await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
+  await page.getByRole('alert').getByRole('link', { name: w.twoStep.errors.wrongCode }).waitFor();
+  await shoot(page, dir, '42-two-step-setup-wrong-code');
+  const shownKey = await main.getByText(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/).innerText();
+  const key = decodeBase32IgnorePadding(shownKey.replace(/\s/g, ''));
+  await page.getByLabel(w.settings.twoStep.codeLabel).fill(generateTOTP(key, 30, 6));
   await page.getByRole('button', { name: w.settings.twoStep.confirm }).click();
   await page.getByRole('heading', { level: 1, name: w.settings.twoStep.doneTitle }).waitFor();
   await shoot(page, dir, '42-two-step-recovery-codes');
-  await page.unroute('**/api/v1/member/two-step/confirm');
+  await main.getByRole('link', { name: w.settings.twoStep.savedCodes }).click();
+  await page.getByRole('status').getByText(w.settings.twoStep.turnedOn).waitFor();
+  await shoot(page, dir, '40-settings-two-step-on');
+
+  await other
+    .getByRole('navigation', { name: w.serviceNav.label })
+    .getByRole('link', { name: w.serviceNav.wallet })
+    .click();
+  await other
+    .getByRole('main')
+    .getByRole('link', { name: new RegExp(`^${w.wallet.rename}`) })
+    .first()
+    .click();
+  await other.getByLabel(w.wallet.nicknameLabel, { exact: true }).fill('Everyday');
+  await other.getByRole('button', { name: w.wallet.saveName }).click();
+  const dialog = other.getByRole('dialog', { name: w.stepUp.title });
+  await dialog.waitFor();
+  await shoot(other, dir, '35-step-up');
+  await dialog.getByRole('button', { name: w.common.continue }).click();
+  await shoot(other, dir, '35-step-up-error');
+  await dialog.getByLabel(w.twoStep.code).fill('000000');
+  await dialog.getByRole('button', { name: w.common.continue }).click();
+  await dialog.getByRole('alert').getByRole('link', { name: w.twoStep.errors.wrongCode }).waitFor();
+  await shoot(other, dir, '35-step-up-wrong-code');
+  await dialog.getByRole('button', { name: w.stepUp.cancel }).click();
+  await shoot(other, dir, '35-step-up-cancelled');
+  await other.context().close();
+
+  // Off again with the password (the next run signs in with the password alone).
+  await page.goto('/account/settings/two-step/turn-off');
+  await page.getByRole('heading', { level: 1, name: w.settings.twoStep.offTitle }).waitFor();
+  await main.getByRole('button', { name: w.settings.twoStep.turnOff }).click();
+  await shoot(page, dir, '43-two-step-off-error');
+  await page.getByLabel(w.settings.password.current, { exact: true }).fill(member.password);
+  await main.getByRole('button', { name: w.settings.twoStep.turnOff }).click();
+  await page.getByRole('status').getByText(w.settings.twoStep.turnedOff).waitFor();
 
   await page.goto('/account/profile');
   await main.getByText(w.profile.email, { exact: true }).waitFor();
@@ -401,6 +462,35 @@ async function shootMemberPages(page: Page, dir: string, lang: Lang, person: str
   await page.goto('/account/profile/email');
   await page.getByRole('button', { name: w.profile.save }).click();
   await shoot(page, dir, '46-profile-email-error');
+  // A new mobile number, confirmed by the code texted to it (read from /dev/texts.json).
+  const digits = `415555${member.medicalRecordNumber.slice(-4)}`;
+  const shown = `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
+  await page.goto('/account/profile/mobile');
+  await page.getByLabel(w.profile.mobile, { exact: true }).fill('12');
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await shoot(page, dir, '46-profile-mobile-error');
+  await page.getByLabel(w.profile.mobile, { exact: true }).fill(digits);
+  await page.getByRole('button', { name: w.profile.save }).click();
+  await main.getByText(w.profile.notConfirmed, { exact: true }).waitFor();
+  await shoot(page, dir, '45-profile-mobile-not-confirmed');
+  const codeField = page.getByLabel(w.profile.codeLabel.replace('{{number}}', shown));
+  const confirmNumber = main.getByRole('button', { name: w.profile.confirmNumber });
+  await confirmNumber.click();
+  await page.getByRole('alert').waitFor();
+  await shoot(page, dir, '45-profile-mobile-code-missing');
+  const first = await textedCode(page, `+1${digits}`);
+  await codeField.fill(first.code === '000000' ? '111111' : '000000');
+  await confirmNumber.click();
+  await page.getByRole('alert').getByRole('link', { name: w.profile.errors.codeWrong }).waitFor();
+  await shoot(page, dir, '45-profile-mobile-code-wrong');
+  await main.getByRole('button', { name: w.profile.resendCode }).click();
+  await page.getByRole('status').getByText(w.profile.codeSent.replace('{{number}}', shown)).waitFor();
+  await shoot(page, dir, '45-profile-mobile-code-sent');
+  const second = await textedCode(page, `+1${digits}`, first.id);
+  await codeField.fill(second.code);
+  await confirmNumber.click();
+  await main.getByText(w.profile.confirmed, { exact: true }).waitFor();
+  await shoot(page, dir, '45-profile-mobile-confirmed');
   await page.goto('/account/profile/address');
   await page.getByLabel(w.profile.line1).fill('1 Main Street');
   await page.getByRole('button', { name: w.profile.save }).click();
@@ -535,7 +625,26 @@ async function runMember(lang: Lang, size: (typeof sizes)[number], index: number
   await page.getByRole('heading', { level: 1, name: w.account.title }).waitFor();
   await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
   await shoot(page, dir, '25-account-with-people');
-  await shootMemberPages(page, dir, lang, member.responsibleFor[0] ?? '');
+  const openOtherDevice = async (): Promise<Page> => {
+    const context = await browser.newContext({
+      viewport: { width: size.width, height: size.height },
+      baseURL: baseUrl,
+      extraHTTPHeaders: { 'x-forwarded-for': `10.98.${index}.${size.width % 250}` },
+    });
+    await context.addInitScript((l) => localStorage.setItem('settle.lang', l), lang);
+    const other = await context.newPage();
+    other.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        console.warn(`  console (other device): ${m.text()}`);
+    });
+    await other.goto('/sign-in');
+    await other.getByLabel(w.signIn.email, { exact: true }).fill(member.email);
+    await other.getByLabel(w.signIn.password, { exact: true }).fill(member.password);
+    await other.getByRole('main').getByRole('button', { name: w.signIn.submit }).click();
+    await other.getByRole('heading', { level: 1, name: w.account.title }).waitFor();
+    return other;
+  };
+  await shootMemberPages(page, dir, lang, member, openOtherDevice);
 
   await sessionEndsIn(page, 90_000);
   await page.goto('/account');

@@ -16,6 +16,10 @@ import { SessionEndedPage } from './features/guest-pay/SessionEndedPage';
 import { StartPage } from './features/guest-pay/StartPage';
 import { RequireSession } from './features/guest-pay/session';
 import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
+import { AutopayOnPage } from './features/member/autopay/AutopayOnPage';
+import { AutopayPage } from './features/member/autopay/AutopayPage';
+import { SetupAutopayPage } from './features/member/autopay/SetupAutopayPage';
+import { TurnOffAutopayPage } from './features/member/autopay/TurnOffAutopayPage';
 import { BillDetailPage } from './features/member/bills/BillDetailPage';
 import { BillsListPage } from './features/member/bills/BillsListPage';
 import { CheckEmailPage } from './features/member/CheckEmailPage';
@@ -31,6 +35,10 @@ import { RegisterPage } from './features/member/RegisterPage';
 import { ResetPasswordDonePage, ResetPasswordPage } from './features/member/ResetPasswordPage';
 import { SignedOutPage } from './features/member/SignedOutPage';
 import { SignInPage } from './features/member/SignInPage';
+import { CancelScheduledPage } from './features/member/scheduled/CancelScheduledPage';
+import { ChangeScheduledPage } from './features/member/scheduled/ChangeScheduledPage';
+import { ScheduledConfirmationPage } from './features/member/scheduled/ScheduledConfirmationPage';
+import { ScheduledPaymentsPage } from './features/member/scheduled/ScheduledPaymentsPage';
 import { MemberSessionProvider, RequireMember } from './features/member/session';
 import { ChangePasswordPage } from './features/member/settings/ChangePasswordPage';
 import {
@@ -161,6 +169,14 @@ export function App() {
               {memberRoute('/account/pay/method', <PayMethodPage />)}
               {memberRoute('/account/pay/review', <PayReviewPage />)}
               {memberRoute('/account/pay/confirmation/:paymentId', <PayConfirmationPage />)}
+              {memberRoute('/account/pay/scheduled/:scheduledPaymentId', <ScheduledConfirmationPage />)}
+              {memberRoute('/account/scheduled-payments', <ScheduledPaymentsPage />)}
+              {memberRoute('/account/scheduled-payments/:scheduledPaymentId/change', <ChangeScheduledPage />)}
+              {memberRoute('/account/scheduled-payments/:scheduledPaymentId/cancel', <CancelScheduledPage />)}
+              {memberRoute('/account/autopay', <AutopayPage />)}
+              {memberRoute('/account/autopay/:accountId', <SetupAutopayPage />)}
+              {memberRoute('/account/autopay/:accountId/on', <AutopayOnPage />)}
+              {memberRoute('/account/autopay/:accountId/turn-off', <TurnOffAutopayPage />)}
               <Route path="/account/session-ended" element={<MemberSessionEndedPage />} />
               <Route path="/signed-out" element={<SignedOutPage />} />
               <Route path="*" element={<NotFoundPage />} />

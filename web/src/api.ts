@@ -1,3 +1,9 @@
+import type {
+  AutopayAccountView,
+  AutopayBody,
+  AutopayEnrollmentView,
+  AutopayItemView,
+} from '../../src/modules/autopay/autopay.schema';
 import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '../../src/modules/guest/guest.schema';
 import type {
   DashboardView,
@@ -13,6 +19,11 @@ import type {
 } from '../../src/modules/members/members.schema';
 import type { OrganizationView } from '../../src/modules/organization/organization.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '../../src/modules/payments/payments.schema';
+import type {
+  CreateScheduledPaymentBody,
+  ScheduledPaymentView,
+  UpdateScheduledPaymentBody,
+} from '../../src/modules/scheduled/scheduled.schema';
 import type {
   AddPaymentMethodBody,
   PaymentMethodView,
@@ -288,10 +299,77 @@ export const api = {
   changeEmail: (csrfToken: string, email: string) =>
     json<ProfileView>('POST', '/api/v1/member/profile/email', { csrfToken, body: { email } }),
 
+  /** Texts a new code to the mobile number waiting to be confirmed (202; 429 after 5 an hour). */
+  resendMobileCode: (csrfToken: string) =>
+    json<ProfileView>('POST', '/api/v1/member/profile/mobile/code', { csrfToken }),
+
+  /** Confirms the mobile number with the texted code; a wrong one is a 400 about `code`. */
+  verifyMobile: (csrfToken: string, code: string) =>
+    json<ProfileView>('POST', '/api/v1/member/profile/mobile/verify', { csrfToken, body: { code } }),
+
+  scheduledPayments: () =>
+    json<{ scheduledPayments: ScheduledPaymentView[] }>('GET', '/api/v1/member/scheduled-payments'),
+
+  scheduledPayment: (id: string) =>
+    json<ScheduledPaymentView>('GET', `/api/v1/member/scheduled-payments/${encodeURIComponent(id)}`),
+
+  /** Nothing is charged now: the worker pays it on `payOn` with the saved method. */
+  schedulePayment: (csrfToken: string, idempotencyKey: string, body: CreateScheduledPaymentBody) =>
+    json<ScheduledPaymentView>('POST', '/api/v1/member/scheduled-payments', {
+      csrfToken,
+      idempotencyKey,
+      body,
+    }),
+
+  changeScheduledPayment: (csrfToken: string, id: string, body: UpdateScheduledPaymentBody) =>
+    json<ScheduledPaymentView>('PATCH', `/api/v1/member/scheduled-payments/${encodeURIComponent(id)}`, {
+      csrfToken,
+      body,
+    }),
+
+  cancelScheduledPayment: (csrfToken: string, id: string) =>
+    json<ScheduledPaymentView>('DELETE', `/api/v1/member/scheduled-payments/${encodeURIComponent(id)}`, {
+      csrfToken,
+    }),
+
   /** Card and bank numbers go only to the processor's endpoint, never to /api. */
   tokenizeCard: (baseUrl: string, card: CardDetailsInput) =>
     json<TokenizeResult>('POST', `${baseUrl}/tokens`, { body: { type: 'card', card } }),
 
   tokenizeBank: (baseUrl: string, bank: BankDetailsInput) =>
     json<TokenizeResult>('POST', `${baseUrl}/tokens`, { body: { type: 'bank', bank } }),
+};
+
+// ---- Automatic payments -------------------------------------------------------------------------
+
+export type AutopayAccount = AutopayAccountView;
+export type AutopayEnrollment = AutopayEnrollmentView;
+export type AutopayItem = AutopayItemView;
+
+/** Automatic payments of the signed-in member's accounts; changes carry the CSRF token. */
+export const autopayApi = {
+  /** Each account the member pays for: whether autopay is offered there, and its enrollment. */
+  overview: () => json<{ accounts: AutopayAccountView[] }>('GET', '/api/v1/member/autopay'),
+
+  /** Upcoming automatic payments first, then past runs with their outcomes. */
+  items: () => json<{ items: AutopayItemView[] }>('GET', '/api/v1/member/autopay/items'),
+
+  /** Turns autopay on for an account, changes it, or turns a paused one back on. */
+  save: (csrfToken: string, accountId: string, body: AutopayBody) =>
+    json<AutopayEnrollmentView>('PUT', `/api/v1/member/autopay/${encodeURIComponent(accountId)}`, {
+      csrfToken,
+      body,
+    }),
+
+  /** Turns autopay off (revoking a bank authorization); payments already announced are not made. */
+  turnOff: (csrfToken: string, accountId: string) =>
+    json<void>('DELETE', `/api/v1/member/autopay/${encodeURIComponent(accountId)}`, { csrfToken }),
+
+  /** Agrees to a payment above the member's limit; answers with the list again. */
+  approve: (csrfToken: string, itemId: string) =>
+    json<{ items: AutopayItemView[] }>(
+      'POST',
+      `/api/v1/member/autopay/items/${encodeURIComponent(itemId)}/approval`,
+      { csrfToken },
+    ),
 };

@@ -948,7 +948,9 @@ export const es: Translation = {
         'Con la verificación en dos pasos activada, su contraseña puede ser más corta: al menos 8 caracteres.',
       start: 'Empezar',
       step1: 'Abra su aplicación de autenticación y agregue una cuenta nueva.',
-      step2: 'Elija escribir una clave de configuración, y escriba esta clave:',
+      step2: 'Escanee este código QR con la aplicación.',
+      qrLabel: 'Código QR para su aplicación de autenticación',
+      typeKey: '¿No puede escanearlo? Elija escribir una clave de configuración, y escriba esta clave:',
       keyLabel: 'Clave de configuración',
       keyDetails: 'Nombre de la cuenta: {{email}}. Tipo de clave: basada en el tiempo.',
       step3: 'La aplicación muestra un código de 6 dígitos. Escríbalo abajo.',
@@ -1000,8 +1002,21 @@ export const es: Translation = {
       'Le enviaremos un enlace. Su correo cambia cuando seleccione el enlace. Hasta entonces, inicie sesión con el actual.',
     emailSent: 'Enviamos un enlace a {{email}}. Ábralo para terminar de cambiar su correo electrónico.',
     mobileTitle: 'Cambie su número de celular',
-    mobileHint: 'Un número de celular de EE. UU., como 510 555 0123. Déjelo vacío para quitarlo.',
+    mobileHint:
+      'Un número de celular de EE. UU., como 510 555 0123. Le enviaremos un código por mensaje de texto para comprobar que es suyo. Déjelo vacío para quitarlo.',
     mobileSaved: 'Su número de celular está guardado.',
+    detailsTitle: 'Cómo nos comunicamos con usted',
+    notConfirmed: 'Sin confirmar',
+    confirmed: 'Confirmado',
+    confirmTitle: 'Confirme su número de celular',
+    confirmIntro: 'Solo enviamos mensajes de texto a un número que usted haya confirmado.',
+    codeLabel: 'Escriba el código de 6 dígitos que enviamos por mensaje de texto al {{number}}',
+    codeHint: 'El mensaje puede tardar un minuto en llegar. El código vale por 10 minutos.',
+    confirmNumber: 'Confirmar el número',
+    confirming: 'Confirmando…',
+    resendCode: 'Envíenme un código nuevo',
+    codeSent: 'Enviamos un código nuevo al {{number}}.',
+    mobileConfirmed: 'Su número de celular {{number}} está confirmado.',
     mobileRemoved: 'Su número de celular fue quitado.',
     addressTitle: 'Cambie su dirección postal',
     addressIntro: 'Adonde enviamos cartas y facturas en papel. Deje todos los espacios vacíos para quitarla.',
@@ -1019,6 +1034,18 @@ export const es: Translation = {
       emailRequired: 'Escriba su correo electrónico nuevo',
       emailUnchanged: 'Este ya es su correo electrónico. Escriba otro',
       mobileInvalid: 'Escriba un número de celular de EE. UU. de 10 dígitos, como 510 555 0123',
+      codeRequired: 'Escriba el código de 6 dígitos del mensaje que le enviamos',
+      codeFormat: 'Escriba el código como 6 números, como 123456',
+      codeWrong: 'Ese código no es correcto. Revise el mensaje que le enviamos y escriba el código de nuevo',
+      codeExpired: 'Ese código venció. Seleccione “Envíenme un código nuevo” para recibir otro',
+      codeTooManyTries:
+        'Ese código se escribió mal demasiadas veces. Seleccione “Envíenme un código nuevo” para recibir otro',
+      codeNotWaiting:
+        'No hay ningún código pendiente para este número. Seleccione “Envíenme un código nuevo” para recibir uno',
+      codesRateLimited_one:
+        'Ya enviamos todos los códigos que podemos por ahora. Espere 1 minuto y vuelva a pedirlo.',
+      codesRateLimited_other:
+        'Ya enviamos todos los códigos que podemos por ahora. Espere {{count}} minutos y vuelva a pedirlo.',
       line1: 'Escriba la primera línea de su dirección',
       city: 'Escriba la ciudad o pueblo',
       state: 'Escriba el código de 2 letras del estado, como CA',
@@ -1060,5 +1087,433 @@ export const es: Translation = {
     title: 'Lo sentimos, este servicio no está disponible en este momento',
     body: 'Puede intentarlo de nuevo en unos minutos. No se ha hecho ningún cargo.',
     retry: 'Intentar de nuevo',
+  },
+  scheduled: {
+    nav: 'Pagos programados',
+    back: 'Volver a sus pagos programados',
+    seeAll: 'Ver sus pagos programados',
+    billFor: 'de {{name}}',
+    methodRemoved: 'Una forma de pago que ya quitó',
+    // El límite es la regla del servidor: 8 p. m. en la región, la noche anterior a la fecha del pago.
+    changeUntil: 'Puede cambiarlo o cancelarlo hasta las 8\u00a0p.\u00a0m. del {{date}}.',
+    notTwice: 'Si una factura se paga de otra forma antes de esa fecha, no la cobraremos otra vez.',
+    links: {
+      title: 'Pagos programados',
+      body: 'Pagos que programó para una fecha futura. Cámbielos o cancélelos hasta la noche anterior.',
+    },
+    when: {
+      legend: '¿Cuándo quiere pagar?',
+      today: 'Hoy',
+      later: 'En una fecha futura',
+      laterHint: 'Tomamos el pago en la mañana de la fecha que elija. Hoy no se cobra nada.',
+      saveCardNeeded:
+        'Guardaremos esta tarjeta en sus formas de pago, porque la necesitamos para pagar en la fecha que eligió. Puede quitarla después del pago.',
+      saveBankNeeded:
+        'Guardaremos esta cuenta bancaria en sus formas de pago, porque la necesitamos para pagar en la fecha que eligió. Puede quitarla después del pago.',
+    },
+    date: {
+      legend: 'Fecha del pago',
+      example: 'Por ejemplo, {{example}}.',
+      window: 'Elija una fecha del {{first}} al {{last}}.',
+      windowDue: 'Elija una fecha del {{first}} al {{last}}, la fecha de vencimiento.',
+      errors: {
+        required: 'Escriba la fecha en que quiere pagar',
+        missing: {
+          day: 'La fecha debe incluir un día',
+          month: 'La fecha debe incluir un mes',
+          year: 'La fecha debe incluir un año',
+        },
+        real: 'La fecha debe ser una fecha real, como {{example}}',
+        yearDigits: 'El año debe tener 4 números, como 2026',
+        range: 'Elija una fecha del {{first, isoDate}} al {{last, isoDate}}',
+      },
+    },
+    review: {
+      payOn: 'Fecha del pago',
+      changeDate: 'la fecha del pago',
+      saveNeeded: 'La necesitamos para pagar en la fecha que eligió.',
+      whatHappensCard:
+        'Cuando seleccione el botón, programaremos su pago. Cobraremos {{amount}} a su {{method}} en la mañana del {{date}}. Hoy no se cobra nada.',
+      whatHappensBank:
+        'Cuando seleccione el botón, programaremos su pago. Tomaremos {{amount}} de su cuenta bancaria que termina en {{last4}} en la mañana del {{date}}. Puede tardar de 1 a 3 días hábiles en salir de su cuenta. Hoy no se toma nada.',
+      receipt:
+        'Cuando se pague, le enviaremos el recibo a {{email}}. Si no podemos hacer el pago, le enviaremos un correo para explicarle por qué.',
+      authorize: 'Acepto esta autorización para un pago único de {{amount}} el {{date}}',
+      submit: 'Pagar {{amount}} el {{date}}',
+      scheduling: 'Programando…',
+      schedulingStatus: 'Programando su pago. No cierre esta página.',
+      errors: {
+        amount:
+          'El monto es mayor de lo que debe ahora en estas facturas. No se programó nada. Cambie el monto e intente de nuevo.',
+        notPayable:
+          'Una de las facturas que eligió ya no tiene saldo. Puede que ya se haya pagado. No se programó nada. Vuelva a sus facturas para revisar.',
+        notFound:
+          'Una de estas facturas o su forma de pago ya no está en su cuenta. No se programó nada. Vuelva a su cuenta para revisar.',
+        saveFailed:
+          'No pudimos guardar su tarjeta o cuenta bancaria en este momento, así que no se programó nada. Intente de nuevo en unos minutos, o elija pagar hoy.',
+        stepUpCancelled:
+          'Para guardar su tarjeta o cuenta bancaria para la fecha del pago, necesitamos un código de su aplicación de autenticación. No se programó nada. Seleccione el botón otra vez para escribir el código, o elija pagar hoy.',
+        unknownOutcome:
+          'Todavía no sabemos si su pago se programó. Seleccione el botón otra vez para revisarlo. No se programará dos veces.',
+      },
+    },
+    confirmation: {
+      title: 'Pago programado',
+      loading: 'Cargando su pago programado…',
+      panel: '{{amount}} el {{date}}',
+      whatHappensCard: 'Cobraremos {{amount}} a su {{method}} en la mañana del {{date}}.',
+      whatHappensBank:
+        'Tomaremos {{amount}} de su cuenta bancaria que termina en {{last4}} en la mañana del {{date}}.',
+      detailsTitle: 'Su pago programado',
+      savedCard: 'Guardamos esta tarjeta en sus formas de pago.',
+      savedBank: 'Guardamos esta cuenta bancaria en sus formas de pago.',
+      receipt:
+        'Cuando se pague, le enviaremos el recibo a {{email}}. Si no podemos hacer el pago, le enviaremos un correo para explicarle por qué.',
+    },
+    already: {
+      title: 'Ya programó este pago',
+      body: 'Su pago de {{amount}} está programado para el {{date}}.',
+    },
+    facts: {
+      amount: 'Monto',
+      payOn: 'Fecha del pago',
+      method: 'Forma de pago',
+      bill: 'Factura',
+      bills: 'Facturas',
+    },
+    status: {
+      scheduled: 'Programado',
+      processing: 'Pagándose ahora',
+      paid: 'Pagado',
+      failed: 'No se pagó',
+      skipped: 'No se cobró nada',
+      canceled: 'Cancelado',
+    },
+    dashboard: {
+      title: 'Pagos programados',
+      seeAll: 'Ver, cambiar o cancelar sus pagos programados',
+    },
+    list: {
+      title: 'Sus pagos programados',
+      intro:
+        'Pagos que programó para una fecha futura. Tomamos cada uno en la mañana de su fecha. Puede cambiarlo o cancelarlo hasta las 8\u00a0p.\u00a0m. de la noche anterior.',
+      upcoming: 'Próximos pagos',
+      past: 'Pagos anteriores y cancelados',
+      item: '{{amount}} el {{date}}',
+      thePayment: 'el pago de {{amount}} del {{date}}',
+      none: 'No tiene pagos programados.',
+      noneHelp: 'Para pagar una factura en una fecha futura, elija la factura y luego “En una fecha futura”.',
+      noneUpcoming: 'No tiene próximos pagos.',
+      pay: 'Pagar una factura',
+      change: 'Cambiar',
+      cancel: 'Cancelar',
+      seePayment: 'Ver el pago y el recibo',
+      processing: 'Estamos haciendo este pago ahora.',
+      tooLate: 'Ya es tarde para cambiarlo o cancelarlo.',
+      methodGone: 'Se quitó la forma de pago de este pago. Cambie el pago y elija otra, o no se hará.',
+      loadFailed:
+        'No pudimos cargar sus pagos programados en este momento. Revise su conexión a internet e intente de nuevo.',
+    },
+    change: {
+      title: 'Cambie su pago programado',
+      amount: 'Monto en dólares',
+      amountHint: 'Al menos {{min}} y no más de {{max}}, lo que debe ahora en estas facturas',
+      method: 'Forma de pago',
+      methodHint: 'Un pago en una fecha futura se hace con una tarjeta o cuenta bancaria guardada.',
+      methodGone: 'Se quitó la forma de pago que eligió de sus formas de pago. Elija otra.',
+      noMethods:
+        'No tiene ninguna tarjeta ni cuenta bancaria guardada para pagar. Agregue una y vuelva para cambiar este pago.',
+      save: 'Guardar los cambios',
+      saving: 'Guardando…',
+      keep: 'Volver sin cambiarlo',
+      done: 'Se cambió su pago: {{amount}} el {{date}}.',
+      nothing: 'No cambió nada. Su pago sigue siendo de {{amount}} el {{date}}.',
+      errors: {
+        amountTooLarge: 'Escriba no más de {{max, money}}, lo que debe ahora en estas facturas',
+        amountRange: 'Escriba un monto de {{min, money}} a {{max, money}}',
+        authorize: 'Marque la casilla para aceptar la autorización, o elija una tarjeta',
+        methodInvalid: 'No puede usar esta forma de pago. Elija otra.',
+      },
+    },
+    cancel: {
+      title: '¿Seguro que quiere cancelar su pago de {{amount}} del {{date}}?',
+      body: 'Si lo cancela, no tomaremos este pago. De todos modos tendrá que pagar lo que debe antes de la fecha de vencimiento.',
+      yes: 'Sí, cancelarlo',
+      no: 'No, mantenerlo',
+      canceling: 'Cancelando…',
+      done: 'Se canceló su pago de {{amount}} del {{date}}. No lo tomaremos.',
+    },
+    locked: {
+      title: 'Ya no puede cambiar este pago',
+      body: 'Su pago de {{amount}} del {{date}} se podía cambiar o cancelar hasta las 8\u00a0p.\u00a0m. del {{deadline}}. Lo tomaremos como estaba previsto.',
+      bodyStatus: 'Su pago de {{amount}} del {{date}} no se puede cambiar. Su estado es: {{status}}.',
+      help: 'Si necesita ayuda con este pago, llámenos al',
+    },
+    notFound: {
+      title: 'No encontramos este pago programado',
+      body: 'Puede que se haya cancelado, o que el enlace no esté completo. Revise sus pagos programados.',
+    },
+    errors: {
+      notPayable:
+        'Las facturas de este pago ya no tienen saldo. Puede que ya se hayan pagado. No se cambió nada.',
+    },
+  },
+  autopay: {
+    nav: 'Pagos automáticos',
+    title: 'Pagos automáticos',
+    back: 'Volver a los pagos automáticos',
+    intro:
+      'Podemos pagar sus facturas por usted con una tarjeta o cuenta bancaria guardada. Siempre le avisamos antes de cobrar un pago.',
+    loadFailed:
+      'No pudimos cargar sus pagos automáticos en este momento. Revise su conexión a internet e inténtelo de nuevo.',
+    account: {
+      medical: 'Facturas médicas de {{name}}',
+      premium: 'Primas de {{name}}',
+    },
+    status: {
+      label: 'Pagos automáticos:',
+      active: 'Activados',
+      paused: 'En pausa',
+      off: 'Desactivados',
+    },
+    facts: {
+      pays: 'Qué pagamos',
+      when: 'Cuándo',
+      method: 'Pagar con',
+      limit: 'Límite',
+      notices: 'Avisos',
+      authorization: 'Autorización bancaria',
+    },
+    rule: {
+      statementBalance: 'El saldo total de cada factura',
+      fixed: '{{amount}} cada mes, o menos si debe menos',
+    },
+    when: {
+      dueDate: 'En la fecha de vencimiento',
+      daysBefore_one: '{{count}} día antes de la fecha de vencimiento',
+      daysBefore_other: '{{count}} días antes de la fecha de vencimiento',
+      dayOfMonth: 'El día {{day}} de cada mes',
+      dayOfMonthShort: 'El día {{day}} de cada mes, o el último día de un mes más corto',
+    },
+    limit: {
+      none: 'Sin límite',
+      some: 'Le preguntamos primero si un pago fuera de más de {{amount}}',
+    },
+    notices: {
+      email: 'Por correo electrónico, por lo menos 3 días antes de cada pago',
+      emailAndText: 'Por correo electrónico y mensaje de texto, por lo menos 3 días antes de cada pago',
+    },
+    methodRemoved: 'Ninguno: el método de pago se quitó',
+    bankAuthorization:
+      'Usted autorizó débitos automáticos de esta cuenta bancaria el {{date}} (autorización versión {{version}}).',
+    howToRevoke:
+      'Para cancelar esta autorización, desactive los pagos automáticos en esta página o llame al {{phone}}, por lo menos 3 días hábiles antes del próximo pago.',
+    change: 'Cambiar',
+    turnOff: 'Desactivar',
+    forAccount: 'de {{account}}',
+    setUp: 'Activar pagos automáticos',
+    offBody: 'Los pagos automáticos están desactivados para esta cuenta.',
+    paused: {
+      title: 'Los pagos automáticos están en pausa',
+      repeated_failure: 'Intentamos cobrar un pago más de una vez y fue rechazado cada vez.',
+      hard_decline:
+        'Un pago fue rechazado y no podemos volver a intentarlo con la misma tarjeta o cuenta bancaria.',
+      method_removed: 'El método de pago se quitó de su cuenta, o la tarjeta está vencida.',
+      bank_returned:
+        'Su banco devolvió un pago de esta cuenta. Para volver a usarla, autorice de nuevo los débitos automáticos de ella, o elija otro método de pago.',
+      other: 'No se pudo hacer un pago.',
+      noCharges:
+        'No cobraremos ningún pago automático hasta que los vuelva a activar. Pague de otra manera cualquier factura que venza.',
+      fix: 'Actualice el método de pago para volver a activar los pagos automáticos',
+    },
+    unavailable: {
+      payInstead: 'Haga un pago único o programado',
+    },
+    external: {
+      body: 'Los pagos automáticos de esta cuenta se activan en otro sitio web.',
+      link: 'Active los pagos automáticos en {{host}}',
+    },
+    items: {
+      upcoming: 'Próximos pagos',
+      past: 'Pagos automáticos anteriores',
+      noneUpcoming:
+        'No hay pagos automáticos próximos. Le enviaremos un correo electrónico por lo menos 3 días antes del siguiente.',
+      item: '{{amount}} el {{date}}',
+      bill: 'Factura',
+      monthly: 'Pago mensual para lo que debe',
+      what: 'Para',
+      account: 'Cuenta',
+      status: {
+        noticed: 'Programado',
+        needs_approval: 'Espera su aprobación',
+        processing: 'Se está pagando',
+        retrying: 'Lo intentaremos de nuevo',
+        paid: 'Pagado',
+        failed: 'No pagado',
+        skipped: 'No se cobró nada',
+        canceled: 'Cancelado',
+      },
+      noticed:
+        'Cobraremos {{amount}} a su {{method}} el {{date}}. Puede cambiar o desactivar los pagos automáticos antes de esa fecha.',
+      needsApproval:
+        'Este pago es de más que su límite de {{limit}}, así que no lo cobraremos a menos que usted lo apruebe. Si lo aprueba, cobraremos {{amount}} el {{date}}. Si no, no se cobra nada y puede pagar la factura de otra manera.',
+      needsApprovalLate:
+        'Este pago es de más que su límite de {{limit}}, así que no lo cobramos. Si lo aprueba, cobraremos {{amount}} hoy. Si no, no se cobra nada y puede pagar la factura de otra manera.',
+      approve: 'Aprobar este pago',
+      approving: 'Aprobando…',
+      approved: 'Usted aprobó el pago de {{amount}}. Lo cobraremos el {{date}}.',
+      processing: 'Estamos haciendo este pago ahora.',
+      retrying: 'El pago no se hizo: {{reason}}. Lo intentaremos de nuevo el {{date}}.',
+      seePayment: 'Ver el pago y el recibo',
+      thePayment: 'de {{amount}} del {{date}}',
+      failed: 'El pago no se hizo: {{reason}}. No lo intentaremos de nuevo.',
+      skipped: {
+        nothing_owed: 'La factura ya estaba pagada, así que no cobramos nada.',
+        other: 'No cobramos nada.',
+      },
+      canceled:
+        'No cobramos este pago porque los pagos automáticos se cambiaron o se desactivaron antes de su fecha.',
+      reasons: {
+        insufficient_funds: 'no había suficiente dinero en la cuenta',
+        card_declined: 'la tarjeta fue rechazada',
+        expired_card: 'la tarjeta está vencida',
+        method_removed: 'el método de pago se quitó',
+        method_blocked: 'su banco devolvió un pago anterior de esta cuenta',
+        processing_error: 'la compañía de la tarjeta no pudo procesarlo',
+        invalid_account: 'no se pudo usar la cuenta bancaria',
+        other: 'fue rechazado',
+      },
+      errors: {
+        notWaiting: 'Este pago ya no necesita su aprobación. Actualizamos la lista.',
+        failed: 'No pudimos aprobar el pago. Inténtelo de nuevo en unos minutos.',
+      },
+    },
+    rules: {
+      title: 'Cómo funcionan los pagos automáticos',
+      notice:
+        'Le enviamos un correo electrónico por lo menos 3 días antes de cada pago, y también un mensaje de texto si lo pide.',
+      never: 'Nunca cobramos más de lo que dice ese correo, y nunca pagamos una factura que ya está pagada.',
+      retry:
+        'Si un pago es rechazado porque no había suficiente dinero, lo intentamos de nuevo. Hacemos como máximo 3 intentos, en 7 días.',
+      pause:
+        'Si aun así no se hace, o la tarjeta ya no se puede usar, ponemos los pagos automáticos en pausa y le avisamos. Nunca los desactivamos sin avisarle. Vuelven a funcionar cuando actualiza su método de pago.',
+      change: 'Puede cambiar o desactivar los pagos automáticos en cualquier momento antes de un pago.',
+    },
+    setup: {
+      titleNew: 'Active los pagos automáticos',
+      titleChange: 'Cambie sus pagos automáticos',
+      titlePaused: 'Vuelva a activar los pagos automáticos',
+      pausedBody:
+        'Elija un método de pago que funcione y guarde. Volveremos a pagar a partir de la próxima factura.',
+      amountLegend: '¿Cuánto quiere pagar?',
+      statementBalance: 'Pagar el saldo total de cada factura',
+      statementBalanceHint: 'Pagamos lo que debe de cada factura cuando vence.',
+      fixed: 'Pagar una cantidad fija cada mes',
+      fixedHint:
+        'Pagamos la misma cantidad cada mes para lo que debe. Si debe menos, pagamos solo lo que debe.',
+      whenLegend: '¿Cuándo?',
+      dueDate: 'En la fecha de vencimiento',
+      daysBefore_one: '{{count}} día antes de la fecha de vencimiento',
+      daysBefore_other: '{{count}} días antes de la fecha de vencimiento',
+      fixedAmount: 'Cantidad cada mes, en dólares',
+      fixedAmountHint: 'Por ejemplo, 50.00',
+      dayOfMonth: 'Día del mes',
+      dayOfMonthHint: 'Un número del 1 al 31. En un mes más corto, pagamos el último día.',
+      billsOnly: 'Facturas que pagamos',
+      kinds: {
+        premium: 'Primas',
+        medical: 'Facturas médicas (del hospital y de los médicos)',
+      },
+      methodLegend: 'Pagar con',
+      methodHint: 'Los pagos automáticos usan una tarjeta o cuenta bancaria guardada en sus métodos de pago.',
+      cardExpires: 'Vence en {{date}}',
+      expired: 'Esta tarjeta está vencida. Elija otra o agregue su tarjeta nueva.',
+      blocked:
+        'Su banco devolvió un pago de esta cuenta. Para volver a usarla, acepte la autorización de abajo.',
+      addMethod: 'Agregar una tarjeta o cuenta bancaria',
+      noMethods: 'Todavía no tiene tarjetas ni cuentas bancarias guardadas.',
+      noMethodsHelp:
+        'Agregue una en sus métodos de pago y luego vuelva a esta página para terminar de activar los pagos automáticos.',
+      limit: 'Límite (opcional)',
+      limitHint:
+        'Si un pago fuera de más de esta cantidad, le pedimos que lo apruebe primero. Déjelo vacío para no tener límite.',
+      textLegend: 'Avisos',
+      text: 'Enviarme también un mensaje de texto antes de cada pago',
+      textHint:
+        'A su número de celular que termina en {{last4}}. Siempre le enviamos también un correo electrónico.',
+      noMobile:
+        'Le enviaremos un correo electrónico por lo menos 3 días antes de cada pago. Para recibir también un mensaje de texto, agregue y confirme su número de celular en su perfil.',
+      profileLink: 'Ir a su perfil',
+      authorizationTitle: 'Autorice los débitos automáticos de su cuenta bancaria',
+      authorizationText:
+        'Autorizo a {{org}} a debitar automáticamente mi {{method}} para {{account}}, hasta que yo desactive los pagos automáticos. {{rule}} {{org}} me enviará un correo electrónico por lo menos 3 días antes de cada débito con su monto y fecha, y no debitará más de lo que diga ese correo. Si un débito es devuelto, se me puede cobrar un cargo según lo permita la ley. Puedo cancelar esta autorización en cualquier momento desactivando los pagos automáticos en mi cuenta o llamando al {{phone}}, por lo menos 3 días hábiles antes del próximo débito.',
+      authorizationRule: {
+        dueDate: 'Cada débito será el saldo de una factura, en su fecha de vencimiento.',
+        daysBefore_one:
+          'Cada débito será el saldo de una factura, {{count}} día antes de su fecha de vencimiento.',
+        daysBefore_other:
+          'Cada débito será el saldo de una factura, {{count}} días antes de su fecha de vencimiento.',
+        fixed: 'Cada débito será de {{amount}}, o lo que yo deba si es menos, el día {{day}} de cada mes.',
+        notChosen: 'Cada débito será por el monto y en la fecha que elija en esta página.',
+      },
+      authorizationVersion: 'Autorización versión {{version}}',
+      authorize: 'Acepto esta autorización para débitos automáticos de mi cuenta bancaria',
+      submitNew: 'Activar los pagos automáticos',
+      submitChange: 'Guardar los cambios',
+      submitPaused: 'Guardar y volver a activar los pagos automáticos',
+      saving: 'Guardando…',
+      cancel: 'Cancelar',
+      notAvailableTitle: 'Los pagos automáticos no están disponibles para esta cuenta',
+      notFoundTitle: 'No encontramos esta cuenta',
+      notFoundBody: 'Puede que el enlace no esté completo. Vuelva a sus pagos automáticos y elija la cuenta.',
+      errors: {
+        amountRule: 'Elija cuánto pagar: el saldo total de cada factura o una cantidad fija cada mes',
+        daysBeforeDue: 'Elija cuándo pagar cada factura',
+        fixedAmount: 'Escriba la cantidad que quiere pagar cada mes, por ejemplo 50.00',
+        fixedAmountRange: 'Escriba una cantidad de {{min, money}} a {{max, money}}',
+        dayOfMonth: 'Escriba el día del mes en que quiere pagar, un número del 1 al 31',
+        billKinds: 'Elija qué facturas pagar',
+        method: 'Elija una tarjeta o cuenta bancaria guardada para pagar',
+        noMethods:
+          'Primero agregue una tarjeta o cuenta bancaria a sus métodos de pago y luego vuelva a esta página',
+        methodInvalid: 'No puede usar este método de pago. Elija otro o agregue uno nuevo.',
+        limit: 'Escriba el límite en dólares, por ejemplo 500.00, o déjelo vacío',
+        limitRange: 'Escriba un límite de {{min, money}} a {{max, money}}, o déjelo vacío',
+        authorize: 'Marque la casilla para aceptar la autorización, o elija una tarjeta',
+        unavailable: 'Los pagos automáticos no están disponibles para esta cuenta.',
+        csrf: 'Vuelva a cargar la página e inténtelo de nuevo. No se cambió nada.',
+        failed:
+          'No pudimos guardar sus pagos automáticos. No se cambió nada. Inténtelo de nuevo en unos minutos.',
+      },
+    },
+    on: {
+      title: 'Los pagos automáticos están activados',
+      changed: 'Sus cambios están guardados.',
+      email: 'Enviamos una confirmación a {{email}}.',
+      next: 'Qué pasa ahora',
+      nextNotice:
+        'Le enviaremos un correo electrónico por lo menos 3 días antes de cada pago, con su monto y fecha.',
+      nextChange: 'Puede cambiar o desactivar los pagos automáticos en cualquier momento antes de un pago.',
+      seeAll: 'Ver sus pagos automáticos',
+      toAccount: 'Ir a su cuenta',
+    },
+    off: {
+      title: '¿Seguro que quiere desactivar los pagos automáticos de {{account}}?',
+      body: 'No cobraremos más pagos automáticos de esta cuenta, ni siquiera los que ya le avisamos. Tendrá que pagar sus facturas de otra manera antes de su fecha de vencimiento.',
+      bank: 'Esto también cancela su autorización para débitos automáticos de su cuenta bancaria.',
+      yes: 'Sí, desactivarlos',
+      no: 'No, mantenerlos activados',
+      turningOff: 'Desactivando…',
+      done: 'Los pagos automáticos de {{account}} están desactivados. No cobraremos más pagos automáticos de esta cuenta.',
+      notOn: 'Los pagos automáticos ya están desactivados para esta cuenta.',
+      failed:
+        'No pudimos desactivar los pagos automáticos. Inténtelo de nuevo en unos minutos o llame al {{phone}}.',
+    },
+    dashboard: {
+      title: 'Pagos automáticos',
+      paused: 'Actualice su método de pago para volver a activarlos.',
+      external: 'Se activan en otro sitio web.',
+      link: 'Activar, cambiar o desactivar los pagos automáticos',
+    },
   },
 };

@@ -44,11 +44,13 @@ export function AccountNav() {
 }
 
 const PAGES = [
-  { to: '/account', key: 'home' },
-  { to: '/account/bills', key: 'bills' },
-  { to: '/account/payment-methods', key: 'wallet' },
-  { to: '/account/profile', key: 'profile' },
-  { to: '/account/settings', key: 'settings' },
+  { to: '/account', label: 'serviceNav.home' },
+  { to: '/account/bills', label: 'serviceNav.bills' },
+  { to: '/account/scheduled-payments', label: 'scheduled.nav' },
+  { to: '/account/autopay', label: 'autopay.nav' },
+  { to: '/account/payment-methods', label: 'serviceNav.wallet' },
+  { to: '/account/profile', label: 'serviceNav.profile' },
+  { to: '/account/settings', label: 'serviceNav.settings' },
 ] as const;
 
 /** The account's pages, under the header while a member is signed in. */
@@ -65,7 +67,7 @@ export function ServiceNav() {
         {PAGES.map((p) => (
           <li key={p.to}>
             <Link to={p.to} aria-current={current(p.to) ? 'page' : undefined}>
-              {t(`serviceNav.${p.key}`)}
+              {t(p.label)}
             </Link>
           </li>
         ))}

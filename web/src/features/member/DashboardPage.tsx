@@ -10,7 +10,9 @@ import { Page } from '../../components/Page';
 import { formatDate, langOf } from '../../format';
 import { useOrganization } from '../../organization';
 import { paidWithLabel } from '../payment/brands';
+import { DashboardAutopay } from './autopay/DashboardAutopay';
 import { telHref } from './RegionContacts';
+import { DashboardScheduled } from './scheduled/DashboardScheduled';
 import { useMember, useMemberExpiry, useMemberSession } from './session';
 
 type PaymentSummary = DashboardView['recentPayments'][number];
@@ -337,17 +339,18 @@ function RecentBills({ bills }: { bills: BillSummary[] }) {
 function AccountLinks() {
   const { t } = useTranslation();
   const links = [
-    { to: '/account/bills', key: 'bills' },
-    { to: '/account/payment-methods', key: 'wallet' },
-    { to: '/account/profile', key: 'profile' },
-    { to: '/account/settings', key: 'settings' },
+    { to: '/account/bills', key: 'account.links.bills' },
+    { to: '/account/scheduled-payments', key: 'scheduled.links' },
+    { to: '/account/payment-methods', key: 'account.links.wallet' },
+    { to: '/account/profile', key: 'account.links.profile' },
+    { to: '/account/settings', key: 'account.links.settings' },
   ] as const;
   return (
     <ul className="account-links">
       {links.map((l) => (
         <li key={l.to}>
-          <Link to={l.to}>{t(`account.links.${l.key}.title`)}</Link>
-          <p>{t(`account.links.${l.key}.body`)}</p>
+          <Link to={l.to}>{t(`${l.key}.title`)}</Link>
+          <p>{t(`${l.key}.body`)}</p>
         </li>
       ))}
     </ul>
@@ -399,6 +402,10 @@ function Dashboard({ data }: { data: DashboardView }) {
       {people.map((person) => (
         <PersonBills key={person.personId} person={person} alone={people.length === 1} />
       ))}
+
+      <DashboardScheduled />
+
+      <DashboardAutopay />
 
       <h2 className="heading-m">{t('account.payments.title')}</h2>
       <RecentPayments payments={data.recentPayments} />

@@ -2,13 +2,17 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Page } from '../../../components/Page';
 import { formatDate, money } from '../../../format';
-import { lastMemberPayment, useMemberPay } from './journey';
+import { AlreadyScheduled } from '../scheduled/AlreadyScheduled';
+import { lastMemberPayment, lastScheduledPayment, useMemberPay } from './journey';
 
-/** What Back to a payment page shows once that payment went through: never the form again. */
+/** What Back to a payment page shows once that payment went through (or was scheduled): never the form again. */
 export function MemberAlreadyPaid() {
   const { t, i18n } = useTranslation();
   const journey = useMemberPay();
   const payment = lastMemberPayment(journey);
+  const scheduled = lastScheduledPayment(journey);
+  if (scheduled && (journey.last === 'scheduled' || !payment))
+    return <AlreadyScheduled scheduled={scheduled} />;
   if (!payment) return null;
   return (
     <Page title={t('alreadyPaid.title')}>

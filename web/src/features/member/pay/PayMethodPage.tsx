@@ -4,6 +4,7 @@ import { Navigate, useNavigate } from 'react-router';
 import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
+import type { DatePart, DateParts } from '../../../components/DateInput';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { type ChoiceOption, Radios, SingleCheckbox, TextInput } from '../../../components/Field';
 import { Money } from '../../../components/Money';
@@ -19,9 +20,11 @@ import {
   type CardFieldsHandle,
   ProcessorCardFields,
 } from '../../payment/ProcessorCardFields';
+import { partsOf, schedulingWindow } from '../scheduled/dates';
+import { checkPayDate, rangeError, type WhenChoice, WhenQuestion } from '../scheduled/WhenQuestion';
 import { expiryText, methodTitle } from '../wallet/labels';
 import { useWallet } from '../wallet/useWallet';
-import { lastMemberPayment, updateMemberPay, useMemberPay } from './journey';
+import { hasFinishedPayment, type MemberWhen, updateMemberPay, useMemberPay } from './journey';
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
 const NICKNAME_MAX = 40;
@@ -61,7 +64,10 @@ function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<type
   } satisfies ChoiceOption;
 }
 
-/** /account/pay/method: a saved method, or a new card or bank account (which can be saved). */
+/**
+ * /account/pay/method: a saved method, or a new card or bank account (which can be saved); and when
+ * to pay: today, or a later date (which needs the method saved, to be charged on that date).
+ */
 export function PayMethodPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -79,6 +85,13 @@ export function PayMethodPage() {
   });
   const [save, setSave] = useState(chosen?.type === 'new' ? chosen.save : false);
   const [nickname, setNickname] = useState(chosen?.type === 'new' ? chosen.nickname : '');
+  const [when, setWhen] = useState<WhenChoice>(
+    journey.when?.type === 'later' || journey.whenError ? 'later' : 'today',
+  );
+  const [dateParts, setDateParts] = useState<DateParts>(() =>
+    journey.when?.type === 'later' ? partsOf(journey.when.payOn) : { day: '', month: '', year: '' },
+  );
+  const [dateErrorParts, setDateErrorParts] = useState<DatePart[]>([]);
   const [busy, setBusy] = useState(false);
   const cardRef = useRef<CardFieldsHandle>(null);
   const bankRef = useRef<BankFieldsHandle>(null);
@@ -86,7 +99,14 @@ export function PayMethodPage() {
   const declineMsg: FieldMsg | null = decline
     ? { id: declineField(decline.code, decline.kind), key: declineKey(decline.code) }
     : null;
-  const [initialErrors] = useState<FieldMsg[]>(declineMsg ? [declineMsg] : []);
+  // The server refused the date (the window moved on since this page): say which dates it allows.
+  const whenErrorMsg: FieldMsg | null = journey.whenError
+    ? rangeError({ first: journey.whenError.firstDate, last: journey.whenError.lastDate })
+    : null;
+  const [initialErrors] = useState<FieldMsg[]>([
+    ...(declineMsg ? [declineMsg] : []),
+    ...(whenErrorMsg ? [whenErrorMsg] : []),
+  ]);
   const shownErrors = form.submitCount === 0 ? initialErrors : form.errors;
 
   // The default method is chosen for the member, once the wallet has loaded.
@@ -101,22 +121,35 @@ export function PayMethodPage() {
   useRefocusHeading(methods !== null);
 
   if (!journey.selection) {
-    if (lastMemberPayment(journey)) return <MemberAlreadyPaid />;
+    if (hasFinishedPayment(journey)) return <MemberAlreadyPaid />;
     return <Navigate to="/account/pay" replace />;
   }
   const selection = journey.selection;
   const isNew = choice === 'card' || choice === 'bank';
+  const dateWindow = schedulingWindow(selection.bills.map((b) => b.dueDate));
+  // A payment on a later date is made with a saved method: a new one is saved for it.
+  const mustSave = when === 'later';
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
     const errors: FieldMsg[] = [];
     if (!choice) errors.push({ id: 'method', key: 'method.errors.chooseMethod' });
+    const saving = save || mustSave;
     const nick = nickname.trim();
     const nickError: FieldMsg | null =
-      isNew && save && nick.length > NICKNAME_MAX
+      isNew && saving && nick.length > NICKNAME_MAX
         ? { id: 'nickname', key: 'wallet.errors.nicknameLong', values: { max: NICKNAME_MAX } }
         : null;
+    let payWhen: MemberWhen = { type: 'today' };
+    setDateErrorParts([]);
+    if (when === 'later') {
+      const checked = checkPayDate(dateParts, dateWindow);
+      if ('error' in checked) {
+        errors.push(checked.error);
+        setDateErrorParts(checked.parts);
+      } else payWhen = { type: 'later', payOn: checked.iso };
+    }
     if (errors.length > 0) {
       form.setErrors(errors);
       return;
@@ -129,8 +162,14 @@ export function PayMethodPage() {
         return;
       }
       updateMemberPay((j) => {
-        const { decline: _d, attempt: _a, ...rest } = j;
-        return { ...rest, method: { type: 'saved', id, details: method } };
+        const { decline: _d, attempt: _a, whenError: _w, scheduleAttempt: _s, ...rest } = j;
+        // A method this journey saved for a later date stays marked, so the confirmation can say so.
+        const kept = chosen?.type === 'saved' && chosen.id === id ? chosen.savedForLater : undefined;
+        return {
+          ...rest,
+          method: { type: 'saved', id, details: method, ...(kept ? { savedForLater: true } : {}) },
+          when: payWhen,
+        };
       });
       navigate('/account/pay/review');
       return;
@@ -144,16 +183,17 @@ export function PayMethodPage() {
       return;
     }
     updateMemberPay((j) => {
-      const { decline: _d, attempt: _a, ...rest } = j;
+      const { decline: _d, attempt: _a, whenError: _w, scheduleAttempt: _s, ...rest } = j;
       return {
         ...rest,
         method: {
           type: 'new',
           token: result.result.token,
           details: result.result.method,
-          save,
-          nickname: save ? nick : '',
+          save: saving,
+          nickname: saving ? nick : '',
         },
+        when: payWhen,
       };
     });
     navigate('/account/pay/review');
@@ -185,6 +225,24 @@ export function PayMethodPage() {
     form.fieldError('method') ??
     (decline?.kind === 'saved' && form.submitCount === 0 ? groupError : undefined);
   const saveLabel = choice === 'bank' ? t('accountPay.saveBank') : t('accountPay.saveCard');
+  const dateErrorMsg = shownErrors.find((m) => m.id.startsWith('pay-on-'));
+  const nicknameField = (
+    <TextInput
+      id="nickname"
+      name="nickname"
+      label={t('wallet.nickname')}
+      hint={t('wallet.nicknameHint')}
+      error={form.fieldError('nickname')}
+      value={nickname}
+      onChange={(e) => {
+        setNickname(e.target.value);
+        form.clearField('nickname');
+      }}
+      autoComplete="off"
+      maxLength={60}
+      width="20"
+    />
+  );
 
   return (
     <Page
@@ -244,28 +302,29 @@ export function PayMethodPage() {
               />
             </section>
           ) : null}
-          {isNew ? (
+          <WhenQuestion
+            value={when}
+            onChange={(v) => {
+              setWhen(v);
+              form.clearField(`pay-on-${dateErrorParts[0] ?? 'day'}`);
+            }}
+            parts={dateParts}
+            onPartsChange={setDateParts}
+            window={dateWindow}
+            error={dateErrorMsg && when === 'later' ? text(dateErrorMsg) : undefined}
+            errorParts={dateErrorParts}
+          />
+          {isNew && mustSave ? (
+            <div className="save-method">
+              <p className="inset">
+                {choice === 'bank' ? t('scheduled.when.saveBankNeeded') : t('scheduled.when.saveCardNeeded')}
+              </p>
+              {nicknameField}
+            </div>
+          ) : isNew ? (
             <div className="save-method">
               <SingleCheckbox id="save-method" label={saveLabel} checked={save} onChange={setSave} />
-              {save ? (
-                <div className="conditional">
-                  <TextInput
-                    id="nickname"
-                    name="nickname"
-                    label={t('wallet.nickname')}
-                    hint={t('wallet.nicknameHint')}
-                    error={form.fieldError('nickname')}
-                    value={nickname}
-                    onChange={(e) => {
-                      setNickname(e.target.value);
-                      form.clearField('nickname');
-                    }}
-                    autoComplete="off"
-                    maxLength={60}
-                    width="20"
-                  />
-                </div>
-              ) : null}
+              {save ? <div className="conditional">{nicknameField}</div> : null}
             </div>
           ) : null}
           <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>

@@ -16,11 +16,14 @@ import { useOrganization } from '../../../organization';
 import { newKey } from '../../guest-pay/ReviewPage';
 import { BillTitle } from '../DashboardPage';
 import { isStepUpCancelled, useStepUp } from '../StepUp';
+import { changeDeadlineDate, dayAndDate } from '../scheduled/dates';
+import { TextWithEmail } from '../scheduled/shared';
+import { useSchedulePayment } from '../scheduled/useSchedulePayment';
 import { useMemberExpiry, useMemberSession } from '../session';
 import { methodName } from '../wallet/labels';
 import {
   getMemberPay,
-  lastMemberPayment,
+  hasFinishedPayment,
   type MemberAttempt,
   recordMemberPayment,
   updateMemberPay,
@@ -44,7 +47,7 @@ function sameBody(a: MemberPaymentBody, b: MemberPaymentBody): boolean {
   return canon(a) === canon(b);
 }
 
-/** /account/pay/review: check your answers, then Pay. */
+/** /account/pay/review: check your answers, then Pay (now, or on the later date chosen). */
 export function PayReviewPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -58,6 +61,11 @@ export function PayReviewPage() {
   const [busy, setBusy] = useState(false);
   const [authorized, setAuthorized] = useState(false);
   const sending = useRef(false);
+  const scheduler = useSchedulePayment({
+    runStepUp: stepUp.run,
+    onExpired,
+    setErrors: form.setErrors,
+  });
 
   /** Sends one attempt; every resend of the same attempt carries the same Idempotency-Key. */
   const send = useCallback(
@@ -185,7 +193,7 @@ export function PayReviewPage() {
   }, [send]);
 
   if (!journey.selection || !journey.method) {
-    if (lastMemberPayment(journey)) return <MemberAlreadyPaid />;
+    if (hasFinishedPayment(journey)) return <MemberAlreadyPaid />;
     return <Navigate to={journey.selection ? '/account/pay/method' : '/account/pay'} replace />;
   }
   const { selection, method } = journey;
@@ -195,12 +203,24 @@ export function PayReviewPage() {
   const nickname = method.type === 'saved' ? method.details.nickname : null;
   const last4 = method.details.last4;
   const today = todayIso();
+  const payOn = journey.when?.type === 'later' ? journey.when.payOn : null;
+  const payOnText = payOn ? dayAndDate(payOn, i18n.language) : '';
+  const busyNow = busy || scheduler.busy;
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (sending.current || !selection || !method) return;
+    if (sending.current || scheduler.busy || !selection || !method) return;
     if (isBank && !authorized) {
       form.setErrors([{ id: 'bank-authorization', key: 'review.errors.authorize' } satisfies FieldMsg]);
+      return;
+    }
+    if (payOn) {
+      void scheduler.schedule({
+        selection,
+        method,
+        payOn,
+        bankAuthorizationVersion: isBank ? org.payments.achAuthorization.version : null,
+      });
       return;
     }
     const body: MemberPaymentBody = {
@@ -303,6 +323,12 @@ export function PayReviewPage() {
                   ? t('accountPay.review.saveAs', { nickname: method.nickname })
                   : t('accountPay.review.saveYes')
                 : t('accountPay.review.saveNo')}
+              {payOn ? (
+                <>
+                  <br />
+                  <span className="secondary-text">{t('scheduled.review.saveNeeded')}</span>
+                </>
+              ) : null}
             </dd>
             <dd className="summary-row__action">
               <Link to="/account/pay/method">
@@ -313,9 +339,20 @@ export function PayReviewPage() {
           </div>
         ) : null}
         <div className="summary-row">
-          <dt>{t('review.date')}</dt>
-          <dd>{t('review.today', { date: formatDate(today, i18n.language) })}</dd>
-          <dd className="summary-row__action" />
+          <dt>{payOn ? t('scheduled.review.payOn') : t('review.date')}</dt>
+          <dd>
+            {payOn ? (
+              <strong>{payOnText}</strong>
+            ) : (
+              t('review.today', { date: formatDate(today, i18n.language) })
+            )}
+          </dd>
+          <dd className="summary-row__action">
+            <Link to="/account/pay/method">
+              {t('common.change')}
+              <span className="visually-hidden"> {t('scheduled.review.changeDate')}</span>
+            </Link>
+          </dd>
         </div>
         <div className="summary-row">
           <dt>{t('review.email')}</dt>
@@ -326,12 +363,35 @@ export function PayReviewPage() {
         </div>
       </dl>
 
-      <p className="reassure">
-        {isBank
-          ? t('review.whatHappensBank', { amount: amountText, last4 })
-          : t('review.whatHappensCard', { amount: amountText, method: methodText })}{' '}
-        {t('accountPay.review.receipt', { email: session.member.email })}
-      </p>
+      {payOn ? (
+        <div className="reassure scheduled-reassure">
+          <p>
+            {isBank
+              ? t('scheduled.review.whatHappensBank', { amount: amountText, last4, date: payOnText })
+              : t('scheduled.review.whatHappensCard', {
+                  amount: amountText,
+                  method: methodText,
+                  date: payOnText,
+                })}
+          </p>
+          <p>
+            {t('scheduled.changeUntil', {
+              date: dayAndDate(changeDeadlineDate(payOn), i18n.language),
+            })}{' '}
+            {t('scheduled.notTwice')}
+          </p>
+          <p>
+            <TextWithEmail i18nKey="scheduled.review.receipt" email={session.member.email} />
+          </p>
+        </div>
+      ) : (
+        <p className="reassure">
+          {isBank
+            ? t('review.whatHappensBank', { amount: amountText, last4 })
+            : t('review.whatHappensCard', { amount: amountText, method: methodText })}{' '}
+          {t('accountPay.review.receipt', { email: session.member.email })}
+        </p>
+      )}
 
       <form onSubmit={submit} noValidate>
         {isBank ? (
@@ -342,7 +402,11 @@ export function PayReviewPage() {
             </div>
             <SingleCheckbox
               id="bank-authorization"
-              label={t('review.authorize', { amount: amountText })}
+              label={
+                payOn
+                  ? t('scheduled.review.authorize', { amount: amountText, date: payOnText })
+                  : t('review.authorize', { amount: amountText })
+              }
               checked={authorized}
               onChange={(v) => {
                 setAuthorized(v);
@@ -352,13 +416,21 @@ export function PayReviewPage() {
             />
           </div>
         ) : null}
-        <Button busy={busy} className="button--pay">
-          {busy ? t('review.paying') : t('review.pay', { amount: amountText })}
+        <Button busy={busyNow} className="button--pay">
+          {payOn
+            ? busyNow
+              ? t('scheduled.review.scheduling')
+              : t('scheduled.review.submit', { amount: amountText, date: payOnText })
+            : busyNow
+              ? t('review.paying')
+              : t('review.pay', { amount: amountText })}
         </Button>
         <div className="visually-hidden" role="status">
-          {busy ? t('review.payingStatus') : ''}
+          {busyNow ? (payOn ? t('scheduled.review.schedulingStatus') : t('review.payingStatus')) : ''}
         </div>
-        {busy ? <p className="hint">{t('review.payingStatus')}</p> : null}
+        {busyNow ? (
+          <p className="hint">{payOn ? t('scheduled.review.schedulingStatus') : t('review.payingStatus')}</p>
+        ) : null}
       </form>
       {stepUp.dialog}
     </Page>

@@ -1,6 +1,10 @@
 import { useSyncExternalStore } from 'react';
 import type { BillSummary, MemberPaymentBody } from '../../../../../src/modules/members/members.schema';
 import type { PaymentView } from '../../../../../src/modules/payments/payments.schema';
+import type {
+  CreateScheduledPaymentBody,
+  ScheduledPaymentView,
+} from '../../../../../src/modules/scheduled/scheduled.schema';
 import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import type { TokenizedMethod } from '../../../api';
 
@@ -15,7 +19,13 @@ export interface MemberSelection {
 }
 
 export type MemberMethod =
-  | { type: 'saved'; id: string; details: PaymentMethodView }
+  | {
+      type: 'saved';
+      id: string;
+      details: PaymentMethodView;
+      /** Saved to the wallet by this journey, for a payment on a later date. */
+      savedForLater?: boolean;
+    }
   | { type: 'new'; token: string; details: TokenizedMethod; save: boolean; nickname: string };
 
 /** A decline to show on the method page after Pay failed; `saved` when it was a wallet method. */
@@ -27,6 +37,16 @@ export interface MemberDecline {
 export interface MemberAttempt {
   key: string;
   body: MemberPaymentBody;
+  inFlight: boolean;
+}
+
+/** When the member pays: now, or on a later date ('YYYY-MM-DD', a calendar date in their region). */
+export type MemberWhen = { type: 'today' } | { type: 'later'; payOn: string };
+
+/** One submission of a payment for a later date; resends carry the same Idempotency-Key. */
+export interface ScheduleAttempt {
+  key: string;
+  body: CreateScheduledPaymentBody;
   inFlight: boolean;
 }
 
@@ -44,6 +64,28 @@ export interface MemberPayJourney {
   payments?: PaymentView[];
   /** Payments that saved their new method to the wallet. */
   savedBy?: string[];
+  /** Today (the default) or a later date. */
+  when?: MemberWhen;
+  /** The server refused the date: the dates it allows, shown next to the date field. */
+  whenError?: { firstDate: string; lastDate: string };
+  scheduleAttempt?: ScheduleAttempt;
+  /** Payments scheduled in this tab, newest last. */
+  scheduled?: ScheduledPaymentView[];
+  /** Scheduled payments whose new method was saved to the wallet for them. */
+  savedFor?: string[];
+  /** What this tab finished last, so Back says "already paid" or "already scheduled". */
+  last?: 'payment' | 'scheduled';
+}
+
+/** What a finished payment leaves behind when the next one starts. */
+function finished(j: MemberPayJourney): MemberPayJourney {
+  return {
+    ...(j.payments ? { payments: j.payments } : {}),
+    ...(j.savedBy ? { savedBy: j.savedBy } : {}),
+    ...(j.scheduled ? { scheduled: j.scheduled } : {}),
+    ...(j.savedFor ? { savedFor: j.savedFor } : {}),
+    ...(j.last ? { last: j.last } : {}),
+  };
 }
 
 const KEY = 'settle.member-pay';
@@ -86,10 +128,7 @@ export function updateMemberPay(
 
 /** Starts a new payment; payments made in this tab are kept so Back still says "already paid". */
 export function startMemberPay(): void {
-  current = {
-    ...(current.payments ? { payments: current.payments } : {}),
-    ...(current.savedBy ? { savedBy: current.savedBy } : {}),
-  };
+  current = finished(current);
   emit();
 }
 
@@ -121,8 +160,31 @@ export function recordMemberPayment(payment: PaymentView, savedMethod: boolean):
   updateMemberPay((j) => {
     const others = (j.payments ?? []).filter((p) => p.id !== payment.id);
     return {
+      ...finished(j),
       payments: [...others, payment],
       savedBy: savedMethod ? [...(j.savedBy ?? []), payment.id] : (j.savedBy ?? []),
+      last: 'payment',
+    };
+  });
+}
+
+export function lastScheduledPayment(j: MemberPayJourney): ScheduledPaymentView | undefined {
+  return j.scheduled?.[j.scheduled.length - 1];
+}
+
+/** A payment was paid or scheduled in this tab: Back to its pages says so instead of showing the form. */
+export function hasFinishedPayment(j: MemberPayJourney): boolean {
+  return Boolean(lastMemberPayment(j) || lastScheduledPayment(j));
+}
+
+export function recordScheduledPayment(scheduled: ScheduledPaymentView, savedMethod: boolean): void {
+  updateMemberPay((j) => {
+    const others = (j.scheduled ?? []).filter((s) => s.id !== scheduled.id);
+    return {
+      ...finished(j),
+      scheduled: [...others, scheduled],
+      savedFor: savedMethod ? [...(j.savedFor ?? []), scheduled.id] : (j.savedFor ?? []),
+      last: 'scheduled',
     };
   });
 }

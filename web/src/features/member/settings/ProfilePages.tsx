@@ -18,8 +18,13 @@ import { NoticeBanner, useNotice } from '../wallet/WalletPage';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ZIP = /^\d{5}(-\d{4})?$/;
 
-/** Loads the profile; null while loading. */
-function useProfile(): { profile: ProfileView | null; failed: boolean; retry: () => void } {
+/** Loads the profile; null while loading. `setProfile` takes a newer one from a change's answer. */
+function useProfile(): {
+  profile: ProfileView | null;
+  failed: boolean;
+  retry: () => void;
+  setProfile: (profile: ProfileView) => void;
+} {
   const onExpired = useMemberExpiry();
   const [profile, setProfile] = useState<ProfileView | null>(null);
   const [failed, setFailed] = useState(false);
@@ -40,7 +45,7 @@ function useProfile(): { profile: ProfileView | null; failed: boolean; retry: ()
       cancelled = true;
     };
   }, [attempt, onExpired]);
-  return { profile, failed, retry: () => setAttempt((n) => n + 1) };
+  return { profile, failed, retry: () => setAttempt((n) => n + 1), setProfile };
 }
 
 /** "(510) 555-0123" from "+15105550123". */
@@ -86,20 +91,171 @@ function Row({
   );
 }
 
-/** /account/profile: contact details and language, each with a Change link. */
+const CODE_ID = 'mobile-code';
+
+/** The API's reasons a texted code was refused, in our words. */
+const CODE_ERRORS: Record<string, string> = {
+  invalid: 'profile.errors.codeWrong',
+  expired: 'profile.errors.codeExpired',
+  too_many_tries: 'profile.errors.codeTooManyTries',
+  not_waiting: 'profile.errors.codeNotWaiting',
+};
+
+/**
+ * A number not confirmed yet: the code texted to it, or a new one. Errors go to the page's error
+ * summary and beside the field; what happened goes to the page's notice.
+ */
+function MobileConfirmForm({
+  number,
+  form,
+  showErrors,
+  onConfirmed,
+  onCodeSent,
+  onStale,
+}: {
+  number: string;
+  form: ReturnType<typeof useFormErrors>;
+  /** Shows these errors (none: clears them). */
+  showErrors: (errors: FieldMsg[]) => void;
+  onConfirmed: (profile: ProfileView) => void;
+  onCodeSent: (profile: ProfileView) => void;
+  /** The number changed or was confirmed elsewhere: load the profile again. */
+  onStale: () => void;
+}) {
+  const { t } = useTranslation();
+  const session = useMemberSession();
+  const onExpired = useMemberExpiry();
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState<'confirm' | 'resend' | null>(null);
+
+  async function confirm(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    // People copy codes as "123 456" or "123-456".
+    const typed = code.replace(/[\s-]/g, '');
+    if (!typed) return showErrors([{ id: CODE_ID, key: 'profile.errors.codeRequired' }]);
+    if (!/^\d{6}$/.test(typed)) return showErrors([{ id: CODE_ID, key: 'profile.errors.codeFormat' }]);
+    setBusy('confirm');
+    try {
+      const { data } = await api.verifyMobile(session.csrfToken, typed);
+      showErrors([]);
+      onConfirmed(data);
+    } catch (err) {
+      if (onExpired(err)) return;
+      const field = isApiError(err) ? err.problem.errors?.find((x) => x.field === 'code') : undefined;
+      showErrors([
+        field ? { id: CODE_ID, key: CODE_ERRORS[field.code] ?? 'profile.errors.codeFormat' } : problemOf(err),
+      ]);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function resend() {
+    if (busy) return;
+    setBusy('resend');
+    try {
+      const { data } = await api.resendMobileCode(session.csrfToken);
+      setCode('');
+      showErrors([]);
+      onCodeSent(data);
+    } catch (err) {
+      if (onExpired(err)) return;
+      if (isApiError(err) && err.code === 'rate_limited') {
+        const minutes = Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60));
+        showErrors([{ id: '', key: 'profile.errors.codesRateLimited', values: { count: minutes } }]);
+      } else if (isApiError(err) && err.problem.errors?.some((x) => x.code === 'not_waiting')) {
+        showErrors([]);
+        onStale();
+      } else showErrors([problemOf(err)]);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section aria-labelledby="mobile-confirm-title" className="mobile-confirm">
+      <h2 className="heading-m" id="mobile-confirm-title">
+        {t('profile.confirmTitle')}
+      </h2>
+      <p>{t('profile.confirmIntro')}</p>
+      <form onSubmit={confirm} noValidate>
+        <TextInput
+          id={CODE_ID}
+          name="code"
+          label={t('profile.codeLabel', { number: formatMobile(number) })}
+          hint={t('profile.codeHint')}
+          error={form.fieldError(CODE_ID)}
+          value={code}
+          onChange={(e) => {
+            setCode(e.target.value);
+            form.clearField(CODE_ID);
+          }}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          spellCheck={false}
+          maxLength={7}
+          width="5"
+        />
+        <div className="button-group">
+          <Button busy={busy === 'confirm'}>
+            {busy === 'confirm' ? t('profile.confirming') : t('profile.confirmNumber')}
+          </Button>
+          <Button type="button" variant="secondary" busy={busy === 'resend'} onClick={resend}>
+            {t('profile.resendCode')}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** /account/profile: contact details and language, each with a Change link; a new mobile number is confirmed here. */
 export function ProfilePage() {
   const { t } = useTranslation();
-  const { profile, failed, retry } = useProfile();
-  const [notice] = useNotice();
+  const { profile, failed, retry, setProfile } = useProfile();
+  const [notice, setNotice] = useNotice();
+  const form = useFormErrors();
   const title = t('profile.title');
   const address = profile?.mailingAddress;
+  const mobile = profile?.mobile ?? null;
   return (
-    <Page title={title} back={<BackLink to="/account" label={t('accountPay.back')} />}>
+    <Page title={title} error={form.hasErrors} back={<BackLink to="/account" label={t('accountPay.back')} />}>
+      <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <NoticeBanner notice={notice} />
       <h1 className="heading-l">{title}</h1>
       {profile ? (
         <>
           <p>{t('profile.intro')}</p>
+          {/* Right under the heading: after saving a new number, the code is the next thing to do;
+              the details then get a heading of their own. */}
+          {mobile && !mobile.verified ? (
+            <MobileConfirmForm
+              number={mobile.number}
+              form={form}
+              showErrors={(errors) => {
+                // A problem replaces the last notice, so the two never both claim the focus.
+                if (errors.length > 0) setNotice(null);
+                form.setErrors(errors);
+              }}
+              onConfirmed={(next) => {
+                setProfile(next);
+                setNotice({
+                  key: 'profile.mobileConfirmed',
+                  values: { number: formatMobile(mobile.number) },
+                });
+              }}
+              onCodeSent={(next) => {
+                setProfile(next);
+                setNotice({ key: 'profile.codeSent', values: { number: formatMobile(mobile.number) } });
+              }}
+              onStale={() => {
+                setNotice(null);
+                retry();
+              }}
+            />
+          ) : null}
+          {mobile && !mobile.verified ? <h2 className="heading-m">{t('profile.detailsTitle')}</h2> : null}
           <dl className="summary-list">
             <Row label={t('profile.email')} to="/account/profile/email" change={t('profile.changeEmail')}>
               <Email address={profile.email} />
@@ -113,7 +269,18 @@ export function ProfilePage() {
               ) : null}
             </Row>
             <Row label={t('profile.mobile')} to="/account/profile/mobile" change={t('profile.changeMobile')}>
-              {profile.mobile ? formatMobile(profile.mobile.number) : t('profile.notGiven')}
+              {mobile ? (
+                <>
+                  <span className="nowrap">{formatMobile(mobile.number)}</span>{' '}
+                  {mobile.verified ? (
+                    <strong className="tag tag--success">{t('profile.confirmed')}</strong>
+                  ) : (
+                    <strong className="tag tag--warning">{t('profile.notConfirmed')}</strong>
+                  )}
+                </>
+              ) : (
+                t('profile.notGiven')
+              )}
             </Row>
             <Row
               label={t('profile.address')}

@@ -8,6 +8,7 @@ import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextInput } from '../../../components/Field';
 import { Page } from '../../../components/Page';
 import { PasswordInput } from '../../../components/PasswordInput';
+import { QrCode } from '../../../components/QrCode';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { readSecondFactor } from '../SecondFactorFields';
 import { useMemberExpiry, useMemberSession } from '../session';
@@ -164,6 +165,9 @@ export function TwoStepSetupPage() {
             <li>{t('settings.twoStep.step1')}</li>
             <li>
               {t('settings.twoStep.step2')}
+              <QrCode text={stage.uri} label={t('settings.twoStep.qrLabel')} />
+              {/* Many people cannot scan (an older phone, or this is the phone): the same key as text. */}
+              <span className="qr-alternative">{t('settings.twoStep.typeKey')}</span>
               <span className="secret-key">
                 <span className="visually-hidden">{t('settings.twoStep.keyLabel')}: </span>
                 <span translate="no">{groupSecret(stage.secret)}</span>
