@@ -42,7 +42,13 @@ export const organizationSchema = z
       acceptedCardBrands: z.array(cardBrand).min(1),
       bankAccounts: z.boolean(),
       minimumCents: z.number().int().min(1),
+      /** Version of the one-time bank debit authorization (organization view's text). */
       achAuthorizationVersion: z.string().min(1),
+      /**
+       * Version of the recurring debit authorization members accept for automatic payments. Its words
+       * ship with the web app (autopay.setup.authorization*); change this when they change.
+       */
+      achRecurringAuthorizationVersion: z.string().min(1),
     }),
     accountTypes: z.array(z.enum(['individual_family', 'employer_group'])).min(1),
     /** Version of the portal terms members accept when they register. */

@@ -8,6 +8,7 @@ import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
 import { pruneMemberSessions } from './modules/members/members.service';
 import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
+import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
 import { receiptAttachment, reconcilePayments } from './modules/payments/payments.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
@@ -40,7 +41,9 @@ async function housekeeping(deps: Deps): Promise<void> {
 }
 
 /**
- * The background loop: reconcile payments with unknown outcomes, run scheduled payments that are due, send autopay notices and charge autopay that is due, deliver email and texts, prune expired rows.
+ * The background loop: reconcile payments with unknown outcomes, settle bank debits (and present
+ * again those returned for insufficient funds), run scheduled payments that are due, send autopay
+ * notices and charge autopay that is due, deliver email and texts, prune expired rows.
  * Several workers may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
  */
 export function startWorker(deps: Deps, intervalMs = 1000): Worker {
@@ -55,6 +58,7 @@ export function startWorker(deps: Deps, intervalMs = 1000): Worker {
       await settleBankPayments(deps);
       await blockReturnedBankMethods(deps);
       await pauseAutopayOnBlockedMethods(deps);
+      await presentReturnedBankDebits(deps);
       await runDueScheduledPayments(deps);
       await noticeAutopay(deps);
       await runDueAutopay(deps);

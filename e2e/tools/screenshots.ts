@@ -497,8 +497,69 @@ async function shootMemberPages(
   await shoot(page, dir, '47-profile-address-errors');
   await page.goto('/account/profile/language');
   await shoot(page, dir, '48-profile-language');
+
+  // Automatic payments: the accounts, and setting one up (its errors, then the choices made).
+  await nav(w.autopay.nav);
+  await page.getByRole('heading', { level: 1, name: w.autopay.title }).waitFor();
+  await shoot(page, dir, '50-autopay');
+  await main
+    .getByRole('link', { name: new RegExp(`^${w.autopay.setUp}`) })
+    .first()
+    .click();
+  await page.getByRole('heading', { level: 1, name: w.autopay.setup.titleNew }).waitFor();
+  await shoot(page, dir, '51-autopay-setup');
+  await page.getByRole('button', { name: w.autopay.setup.submitNew }).click();
+  await page.getByRole('alert').waitFor();
+  await shoot(page, dir, '51-autopay-setup-errors');
+
+  // A bank payment the bank returns for lack of funds: the dashboard says when we ask the bank again.
+  // The server's development clock moves past the sandbox's settlement delay (60 s) for the worker.
+  await bankPaymentReturned(page);
   await page.goto('/account');
-  await main.getByRole('heading', { level: 2, name: w.account.billsToPay }).waitFor();
+  await main.getByRole('region', { name: w.account.bankRetry.title }).waitFor();
+  await shoot(page, dir, '25-account-bank-retry');
+}
+
+/** Pays the member's first open bill from a sandbox account that returns R01 once, and lets it return. */
+async function bankPaymentReturned(page: Page): Promise<void> {
+  const api = (p: string) => `${baseUrl}${p}`;
+  const session = (await (await page.request.get(api('/api/v1/member/session'))).json()) as {
+    csrfToken: string;
+  };
+  const dashboard = (await (await page.request.get(api('/api/v1/member/dashboard'))).json()) as {
+    people: { bills: { id: string; balanceCents: number }[] }[];
+  };
+  const bill = dashboard.people.flatMap((p) => p.bills)[0];
+  if (!bill) throw new Error('no open bill to pay from the bank');
+  const tokenized = await page.request.post(api('/sandbox/v1/tokens'), {
+    data: {
+      type: 'bank',
+      bank: { ...BANK, accountNumber: '000222222235', accountType: 'checking', holderName: 'Jordan Lee' },
+    },
+  });
+  const { token } = (await tokenized.json()) as { token: string };
+  const org = (await (await page.request.get(api('/api/v1/organization'))).json()) as {
+    payments: { achAuthorization: { version: string } };
+  };
+  const paid = await page.request.post(api('/api/v1/member/payments'), {
+    headers: { 'x-csrf-token': session.csrfToken, 'idempotency-key': crypto.randomUUID() },
+    data: {
+      billIds: [bill.id],
+      amountCents: bill.balanceCents,
+      paymentToken: token,
+      bankAuthorization: { accepted: true, textVersion: org.payments.achAuthorization.version },
+    },
+  });
+  if (paid.status() !== 201) throw new Error(`bank payment: ${paid.status()} ${await paid.text()}`);
+  await page.request.post(api('/dev/clock'), { data: { minutes: 2 } });
+  for (let i = 0; i < 30; i++) {
+    const now = (await (await page.request.get(api('/api/v1/member/dashboard'))).json()) as {
+      bankRetries: unknown[];
+    };
+    if (now.bankRetries.length > 0) return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the bank payment did not come back returned');
 }
 
 async function runMember(lang: Lang, size: (typeof sizes)[number], index: number): Promise<void> {

@@ -108,6 +108,10 @@ export interface PaymentsTable {
   completed_at: Timestamp | null;
   settled_at: Timestamp | null;
   return_code: string | null;
+  /** A debit presented again after an R01 return: the returned payment it presents again. */
+  represents_payment_id: string | null;
+  /** 1 for a first presentment; 2 or 3 when presented again. */
+  presentment: Generated<number>;
 }
 
 export interface PaymentAllocationsTable {
@@ -254,6 +258,25 @@ export interface ScheduledPaymentsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   canceled_at: Timestamp | null;
+}
+
+export type BankRepresentmentStatus = 'waiting' | 'processing' | 'presented' | 'skipped' | 'failed';
+
+export interface BankRepresentmentsTable {
+  id: string;
+  returned_payment_id: string;
+  original_payment_id: string;
+  account_id: string;
+  region_id: string;
+  amount_cents: number;
+  presentment: number;
+  present_on: CalendarDate;
+  status: BankRepresentmentStatus;
+  locked_until: Timestamp | null;
+  payment_id: string | null;
+  outcome_code: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export type AutopayBillKind = 'premium' | 'medical';
@@ -492,6 +515,7 @@ export interface Database {
   outbox_emails: OutboxEmailsTable;
   outbox_texts: OutboxTextsTable;
   scheduled_payments: ScheduledPaymentsTable;
+  bank_representments: BankRepresentmentsTable;
   autopay_enrollments: AutopayEnrollmentsTable;
   autopay_items: AutopayItemsTable;
   member_mobile_codes: MemberMobileCodesTable;

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { isValidBankAccountNumber, isValidRoutingNumber, lastFour } from './bank';
+import {
+  isValidBankAccountNumber,
+  isValidRoutingNumber,
+  lastFour,
+  MAX_REPRESENTMENTS,
+  REPRESENT_AFTER_DAYS,
+  REPRESENT_WITHIN_DAYS,
+  representmentDate,
+} from './bank';
 
 const validPrefixes = [
   ...Array.from({ length: 13 }, (_, i) => i),
@@ -81,5 +90,81 @@ describe('lastFour', () => {
     expect(lastFour('1234-5678')).toBe('5678');
     expect(lastFour('12')).toBe('12');
     expect(lastFour('')).toBe('');
+  });
+});
+
+describe('presenting a debit again after an R01 return', () => {
+  const day = (offset: number) => Temporal.PlainDate.from('2024-01-01').add({ days: offset });
+  const arbFirst = fc.integer({ min: 0, max: 365 * 6 }).map(day);
+
+  it('is on a weekday 3 to 5 days after the return, within 180 days of the first presentment, at most twice', () => {
+    fc.assert(
+      fc.property(
+        arbFirst,
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 1, max: 5 }),
+        (first, returnedAfter, presentment) => {
+          const returnedOn = first.add({ days: returnedAfter });
+          const next = representmentDate({ returnedOn, firstPresentedOn: first, presentment });
+          if (presentment > MAX_REPRESENTMENTS) {
+            expect(next).toBeNull();
+            return;
+          }
+          const earliest = returnedOn.add({ days: REPRESENT_AFTER_DAYS });
+          const moved = earliest.dayOfWeek > 5 ? earliest.add({ days: 8 - earliest.dayOfWeek }) : earliest;
+          const last = first.add({ days: REPRESENT_WITHIN_DAYS });
+          if (Temporal.PlainDate.compare(moved, last) > 0) {
+            expect(next).toBeNull();
+            return;
+          }
+          expect(next?.equals(moved)).toBe(true);
+          expect(next && next.dayOfWeek <= 5).toBe(true);
+          const wait = next ? returnedOn.until(next).days : -1;
+          expect(wait).toBeGreaterThanOrEqual(REPRESENT_AFTER_DAYS);
+          expect(wait).toBeLessThanOrEqual(REPRESENT_AFTER_DAYS + 2);
+        },
+      ),
+    );
+  });
+
+  it('moves a weekend to Monday and stops at 180 days', () => {
+    const first = Temporal.PlainDate.from('2026-12-01');
+    // Returned Wednesday 2 December: Saturday the 5th becomes Monday the 7th.
+    expect(
+      representmentDate({
+        returnedOn: Temporal.PlainDate.from('2026-12-02'),
+        firstPresentedOn: first,
+        presentment: 1,
+      })?.toString(),
+    ).toBe('2026-12-07');
+    expect(
+      representmentDate({
+        returnedOn: Temporal.PlainDate.from('2026-12-07'),
+        firstPresentedOn: first,
+        presentment: 2,
+      })?.toString(),
+    ).toBe('2026-12-10');
+    expect(
+      representmentDate({
+        returnedOn: Temporal.PlainDate.from('2026-12-10'),
+        firstPresentedOn: first,
+        presentment: 3,
+      }),
+    ).toBeNull();
+    // 180 days from 1 December 2026 is 30 May 2027 (a Sunday); a return on the 26th would be presented on the 31st.
+    expect(
+      representmentDate({
+        returnedOn: Temporal.PlainDate.from('2027-05-26'),
+        firstPresentedOn: first,
+        presentment: 1,
+      }),
+    ).toBeNull();
+    expect(
+      representmentDate({
+        returnedOn: Temporal.PlainDate.from('2027-05-24'),
+        firstPresentedOn: first,
+        presentment: 1,
+      })?.toString(),
+    ).toBe('2027-05-27');
   });
 });

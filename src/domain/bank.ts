@@ -1,3 +1,5 @@
+import { Temporal } from 'temporal-polyfill';
+
 const ROUTING = /^\d{9}$/;
 const ACCOUNT = /^\d{4,17}$/;
 
@@ -37,3 +39,31 @@ export function lastFour(s: string): string {
  * again: closed (R02), no account (R03), and unauthorized (R05, R07 revoked, R10).
  */
 export const BLOCKING_RETURN_CODES: readonly string[] = ['R02', 'R03', 'R05', 'R07', 'R10'];
+
+/** R01: not enough money in the account. The one return a debit may be presented again after. */
+export const INSUFFICIENT_FUNDS = 'R01';
+
+/** A debit returned R01 may be presented again at most twice (NACHA reinitiation)… */
+export const MAX_REPRESENTMENTS = 2;
+/** …within 180 days of its first presentment… */
+export const REPRESENT_WITHIN_DAYS = 180;
+/** …and we wait this many days after the return, so the money has a chance to arrive. */
+export const REPRESENT_AFTER_DAYS = 3;
+
+/**
+ * The day a debit returned for insufficient funds is presented again: three days after the return,
+ * moved to the Monday when that falls on a weekend (banks do not settle then). Null when it may not
+ * be: it was already presented three times, or that day is past 180 days from the first presentment.
+ * `presentment` is the returned debit's (1 for the first).
+ */
+export function representmentDate(input: {
+  returnedOn: Temporal.PlainDate;
+  firstPresentedOn: Temporal.PlainDate;
+  presentment: number;
+}): Temporal.PlainDate | null {
+  if (input.presentment > MAX_REPRESENTMENTS) return null;
+  let day = input.returnedOn.add({ days: REPRESENT_AFTER_DAYS });
+  if (day.dayOfWeek > 5) day = day.add({ days: 8 - day.dayOfWeek });
+  const last = input.firstPresentedOn.add({ days: REPRESENT_WITHIN_DAYS });
+  return Temporal.PlainDate.compare(day, last) > 0 ? null : day;
+}

@@ -37,3 +37,10 @@ export function isValidIsoDate(s: string): boolean {
     return false;
   }
 }
+
+/** A calendar date as people read it in an email or a letter: "December 7, 2026", "7 de diciembre de 2026". */
+export function formatLongDate(date: string | Temporal.PlainDate, locale: 'en' | 'es'): string {
+  return Temporal.PlainDate.from(date).toLocaleString(locale === 'es' ? 'es-US' : 'en-US', {
+    dateStyle: 'long',
+  });
+}

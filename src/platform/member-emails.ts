@@ -452,6 +452,8 @@ export function bankPaymentReturnedMessage(input: {
   returnCode: string;
   /** R02, R03 and the unauthorized codes: we will not debit this account again until authorized again. */
   blocked: boolean;
+  /** R01 that will be presented again: the day (as read), or null when it will not be. */
+  presentAgainOn: string | null;
   url: string;
   supportPhone: string;
 }): RenderedEmail {
@@ -484,6 +486,13 @@ export function bankPaymentReturnedMessage(input: {
               'No volveremos a debitar esta cuenta hasta que usted la autorice de nuevo o elija otro método de pago.',
             ]
           : []),
+        ...(input.presentAgainOn
+          ? [
+              `Le pediremos este pago a su banco otra vez el ${input.presentAgainOn}, por la misma cantidad. Si prefiere pagar de otra forma, pague antes de esa fecha y no lo volveremos a pedir.`,
+            ]
+          : code === 'R01'
+            ? ['No volveremos a pedir este pago a su banco. Pague el saldo de otra forma.']
+            : []),
       ],
       link: { label: 'Pagar ahora', url },
       after: [`¿Preguntas? Llame al ${phone}. ${org}.`],
@@ -500,6 +509,48 @@ export function bankPaymentReturnedMessage(input: {
             'We will not debit this account again until you authorize it again or choose another payment method.',
           ]
         : []),
+      ...(input.presentAgainOn
+        ? [
+            `We will ask your bank for this payment again on ${input.presentAgainOn}, for the same amount. If you would rather pay another way, pay before then and we will not ask again.`,
+          ]
+        : code === 'R01'
+          ? ['We will not ask your bank for this payment again. Please pay the balance another way.']
+          : []),
+    ],
+    link: { label: 'Pay now', url },
+    after: [`Questions? Call ${phone}. ${org}.`],
+  });
+}
+
+/** A debit returned for insufficient funds could not be presented to the bank again. */
+export function bankRepresentmentFailedMessage(input: {
+  locale: Locale;
+  organizationName: string;
+  amount: string;
+  account: string;
+  presentOn: string;
+  url: string;
+  supportPhone: string;
+}): RenderedEmail {
+  const { organizationName: org, amount, account, presentOn, url, supportPhone: phone } = input;
+  if (input.locale === 'es') {
+    return render({
+      subject: `No pudimos volver a pedir su pago de ${amount}`,
+      heading: 'Su pago sigue pendiente',
+      paragraphs: [
+        `El ${presentOn} no pudimos volver a pedir a su banco el pago de ${amount} de su ${account}. No se cobró nada.`,
+        'La factura todavía tiene ese saldo. Pague con otro método.',
+      ],
+      link: { label: 'Pagar ahora', url },
+      after: [`¿Preguntas? Llame al ${phone}. ${org}.`],
+    });
+  }
+  return render({
+    subject: `We could not ask your bank again for your payment of ${amount}`,
+    heading: 'Your payment is still due',
+    paragraphs: [
+      `On ${presentOn} we could not ask your bank again for the payment of ${amount} from your ${account}. Nothing was charged.`,
+      'The bill still owes that amount. Please pay with another method.',
     ],
     link: { label: 'Pay now', url },
     after: [`Questions? Call ${phone}. ${org}.`],

@@ -142,7 +142,18 @@ describe('enrolling', () => {
     expect(noAuth.statusCode).toBe(400);
     expect(noAuth.json().errors[0]).toMatchObject({ field: 'bankAuthorization', code: 'required' });
 
-    const version = t.deps.config.organization.payments.achAuthorizationVersion;
+    // The one-time debit authorization does not authorize recurring debits.
+    const oneTime = t.deps.config.organization.payments.achAuthorizationVersion;
+    const wrongWords = await m.enroll({
+      ...body,
+      bankAuthorization: { accepted: true, textVersion: oneTime },
+    });
+    expect(wrongWords.statusCode).toBe(400);
+    expect(wrongWords.json().errors[0]).toMatchObject({
+      field: 'bankAuthorization',
+      code: 'outdated_version',
+    });
+    const version = t.deps.config.organization.payments.achRecurringAuthorizationVersion;
     const res = await m.enroll({ ...body, bankAuthorization: { accepted: true, textVersion: version } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({

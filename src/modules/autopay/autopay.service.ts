@@ -8,7 +8,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { AutopayBillKind, AutopayEnrollment, AutopayItem } from '../../db/schema';
 import type { Deps, RequestContext } from '../../deps';
 import { chargeAmount, chargeDateFor, monthlyChargeDate, nextTryOn, noticeDue } from '../../domain/autopay';
-import { todayIn } from '../../domain/dates';
+import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import { lastDueDate } from '../../domain/scheduling';
 import { AppError } from '../../errors';
@@ -60,12 +60,6 @@ function labelOf(method: PaymentMethodView, locale: Locale): string {
     },
     locale,
   );
-}
-
-function formatDay(date: string, locale: Locale): string {
-  return Temporal.PlainDate.from(date).toLocaleString(locale === 'es' ? 'es-US' : 'en-US', {
-    dateStyle: 'long',
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -237,7 +231,7 @@ export async function enrollAutopay(
     },
   );
   const existing = await store.findLiveEnrollment(deps.db, accountId);
-  const version = deps.config.organization.payments.achAuthorizationVersion;
+  const version = deps.config.organization.payments.achRecurringAuthorizationVersion;
   let bankAuthorization: AutopayEnrollment['bank_authorization'] = null;
   if (method.view.kind === 'bank') {
     const kept =
@@ -475,7 +469,7 @@ async function noticeItem(
     });
     if (!made || !contact) return made;
     const locale = contact.language;
-    const chargeOn = formatDay(item.chargeOn.toString(), locale);
+    const chargeOn = formatLongDate(item.chargeOn.toString(), locale);
     const methodText = method
       ? labelOf(method.view, locale)
       : locale === 'es'
@@ -777,7 +771,7 @@ async function runItem(deps: Deps, item: AutopayItem): Promise<ChargeOutcome['st
         amount: formatMoney(item.noticed_amount_cents),
         method: method ? labelOf(method.view, locale) : locale === 'es' ? 'método de pago' : 'payment method',
         reason: REASONS[locale][code] ?? (outcome.status === 'declined' ? outcome.message : ''),
-        nextTry: nextTry ? formatDay(nextTry.toString(), locale) : null,
+        nextTry: nextTry ? formatLongDate(nextTry.toString(), locale) : null,
         paused,
         url: `${deps.config.publicUrl}/account`,
         supportPhone: regionPhone(deps, item.region_id),

@@ -14,7 +14,8 @@ export interface IntegrityReport {
 
 /**
  * Verifies the invariants money depends on: every posting balances, every bill balance equals its
- * ledger balance, no bill is collected beyond its amount, every payment's allocations add up, and every
+ * ledger balance, no bill is collected beyond its amount, every payment's allocations add up, every
+ * returned payment is reversed, every debit presented again repeats an R01 return, and every
  * succeeded payment matches a processor charge (and no processor charge lacks a payment).
  */
 export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
@@ -28,6 +29,7 @@ export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
   add('payment_allocations_sum_to_amount', await store.paymentsWithBadAllocations(deps.db));
   add('succeeded_payment_posted', await store.succeededWithoutPosting(deps.db));
   add('returned_payment_reversed', await store.returnedWithoutReversal(deps.db));
+  add('representment_repeats_returned_r01', await store.representmentsNotOfR01(deps.db));
 
   if (deps.processor.name === 'sandbox') {
     add('payment_matches_processor_charge', await store.sandboxChargeMismatches(deps.db));

@@ -61,6 +61,21 @@ export async function returnedWithoutReversal(db: Db) {
   return r.rows;
 }
 
+/**
+ * A debit presented again repeats one the bank returned for insufficient funds: same account, same
+ * amount, the next presentment (NACHA reinitiation allows at most three in all, which the table checks).
+ */
+export async function representmentsNotOfR01(db: Db) {
+  const r = await sql<{ payment_id: string }>`
+    select p.id as payment_id from payments p
+    left join payments r on r.id = p.represents_payment_id
+    where p.represents_payment_id is not null
+      and (r.id is null or r.status <> 'returned' or r.return_code is distinct from 'R01'
+        or r.account_id <> p.account_id or r.amount_cents <> p.amount_cents
+        or p.presentment <> r.presentment + 1)`.execute(db);
+  return r.rows;
+}
+
 /** Succeeded (and returned) payments paired with the sandbox processor's record of the charge (same database). */
 export async function sandboxChargeMismatches(db: Db) {
   const r = await sql<{ payment_id: string | null; charge_id: string | null; problem: string }>`

@@ -13,6 +13,7 @@ import {
 } from '../bills/bills.service';
 import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
 import { creditBalance } from '../ledger/ledger.service';
+import { listWaitingRepresentments } from '../payments/bank-representment.service';
 import {
   getPaymentOnAccounts,
   listPaymentsOnBill,
@@ -47,9 +48,10 @@ export async function getDashboard(
 ): Promise<DashboardView> {
   const rows = await store.listBillsForGuarantor(deps.db, session.actor.personId, session.view.planType);
   const accountIds = [...new Set(rows.map((r) => r.account_id))];
-  const [payments, credits] = await Promise.all([
+  const [payments, credits, bankRetries] = await Promise.all([
     listRecentPayments(deps, accountIds, 5),
     creditBalance(deps.db, accountIds),
+    listWaitingRepresentments(deps, accountIds),
   ]);
   const bills = rows.map((r) => ({
     bill: {
@@ -111,6 +113,7 @@ export async function getDashboard(
     ),
     people,
     recentPayments: payments,
+    bankRetries,
     recentBills,
     creditsCents: Math.max(0, credits),
   };

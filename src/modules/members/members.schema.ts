@@ -119,6 +119,17 @@ export const dashboardView = z.object({
     }),
   ),
   recentPayments: z.array(paymentSummary),
+  /** Bank debits returned for insufficient funds that will be presented to the bank again. */
+  bankRetries: z.array(
+    z.object({
+      id: z.uuid(),
+      amountCents: z.number().int(),
+      /** The day the bank is asked again (region's calendar). */
+      presentOn: isoDate,
+      /** The bank account it is taken from. */
+      method: z.object({ type: z.literal('bank'), brand: z.null(), last4: z.string() }),
+    }),
+  ),
   recentBills: z.array(billSummary),
   /** Money on the accounts that is owed back to the member (overpayments, refunds pending). */
   creditsCents: z.number().int(),

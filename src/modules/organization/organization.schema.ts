@@ -17,6 +17,8 @@ export const organizationView = z.object({
     bankAccounts: z.boolean(),
     minimumCents: z.number().int(),
     achAuthorization: z.object({ version: z.string(), text: localized }),
+    /** The recurring debit authorization for automatic payments: its version (the words are the web app's). */
+    achRecurringAuthorization: z.object({ version: z.string() }),
   }),
   regions: z.array(
     z.object({

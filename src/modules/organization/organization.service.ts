@@ -32,6 +32,7 @@ export function getOrganization(config: Config): OrganizationView {
       bankAccounts: org.payments.bankAccounts,
       minimumCents: org.payments.minimumCents,
       achAuthorization: { version: org.payments.achAuthorizationVersion, text: achAuthorizationText(config) },
+      achRecurringAuthorization: { version: org.payments.achRecurringAuthorizationVersion },
     },
     regions: org.regions.map((r) => ({
       id: r.id,

@@ -8,11 +8,14 @@ import {
   MEMBER_PASSWORD,
   signIn,
   tokenizeBank,
+  tokenizeCard,
 } from '../../../test/factories';
 import { pauseAutopayOnBlockedMethods } from '../autopay/autopay.service';
 import { checkIntegrity } from '../integrity/integrity.service';
 import { blockReturnedBankMethods } from '../wallet/wallet.service';
+import { presentReturnedBankDebits } from './bank-representment.service';
 import { settleBankPayments } from './bank-settlement.service';
+import { reconcilePayments } from './payments.service';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,13 +27,14 @@ afterAll(async () => {
 const START = '2026-11-23T18:00:00Z';
 afterEach(() => {
   t.clock.set(START);
+  t.sandbox.faults = {};
 });
 
 async function memberPayingByBank(accountNumber: string) {
   const account = await createMedicalAccount(t.deps, { amounts: [5_000, 3_000] });
   const member = await createMember(t.deps, await createPerson(t.deps, { accountsFor: [account.accountId] }));
   let session = await signIn(t.app, member.email, MEMBER_PASSWORD);
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     t.app.inject({
       method,
       url,
@@ -43,12 +47,17 @@ async function memberPayingByBank(accountNumber: string) {
   expect(saved.statusCode).toBe(201);
   const version = t.deps.config.organization.payments.achAuthorizationVersion;
   const bankAuthorization = { accepted: true, textVersion: version };
+  const recurringAuthorization = {
+    accepted: true,
+    textVersion: t.deps.config.organization.payments.achRecurringAuthorizationVersion,
+  };
   return {
     account,
     member,
     call,
     methodId: saved.json().id as string,
     bankAuthorization,
+    recurringAuthorization,
     signInAgain: async () => {
       session = await signIn(t.app, member.email, MEMBER_PASSWORD);
     },
@@ -102,7 +111,7 @@ describe('bank debits that settle or come back', () => {
       amountRule: 'statement_balance',
       billKinds: ['medical'],
       paymentMethodId: m.methodId,
-      bankAuthorization: m.bankAuthorization,
+      bankAuthorization: m.recurringAuthorization,
     });
     expect(enrolled.statusCode).toBe(200);
     const paid = await m.call('POST', '/api/v1/member/payments', {
@@ -174,7 +183,7 @@ describe('bank debits that settle or come back', () => {
       amountRule: 'statement_balance',
       billKinds: ['medical'],
       paymentMethodId: m.methodId,
-      bankAuthorization: m.bankAuthorization,
+      bankAuthorization: m.recurringAuthorization,
     });
     expect(reauthorized.statusCode).toBe(200);
     expect(reauthorized.json()).toMatchObject({ status: 'active', method: { blocked: false } });
@@ -208,5 +217,233 @@ describe('bank debits that settle or come back', () => {
     expect(email?.text_body).toContain('There was not enough money in the account.');
     expect(email?.text_body).not.toContain('We will not debit');
     expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+  });
+});
+
+/** Every payment of an account, first presentment first. */
+async function paymentsOf(accountId: string) {
+  return t.deps.db
+    .selectFrom('payments')
+    .select([
+      'id',
+      'status',
+      'amount_cents',
+      'presentment',
+      'represents_payment_id',
+      'return_code',
+      'channel',
+    ])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .orderBy('presentment')
+    .execute();
+}
+
+async function returnedEmails(email: string) {
+  return t.deps.db
+    .selectFrom('outbox_emails')
+    .select(['subject', 'text_body'])
+    .where('to_address', '=', email)
+    .where('kind', '=', 'payment_returned')
+    .orderBy('created_at')
+    .execute();
+}
+
+/** A member pays the first bill ($50.00) from the bank account, and the bank returns it R01. */
+async function returnedForInsufficientFunds(accountNumber: string) {
+  const m = await memberPayingByBank(accountNumber);
+  const paid = await m.call('POST', '/api/v1/member/payments', {
+    billIds: [m.account.billIds[0]],
+    amountCents: 5_000,
+    paymentMethodId: m.methodId,
+    bankAuthorization: m.bankAuthorization,
+  });
+  expect(paid.statusCode).toBe(201);
+  expect(await afterSettlement()).toMatchObject({ returned: 1 });
+  return { ...m, firstPaymentId: paid.json().id as string };
+}
+
+describe('a debit returned for insufficient funds (R01) is presented again', () => {
+  it('three days later (a weekday), once however many workers run, and it settles; the member knows the day', async () => {
+    const m = await returnedForInsufficientFunds('000222222235');
+    // Returned Monday 23 November (Pacific): presented again on Thursday the 26th.
+    const [email] = await returnedEmails(m.member.email);
+    expect(email?.text_body).toContain('We will ask your bank for this payment again on November 26, 2026');
+    await m.signInAgain();
+    const dashboard = (await m.call('GET', '/api/v1/member/dashboard')).json();
+    expect(dashboard.bankRetries).toEqual([
+      {
+        id: expect.any(String),
+        amountCents: 5_000,
+        presentOn: '2026-11-26',
+        method: { type: 'bank', brand: null, last4: '2235' },
+      },
+    ]);
+
+    // Not before 5 am Pacific on the day.
+    t.clock.set('2026-11-26T12:59:00Z');
+    await presentReturnedBankDebits(t.deps);
+    expect(await paymentsOf(m.account.accountId)).toHaveLength(1);
+    t.clock.set('2026-11-26T13:00:00Z');
+    await Promise.all([presentReturnedBankDebits(t.deps), presentReturnedBankDebits(t.deps)]);
+    await presentReturnedBankDebits(t.deps);
+
+    const [first, again, ...more] = await paymentsOf(m.account.accountId);
+    expect(more).toEqual([]);
+    expect(first).toMatchObject({
+      id: m.firstPaymentId,
+      status: 'returned',
+      return_code: 'R01',
+      presentment: 1,
+    });
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      amount_cents: 5_000,
+      presentment: 2,
+      represents_payment_id: m.firstPaymentId,
+      channel: 'member',
+    });
+    expect(await billBalances(m.account.accountId)).toEqual([
+      [0, 'paid'],
+      [3_000, 'open'],
+    ]);
+    // The sandbox presented the same debit again: two charges on the one bank account, for the same amount.
+    const charges = await t.deps.db
+      .selectFrom('sandbox_charges')
+      .select(['amount_cents', 'token_id'])
+      .where('idempotency_key', 'in', [m.firstPaymentId, again?.id ?? ''])
+      .execute();
+    expect(charges).toHaveLength(2);
+    expect(new Set(charges.map((c) => c.token_id)).size).toBe(1);
+
+    await afterSettlement();
+    expect(await paymentsOf(m.account.accountId)).toMatchObject([
+      { status: 'returned' },
+      { status: 'succeeded' },
+    ]);
+    const settled = await t.deps.db
+      .selectFrom('payments')
+      .select('settled_at')
+      .where('id', '=', again?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(settled.settled_at).not.toBeNull();
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+    await m.signInAgain();
+    expect((await m.call('GET', '/api/v1/member/dashboard')).json().bankRetries).toEqual([]);
+    const audit = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['action', 'result'])
+      .where('action', '=', 'payment.representment')
+      .where('resource_id', '=', m.firstPaymentId)
+      .execute();
+    expect(audit).toEqual([{ action: 'payment.representment', result: 'success' }]);
+  });
+
+  it('at most twice: an account that keeps returning R01 is not asked a fourth time, and the member is told', async () => {
+    const m = await returnedForInsufficientFunds('000222222227');
+    const presentments = async () => (await paymentsOf(m.account.accountId)).length;
+    t.clock.set('2026-11-26T14:00:00Z');
+    await presentReturnedBankDebits(t.deps);
+    expect(await presentments()).toBe(2);
+    await afterSettlement();
+    // Returned again on Thursday the 26th: Sunday the 29th moves to Monday the 30th.
+    t.clock.set('2026-11-29T14:00:00Z');
+    await presentReturnedBankDebits(t.deps);
+    expect(await presentments()).toBe(2);
+    t.clock.set('2026-11-30T14:00:00Z');
+    await presentReturnedBankDebits(t.deps);
+    expect(await presentments()).toBe(3);
+    await afterSettlement();
+    t.clock.set('2026-12-10T14:00:00Z');
+    await presentReturnedBankDebits(t.deps);
+
+    const all = await paymentsOf(m.account.accountId);
+    expect(all.map((p) => [p.status, p.return_code, p.presentment, p.amount_cents])).toEqual([
+      ['returned', 'R01', 1, 5_000],
+      ['returned', 'R01', 2, 5_000],
+      ['returned', 'R01', 3, 5_000],
+    ]);
+    expect(all[1]?.represents_payment_id).toBe(all[0]?.id);
+    expect(all[2]?.represents_payment_id).toBe(all[1]?.id);
+    expect(await billBalances(m.account.accountId)).toEqual([
+      [5_000, 'open'],
+      [3_000, 'open'],
+    ]);
+    const emails = await returnedEmails(m.member.email);
+    expect(emails.map((e) => /again on ([A-Za-z]+ \d+, \d{4})/.exec(e.text_body ?? '')?.[1] ?? null)).toEqual(
+      ['November 26, 2026', 'November 30, 2026', null],
+    );
+    expect(emails[2]?.text_body).toContain('We will not ask your bank for this payment again.');
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+  });
+
+  it('not when the bill was paid another way since, nor from a bank account the member removed', async () => {
+    const paidOff = await returnedForInsufficientFunds('000222222227');
+    await paidOff.signInAgain();
+    const byCard = await paidOff.call('POST', '/api/v1/member/payments', {
+      billIds: [paidOff.account.billIds[0]],
+      amountCents: 1_000,
+      paymentToken: await tokenizeCard(t.app),
+    });
+    expect(byCard.statusCode).toBe(201);
+
+    const removed = await returnedForInsufficientFunds('000222222235');
+    await removed.signInAgain();
+    expect(
+      (await removed.call('DELETE', `/api/v1/member/payment-methods/${removed.methodId}`)).statusCode,
+    ).toBe(204);
+
+    t.clock.set('2026-11-26T14:00:00Z');
+    await presentReturnedBankDebits(t.deps);
+    const outcomes = await t.deps.db
+      .selectFrom('bank_representments')
+      .select(['account_id', 'status', 'outcome_code', 'payment_id'])
+      .where('account_id', 'in', [paidOff.account.accountId, removed.account.accountId])
+      .execute();
+    expect(new Map(outcomes.map((o) => [o.account_id, [o.status, o.outcome_code, o.payment_id]]))).toEqual(
+      new Map([
+        [paidOff.account.accountId, ['skipped', 'paid_otherwise', null]],
+        [removed.account.accountId, ['skipped', 'method_stopped', null]],
+      ]),
+    );
+    expect((await paymentsOf(removed.account.accountId)).map((p) => p.presentment)).toEqual([1]);
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+  });
+
+  it("presents once when the processor's answer is lost, and the next pass finds the same debit", async () => {
+    const m = await returnedForInsufficientFunds('000222222235');
+    t.clock.set('2026-11-26T14:00:00Z');
+    t.sandbox.faults = { timeoutAfterSuccess: true };
+    await presentReturnedBankDebits(t.deps);
+    const [row] = await t.deps.db
+      .selectFrom('bank_representments')
+      .select(['status', 'payment_id'])
+      .where('account_id', '=', m.account.accountId)
+      .execute();
+    expect(row?.status).toBe('processing');
+    t.sandbox.faults = {};
+    t.clock.advance({ minutes: 2 });
+    await reconcilePayments(t.deps);
+    await presentReturnedBankDebits(t.deps);
+    const all = await paymentsOf(m.account.accountId);
+    expect(all.map((p) => [p.status, p.presentment])).toEqual([
+      ['returned', 1],
+      ['succeeded', 2],
+    ]);
+    const charges = await t.deps.db
+      .selectFrom('sandbox_charges')
+      .select('id')
+      .where('idempotency_key', '=', all[1]?.id ?? '')
+      .execute();
+    expect(charges).toHaveLength(1);
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+
+    // `settle check` notices a presentment that does not follow the one it repeats.
+    const id = all[1]?.id ?? '';
+    await t.deps.db.updateTable('payments').set({ presentment: 3 }).where('id', '=', id).execute();
+    expect((await checkIntegrity(t.deps)).violations).toEqual([
+      { invariant: 'representment_repeats_returned_r01', detail: { payment_id: id } },
+    ]);
+    await t.deps.db.updateTable('payments').set({ presentment: 2 }).where('id', '=', id).execute();
   });
 });

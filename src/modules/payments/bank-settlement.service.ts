@@ -1,10 +1,12 @@
 /**
  * Bank debits settle days after they succeed, or come back returned with a NACHA return code. The
  * worker asks the processor about each succeeded bank payment until it knows; a return reverses the
- * payment in the ledger, opens its bills again and tells the payer, all in one transaction.
+ * payment in the ledger, opens its bills again and tells the payer, all in one transaction. A debit
+ * returned for insufficient funds is presented again later (bank-representment.service.ts).
  */
 import type { Deps } from '../../deps';
 import { BLOCKING_RETURN_CODES } from '../../domain/bank';
+import { formatLongDate } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import { toDate } from '../../platform/clock';
 import { bankPaymentReturnedMessage } from '../../platform/member-emails';
@@ -12,6 +14,7 @@ import { recordAudit } from '../audit/audit.service';
 import { reopenBillsForReturn } from '../bills/bills.service';
 import { postPaymentReversal } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
+import { planRepresentment, type ReturnedDebit, scheduleRepresentment } from './bank-representment.service';
 import { methodLabel } from './payments.service';
 import * as store from './payments.store';
 
@@ -39,6 +42,14 @@ export async function settleBankPayments(
       billId: a.bill_id,
       amountCents: a.amount_cents,
     }));
+    const debit: ReturnedDebit = {
+      id: payment.id,
+      accountId: payment.account_id,
+      regionId: payment.region_id,
+      amountCents: payment.amount_cents,
+      presentment: payment.presentment,
+    };
+    const again = await planRepresentment(deps, debit, state.returnCode);
     const returned = await deps.db.transaction().execute(async (trx) => {
       // Only the worker that moves it from succeeded applies the return.
       if (!(await store.markReturned(trx, payment.id, state.returnCode, now))) return false;
@@ -64,8 +75,14 @@ export async function settleBankPayments(
         resourceType: 'payment',
         resourceId: payment.id,
         accountId: payment.account_id,
-        detail: { returnCode: state.returnCode, amountCents: payment.amount_cents },
+        detail: {
+          returnCode: state.returnCode,
+          amountCents: payment.amount_cents,
+          presentment: payment.presentment,
+          ...(again ? { presentAgainOn: again.presentOn.toString() } : {}),
+        },
       });
+      if (again) await scheduleRepresentment(trx, debit, again, now);
       if (payment.payer_email) {
         const locale = payment.locale === 'es' ? 'es' : 'en';
         const email = bankPaymentReturnedMessage({
@@ -83,6 +100,7 @@ export async function settleBankPayments(
           ).toLowerCase(),
           returnCode: state.returnCode,
           blocked: BLOCKING_RETURN_CODES.includes(state.returnCode),
+          presentAgainOn: again ? formatLongDate(again.presentOn, locale) : null,
           url: `${deps.config.publicUrl}/account`,
           supportPhone: deps.config.organization.support.phone,
         });

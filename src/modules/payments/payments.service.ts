@@ -57,6 +57,11 @@ export interface PayBillsOptions {
    */
   bankAuthorization: { accepted: true; textVersion: string; acceptedAt?: string; ip?: string | null } | null;
   idempotency: IdempotentWork;
+  /**
+   * A bank debit returned for insufficient funds, presented again: same amount, same account, under
+   * the authorization it was first made with (`paymentToken` and `bankAuthorization` are not used).
+   */
+  represents?: Payment;
 }
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
@@ -152,7 +157,7 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
     });
   }
   const [{ method, authorization }, firstRead] = await Promise.all([
-    checkPaymentMethod(deps, opts),
+    opts.represents ? returnedBankMethod(opts.represents) : checkPaymentMethod(deps, opts),
     findBillsForPayment(deps.db, opts.accountId, opts.billIds),
   ]);
   const org = deps.config.organization;
@@ -223,7 +228,7 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
       bank_account_type: method.kind === 'bank' ? method.accountType : null,
       bank_authorization: authorization,
       processor: deps.processor.name,
-      processor_token: opts.paymentToken,
+      processor_token: opts.represents?.processor_token ?? opts.paymentToken,
       processor_charge_id: null,
       failure_code: null,
       failure_message: null,
@@ -237,6 +242,8 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
       completed_at: null,
       settled_at: null,
       return_code: null,
+      represents_payment_id: opts.represents?.id ?? null,
+      presentment: opts.represents ? opts.represents.presentment + 1 : 1,
     };
     let created: boolean;
     try {
@@ -296,23 +303,50 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
   return applied ?? paymentResponse(deps, paymentId);
 }
 
+/** The bank account of a returned debit, as the payment recorded it, to present the debit again. */
+async function returnedBankMethod(
+  returned: Payment,
+): Promise<{ method: PaymentMethodDetails; authorization: BankAuthorization | null }> {
+  const authorization = returned.bank_authorization;
+  if (returned.method_type !== 'bank' || !authorization) {
+    throw new Error(`payment ${returned.id} is not a bank debit and cannot be presented again`);
+  }
+  return {
+    method: {
+      kind: 'bank',
+      last4: returned.method_last4,
+      accountType: returned.bank_account_type ?? 'checking',
+      holderName: authorization.holderName,
+    },
+    authorization,
+  };
+}
+
+/** Sends an attempt to the processor: a charge, or a returned debit presented again. */
+async function sendToProcessor(deps: Deps, payment: Payment): Promise<ChargeOutcome> {
+  const common = {
+    idempotencyKey: payment.id,
+    amountCents: payment.amount_cents,
+    currency: payment.currency,
+    description: `${deps.config.organization.shortName} payment ${payment.id}`,
+  };
+  if (payment.represents_payment_id) {
+    // Our payment id is the processor's idempotency key for the returned debit.
+    return deps.processor.representBankDebit({ ...common, returnedKey: payment.represents_payment_id });
+  }
+  return deps.processor.charge({ ...common, token: payment.processor_token });
+}
+
 /** Calls the processor (once more at once if its answer is lost: the key makes that safe) and applies the outcome. */
 async function chargeAndApply(
   deps: Deps,
   loaded: LoadedPayment,
   idempotency: IdempotentWork,
 ): Promise<IdempotentResult | null> {
-  const request = {
-    idempotencyKey: loaded.payment.id,
-    token: loaded.payment.processor_token,
-    amountCents: loaded.payment.amount_cents,
-    currency: loaded.payment.currency,
-    description: `${deps.config.organization.shortName} payment ${loaded.payment.id}`,
-  };
   let outcome: ChargeOutcome | null = null;
   for (let attempt = 0; attempt < 2 && !outcome; attempt++) {
     try {
-      outcome = await deps.processor.charge(request);
+      outcome = await sendToProcessor(deps, loaded.payment);
     } catch (err) {
       if (!(err instanceof ProcessorError)) throw err;
       deps.logger.warn({ paymentId: loaded.payment.id, kind: err.kind }, 'processor answer lost');
@@ -442,13 +476,7 @@ export async function reconcilePayment(deps: Deps, paymentId: string): Promise<v
   try {
     outcome = await deps.processor.findCharge(paymentId);
     if (!outcome && payment.reconcile_attempts < MAX_RECONCILE_ATTEMPTS) {
-      outcome = await deps.processor.charge({
-        idempotencyKey: paymentId,
-        token: payment.processor_token,
-        amountCents: payment.amount_cents,
-        currency: payment.currency,
-        description: `${deps.config.organization.shortName} payment ${paymentId}`,
-      });
+      outcome = await sendToProcessor(deps, payment);
     } else if (!outcome) {
       outcome = {
         status: 'failed',

@@ -230,23 +230,30 @@ export function listCollectedForBill(db: Db, billId: string) {
 
 /** Succeeded bank debits that have neither settled nor come back (payments_unsettled_bank_idx). */
 export function listUnsettledBankPayments(db: Db, limit: number) {
-  return db
-    .selectFrom('payments')
-    .select([
-      'id',
-      'account_id',
-      'amount_cents',
-      'payer_email',
-      'locale',
-      'method_last4',
-      'bank_account_type',
-    ])
-    .where('method_type', '=', 'bank')
-    .where('status', '=', 'succeeded')
-    .where('settled_at', 'is', null)
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('payments')
+      .innerJoin('accounts', 'accounts.id', 'payments.account_id')
+      .select([
+        'payments.id',
+        'payments.account_id',
+        'accounts.region_id',
+        'payments.amount_cents',
+        'payments.payer_email',
+        'payments.locale',
+        'payments.method_last4',
+        'payments.bank_account_type',
+        'payments.presentment',
+        'payments.created_at',
+      ])
+      // payments_unsettled_bank_idx
+      .where('payments.method_type', '=', 'bank')
+      .where('payments.status', '=', 'succeeded')
+      .where('payments.settled_at', 'is', null)
+      .orderBy('payments.created_at')
+      .limit(limit)
+      .execute()
+  );
 }
 
 export async function markSettled(db: Db, id: string, now: Date): Promise<void> {

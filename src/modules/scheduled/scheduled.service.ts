@@ -5,7 +5,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { ScheduledPayment } from '../../db/schema';
 import type { Deps, RequestContext } from '../../deps';
-import { todayIn } from '../../domain/dates';
+import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import {
   canChange,
@@ -550,7 +550,7 @@ async function runOne(deps: Deps, row: ScheduledPayment): Promise<RunOutcome['st
         organizationName: deps.config.organization.name,
         firstName: contact.firstName,
         amount: formatMoney(row.amount_cents),
-        payOn: row.pay_on,
+        payOn: formatLongDate(row.pay_on, locale),
         reason: outcome.status === 'skipped' ? 'nothing_owed' : outcome.reason,
         url: `${deps.config.publicUrl}/account`,
         supportPhone: regionPhone(deps, row.region_id),

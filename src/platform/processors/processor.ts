@@ -42,6 +42,17 @@ export interface ChargeRequest {
   description: string;
 }
 
+/** A bank debit returned for insufficient funds (R01), presented to the bank again. */
+export interface RepresentRequest {
+  /** Our id of the new presentment. Never changes on retry, so it is presented at most once. */
+  idempotencyKey: string;
+  /** The idempotency key of the debit the bank returned. */
+  returnedKey: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+}
+
 export type ChargeOutcome =
   | { status: 'succeeded'; chargeId: string }
   | { status: 'failed'; chargeId: string | null; code: DeclineCode; message: string; retryable: boolean };
@@ -75,6 +86,13 @@ export interface PaymentProcessor {
    * with an ACH return code); null when the processor has no such charge.
    */
   bankDebitState(idempotencyKey: string): Promise<BankDebitState | null>;
+  /**
+   * Presents a debit the bank returned R01 again, for the same amount under the same authorization
+   * (NACHA reinitiation, "RETRY PYMT"; Stripe: a new PaymentIntent on the same PaymentMethod and
+   * mandate). Idempotent on `idempotencyKey` like `charge`; its settlement is read with
+   * `bankDebitState`. Fails with invalid_account when the returned debit is not an R01 of this processor.
+   */
+  representBankDebit(request: RepresentRequest): Promise<ChargeOutcome>;
 }
 
 export class ProcessorError extends Error {

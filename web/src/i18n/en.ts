@@ -671,6 +671,12 @@ export const en = {
     hello: 'Hello, {{name}}',
     nextDue: 'Next bill due by {{date}}',
     nothingDue: 'You have nothing to pay right now',
+    bankRetry: {
+      title: 'Your bank returned a payment',
+      item: 'Your bank returned {{amount}} from your {{method}} because there was not enough money in it. We will ask your bank for it again on {{date}}.',
+      payInstead:
+        'If you would rather pay another way, pay the bill before then and we will not ask your bank again.',
+    },
     credit: 'You have a credit of',
     creditHelp:
       'This is money on your accounts that belongs to you, for example from paying more than you owed. Call us if you have questions about it.',

@@ -692,6 +692,12 @@ export const es: Translation = {
     hello: 'Hola, {{name}}',
     nextDue: 'Próxima factura vence el {{date}}',
     nothingDue: 'No tiene nada que pagar en este momento',
+    bankRetry: {
+      title: 'Su banco devolvió un pago',
+      item: 'Su banco devolvió {{amount}} de su {{method}} porque no tenía suficiente dinero. Le pediremos ese pago a su banco otra vez el {{date}}.',
+      payInstead:
+        'Si prefiere pagar de otra forma, pague la factura antes de esa fecha y no se lo volveremos a pedir a su banco.',
+    },
     credit: 'Tiene un crédito de',
     creditHelp:
       'Es dinero en sus cuentas que le pertenece, por ejemplo porque pagó más de lo que debía. Llámenos si tiene preguntas.',

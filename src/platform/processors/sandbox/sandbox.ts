@@ -15,6 +15,7 @@ import {
   type PaymentMethodDetails,
   type PaymentProcessor,
   ProcessorError,
+  type RepresentRequest,
 } from '../processor';
 import {
   type BankBehaviour,
@@ -314,6 +315,52 @@ export class SandboxProcessor implements PaymentProcessor {
     return row.return_code ? { state: 'returned', returnCode: row.return_code } : { state: 'settled' };
   }
 
+  async representBankDebit(request: RepresentRequest): Promise<ChargeOutcome> {
+    if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    if (this.faults.unavailable)
+      throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
+    const earlier = await this.findCharge(request.idempotencyKey);
+    if (earlier) return this.answer(earlier);
+    const returned = await this.db
+      .selectFrom('sandbox_charges as c')
+      .innerJoin('sandbox_tokens as t', 't.id', 'c.token_id')
+      .select(['c.token_id', 'c.amount_cents', 'c.return_code', 't.behaviour'])
+      .where('c.idempotency_key', '=', request.returnedKey)
+      .executeTakeFirst();
+    if (!returned) {
+      return this.answer({
+        status: 'failed',
+        chargeId: null,
+        code: 'invalid_account',
+        ...declineMessages.invalid_account,
+      });
+    }
+    // Only an R01 of the same amount may be presented again; R01 accounts return it again, except
+    // the one that has the money by the second time.
+    const allowed = returned.return_code === 'R01' && Number(returned.amount_cents) === request.amountCents;
+    await this.db
+      .insertInto('sandbox_charges')
+      .values({
+        id: tokenId('ch'),
+        idempotency_key: request.idempotencyKey,
+        token_id: returned.token_id,
+        amount_cents: request.amountCents,
+        currency: request.currency,
+        status: allowed ? 'succeeded' : 'failed',
+        failure_code: allowed ? null : 'invalid_account',
+        description: request.description,
+        return_code: allowed && returned.behaviour === 'return_R01' ? 'R01' : null,
+        settles_at: allowed
+          ? toDate(this.clock.now().add({ seconds: this.options.settlementSeconds ?? 60 }))
+          : null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+    const outcome = await this.findCharge(request.idempotencyKey);
+    if (!outcome) throw new ProcessorError('representment not recorded', 'unavailable');
+    return this.answer(outcome);
+  }
+
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
     const row = await this.db
       .selectFrom('sandbox_charges')
@@ -342,7 +389,10 @@ const OUTCOMES_JSON = JSON.stringify(
   ].map((behaviour) => ({
     behaviour,
     failure_code: declineFor(behaviour),
-    return_code: behaviour.startsWith('return_') ? behaviour.slice('return_'.length) : null,
+    // return_R01_once returns R01 on its first presentment (representBankDebit decides the next ones).
+    return_code: behaviour.startsWith('return_')
+      ? behaviour.slice('return_'.length, 'return_R01'.length)
+      : null,
   })),
 );
 

@@ -23,6 +23,8 @@ export const TEST_ROUTING_NUMBER = '110000000';
 export type BankBehaviour =
   | 'succeed'
   | 'return_R01'
+  /** Returned R01 the first time; settles when presented again. */
+  | 'return_R01_once'
   | 'return_R02'
   | 'return_R03'
   | 'return_R05'
@@ -32,6 +34,7 @@ export type BankBehaviour =
 export const testBankAccounts: Record<string, BankBehaviour> = {
   '000123456789': 'succeed',
   '000222222227': 'return_R01',
+  '000222222235': 'return_R01_once',
   '000111111113': 'return_R02',
   '000111111116': 'return_R03',
   // Unauthorized debits: a consumer account debited without authorization, authorization revoked,

@@ -7,12 +7,13 @@ import { api } from '../../api';
 import { Button } from '../../components/Button';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
-import { formatDate, langOf } from '../../format';
+import { formatDate, langOf, money } from '../../format';
 import { useOrganization } from '../../organization';
 import { paidWithLabel } from '../payment/brands';
 import { DashboardAutopay } from './autopay/DashboardAutopay';
 import { telHref } from './RegionContacts';
 import { DashboardScheduled } from './scheduled/DashboardScheduled';
+import { dayAndDate } from './scheduled/dates';
 import { useMember, useMemberExpiry, useMemberSession } from './session';
 
 type PaymentSummary = DashboardView['recentPayments'][number];
@@ -176,6 +177,35 @@ function PersonBills({ person, alone }: { person: Person; alone: boolean }) {
           </ul>
         </>
       )}
+    </section>
+  );
+}
+
+/**
+ * Bank debits returned for lack of funds that we will ask the bank for again: said plainly, with the
+ * day, so the charge is no surprise and the member can pay another way first.
+ */
+function BankRetries({ retries }: { retries: DashboardView['bankRetries'] }) {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  if (retries.length === 0) return null;
+  return (
+    <section aria-labelledby="bank-retries-title" className="inset">
+      <h2 className="heading-s" id="bank-retries-title">
+        {t('account.bankRetry.title')}
+      </h2>
+      <ul className="list--plain">
+        {retries.map((r) => (
+          <li key={r.id}>
+            {t('account.bankRetry.item', {
+              amount: money(r.amountCents, i18n.language),
+              method: paidWithLabel(r.method, lang, t).toLocaleLowerCase(lang),
+              date: dayAndDate(r.presentOn, i18n.language),
+            })}
+          </li>
+        ))}
+      </ul>
+      <p>{t('account.bankRetry.payInstead')}</p>
     </section>
   );
 }
@@ -387,6 +417,8 @@ function Dashboard({ data }: { data: DashboardView }) {
           <p>{t('bills.nothingDueHelp')}</p>
         </div>
       )}
+
+      <BankRetries retries={data.bankRetries} />
 
       {data.creditsCents > 0 ? (
         <div className="inset">

@@ -305,7 +305,12 @@ function SetupForm({
         billKinds: [account.accountKind],
         paymentMethodId: method.id,
         ...(isBank
-          ? { bankAuthorization: { accepted: true, textVersion: org.payments.achAuthorization.version } }
+          ? {
+              bankAuthorization: {
+                accepted: true,
+                textVersion: org.payments.achRecurringAuthorization.version,
+              },
+            }
           : {}),
         notifyByText: Boolean(mobile) && text,
       });
@@ -544,7 +549,9 @@ function SetupForm({
             <div className="inset" id="ach-text" lang={lang}>
               <p>{authorizationText}</p>
               <p className="secondary-text">
-                {t('autopay.setup.authorizationVersion', { version: org.payments.achAuthorization.version })}
+                {t('autopay.setup.authorizationVersion', {
+                  version: org.payments.achRecurringAuthorization.version,
+                })}
               </p>
             </div>
             <SingleCheckbox
