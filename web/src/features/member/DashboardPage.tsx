@@ -194,17 +194,15 @@ function BankRetries({ retries }: { retries: DashboardView['bankRetries'] }) {
       <h2 className="heading-s" id="bank-retries-title">
         {t('account.bankRetry.title')}
       </h2>
-      <ul className="list--plain">
-        {retries.map((r) => (
-          <li key={r.id}>
-            {t('account.bankRetry.item', {
-              amount: money(r.amountCents, i18n.language),
-              method: paidWithLabel(r.method, lang, t).toLocaleLowerCase(lang),
-              date: dayAndDate(r.presentOn, i18n.language),
-            })}
-          </li>
-        ))}
-      </ul>
+      {retries.map((r) => (
+        <p key={r.id}>
+          {t('account.bankRetry.item', {
+            amount: money(r.amountCents, i18n.language),
+            method: paidWithLabel(r.method, lang, t).toLocaleLowerCase(lang),
+            date: dayAndDate(r.presentOn, i18n.language),
+          })}
+        </p>
+      ))}
       <p>{t('account.bankRetry.payInstead')}</p>
     </section>
   );
