@@ -10,10 +10,10 @@ import type { Deps, RequestContext } from '../../deps';
 import { chargeAmount, chargeDateFor, monthlyChargeDate, nextTryOn, noticeDue } from '../../domain/autopay';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
-import { lastDueDate } from '../../domain/scheduling';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
+import { runDueByRegion } from '../../platform/due-runs';
 import { newId } from '../../platform/ids';
 import {
   autopayEnrolledMessage,
@@ -813,31 +813,14 @@ function audit(
  * made under its own idempotency key, so a worker that dies mid-run leaves it to the next without a
  * second charge.
  */
-export async function runDueAutopay(
-  deps: Deps,
-  limit = 50,
-): Promise<Record<ChargeOutcome['status'], number>> {
-  const counts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
-  for (const r of deps.config.organization.regions) {
-    const now = deps.clock.now();
-    const claimed = await store.claimDueItems(
-      deps.db,
-      r.id,
-      lastDueDate(r.timeZone, now).toString(),
-      toDate(now),
-      toDate(now.add({ seconds: deps.config.workerClaimSeconds })),
-      limit,
-    );
-    for (const item of claimed) {
-      try {
-        counts[await runItem(deps, item)]++;
-      } catch (err) {
-        counts.pending++;
-        deps.logger.warn({ autopayItemId: item.id, err: (err as Error).message }, 'autopay run failed');
-      }
-    }
-  }
-  return counts;
+export function runDueAutopay(deps: Deps, limit = 50): Promise<Record<ChargeOutcome['status'], number>> {
+  return runDueByRegion(deps, {
+    what: 'autopay item',
+    claim: (claim) => store.claimDueItems(deps.db, claim, limit),
+    run: (item) => runItem(deps, item),
+    counts: { paid: 0, declined: 0, skipped: 0, pending: 0 },
+    pending: 'pending',
+  });
 }
 
 /** Pauses autopay paying from bank accounts a return blocked (the worker runs this after settlements). */

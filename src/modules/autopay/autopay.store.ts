@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { AutopayEnrollmentsTable, AutopayItemsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
+import type { DueClaim } from '../../platform/due-runs';
 
 export function findLiveEnrollment(db: Db, accountId: string) {
   return db
@@ -167,14 +168,7 @@ export async function updateItemIf(
  * Claims the region's items due by `lastDue` (first tries and retries), and those whose worker's claim
  * ran out, for this worker until `lockedUntil`. SKIP LOCKED so workers never share one.
  */
-export function claimDueItems(
-  db: Db,
-  regionId: string,
-  lastDue: string,
-  now: Date,
-  lockedUntil: Date,
-  limit: number,
-) {
+export function claimDueItems(db: Db, { regionId, lastDue, now, lockedUntil }: DueClaim, limit: number) {
   return db
     .updateTable('autopay_items')
     .set({ status: 'processing', locked_until: lockedUntil, updated_at: now })

@@ -14,10 +14,10 @@ import type { Deps, RequestContext } from '../../deps';
 import { INSUFFICIENT_FUNDS, representmentDate } from '../../domain/bank';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
-import { lastDueDate } from '../../domain/scheduling';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
+import { runDueByRegion } from '../../platform/due-runs';
 import { newId } from '../../platform/ids';
 import { bankRepresentmentFailedMessage } from '../../platform/member-emails';
 import { recordAudit } from '../audit/audit.service';
@@ -237,32 +237,17 @@ async function runOne(deps: Deps, row: Representment): Promise<BackgroundOutcome
  * Presents again the returned debits that are due in each region (from 5 am local on their day). Any
  * number of workers may call this at once: each presentment is claimed by one.
  */
-export async function presentReturnedBankDebits(
+export function presentReturnedBankDebits(
   deps: Deps,
   limit = 20,
 ): Promise<Record<BackgroundOutcome['status'], number>> {
-  const counts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
-  for (const region of deps.config.organization.regions) {
-    const now = deps.clock.now();
-    const claimed = await store.claimDue(
-      deps.db,
-      region.id,
-      lastDueDate(region.timeZone, now).toString(),
-      toDate(now),
-      toDate(now.add({ seconds: deps.config.workerClaimSeconds })),
-      limit,
-    );
-    for (const row of claimed) {
-      try {
-        counts[await runOne(deps, row)]++;
-      } catch (err) {
-        // Left claimed: the next worker to find its claim expired picks it up again.
-        counts.pending++;
-        deps.logger.warn({ representmentId: row.id, err: (err as Error).message }, 'representment failed');
-      }
-    }
-  }
-  return counts;
+  return runDueByRegion(deps, {
+    what: 'bank representment',
+    claim: (claim) => store.claimDue(deps.db, claim, limit),
+    run: (row) => runOne(deps, row),
+    counts: { paid: 0, declined: 0, skipped: 0, pending: 0 },
+    pending: 'pending',
+  });
 }
 
 /** Debits waiting to be presented again on these accounts, for the member's upcoming payments. */

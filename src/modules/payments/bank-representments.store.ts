@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { BankRepresentmentsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
+import type { DueClaim } from '../../platform/due-runs';
 
 export function insertRepresentment(db: Db, row: Insertable<BankRepresentmentsTable>) {
   // One per returned payment: a second worker applying the same return adds nothing.
@@ -34,14 +35,7 @@ export async function firstPresentment(
  * Claims the presentments due in a region (present_on on or before `lastDue`) that no other worker
  * holds: waiting ones, and processing ones whose worker's lease ran out.
  */
-export function claimDue(
-  db: Db,
-  regionId: string,
-  lastDue: string,
-  now: Date,
-  lockedUntil: Date,
-  limit: number,
-) {
+export function claimDue(db: Db, { regionId, lastDue, now, lockedUntil }: DueClaim, limit: number) {
   return db
     .updateTable('bank_representments')
     .set({ status: 'processing', locked_until: lockedUntil, updated_at: now })

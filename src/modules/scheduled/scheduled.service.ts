@@ -11,12 +11,12 @@ import {
   canChange,
   changeDeadline,
   isInWindow,
-  lastDueDate,
   type SchedulingWindow,
   schedulingWindow,
 } from '../../domain/scheduling';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
+import { runDueByRegion } from '../../platform/due-runs';
 import { newId } from '../../platform/ids';
 import { type ScheduledNotMadeReason, scheduledPaymentNotMadeMessage } from '../../platform/member-emails';
 import { recordAudit } from '../audit/audit.service';
@@ -566,34 +566,15 @@ async function runOne(deps: Deps, row: ScheduledPayment): Promise<RunOutcome['st
  * of workers may call this at once: each payment is claimed by one, and its charge is made under its
  * own idempotency key, so a worker that dies mid-run leaves it to the next without a second charge.
  */
-export async function runDueScheduledPayments(
+export function runDueScheduledPayments(
   deps: Deps,
   limit = 20,
 ): Promise<Record<RunOutcome['status'], number>> {
-  const counts = { paid: 0, failed: 0, skipped: 0, pending: 0 };
-  for (const region of deps.config.organization.regions) {
-    const now = deps.clock.now();
-    const lastDue = lastDueDate(region.timeZone, now).toString();
-    const claimed = await store.claimDue(
-      deps.db,
-      region.id,
-      lastDue,
-      toDate(now),
-      toDate(now.add({ seconds: deps.config.workerClaimSeconds })),
-      limit,
-    );
-    for (const row of claimed) {
-      try {
-        counts[await runOne(deps, row)]++;
-      } catch (err) {
-        // Left claimed: the next worker to find its claim expired picks it up again.
-        counts.pending++;
-        deps.logger.warn(
-          { scheduledPaymentId: row.id, err: (err as Error).message },
-          'scheduled payment run failed',
-        );
-      }
-    }
-  }
-  return counts;
+  return runDueByRegion(deps, {
+    what: 'scheduled payment',
+    claim: (claim) => store.claimDue(deps.db, claim, limit),
+    run: (row) => runOne(deps, row),
+    counts: { paid: 0, failed: 0, skipped: 0, pending: 0 },
+    pending: 'pending',
+  });
 }

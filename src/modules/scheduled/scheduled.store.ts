@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { ScheduledPaymentsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
+import type { DueClaim } from '../../platform/due-runs';
 
 export async function insertScheduledPayment(db: Db, row: Insertable<ScheduledPaymentsTable>): Promise<void> {
   await db.insertInto('scheduled_payments').values(row).execute();
@@ -64,14 +65,7 @@ export async function updateWaiting(
  * Claims due scheduled payments of one region for this worker until `lockedUntil`: those waiting,
  * and those whose worker's claim ran out (it died mid-run). SKIP LOCKED so workers never share one.
  */
-export function claimDue(
-  db: Db,
-  regionId: string,
-  lastDue: string,
-  now: Date,
-  lockedUntil: Date,
-  limit: number,
-) {
+export function claimDue(db: Db, { regionId, lastDue, now, lockedUntil }: DueClaim, limit: number) {
   return db
     .updateTable('scheduled_payments')
     .set({ status: 'processing', locked_until: lockedUntil, updated_at: now })
