@@ -9,6 +9,9 @@ alter table payments add column presentment smallint not null default 1
   check (presentment between 1 and 3);
 alter table payments add constraint payments_representment_check
   check ((presentment = 1) = (represents_payment_id is null));
+-- A returned debit is presented again at most once (its next return may be, in turn).
+create unique index payments_represents_once on payments (represents_payment_id)
+  where represents_payment_id is not null;
 
 create table bank_representments (
   id uuid primary key,
