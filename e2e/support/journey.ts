@@ -124,7 +124,7 @@ export async function payWithCard(
 
 export async function payWithBank(
   page: Page,
-  options: { email?: string; lang?: Lang; holder?: string } = {},
+  options: { email?: string; lang?: Lang; holder?: string; accountNumber?: string } = {},
 ) {
   const lang = options.lang ?? 'en';
   const w = words(lang);
@@ -133,7 +133,7 @@ export async function payWithBank(
   await page.getByLabel(w.bank.holderName, { exact: true }).fill(options.holder ?? 'Test Payer');
   await page.getByRole('radio', { name: w.bank.checking, exact: true }).check();
   await page.getByLabel(w.bank.routing, { exact: true }).fill(BANK.routingNumber);
-  await page.getByLabel(w.bank.account, { exact: true }).fill(BANK.accountNumber);
+  await page.getByLabel(w.bank.account, { exact: true }).fill(options.accountNumber ?? BANK.accountNumber);
   if (options.email) await page.getByLabel(w.method.email).fill(options.email);
   await pressContinue(page, lang);
 }
