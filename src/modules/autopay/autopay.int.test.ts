@@ -40,11 +40,16 @@ async function memberWithBills(opts: { amounts?: number[]; regionId?: string } =
   const person = await createPerson(t.deps, { accountsFor: [account.accountId] });
   const member = await createMember(t.deps, person);
   let session = await signIn(t.app, member.email, MEMBER_PASSWORD);
-  const call = (method: Method, url: string, payload?: object) =>
+  const call = (method: Method, url: string, payload?: object, headers: Record<string, string> = {}) =>
     t.app.inject({
       method,
       url,
-      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'idempotency-key': randomUUID() },
+      headers: {
+        cookie: session.cookie,
+        'x-csrf-token': session.csrfToken,
+        'idempotency-key': randomUUID(),
+        ...headers,
+      },
       ...(payload ? { payload } : {}),
     });
   return {
@@ -169,6 +174,10 @@ describe('enrolling', () => {
     const [enrolled] = await emailsTo(m.member.email, 'autopay_enrolled');
     expect(enrolled?.text_body).toContain(`authorization version ${version}`);
     expect(enrolled?.text_body).toContain('revoke');
+    const inSpanish = await m.call('GET', '/api/v1/member/autopay', undefined, { 'accept-language': 'es' });
+    expect(inSpanish.json().accounts[0].enrollment.bankAuthorization.howToRevoke).toContain(
+      'Desactive los pagos automáticos aquí',
+    );
 
     const stop = await m.call('DELETE', `/api/v1/member/autopay/${m.account.accountId}`);
     expect(stop.statusCode).toBe(204);

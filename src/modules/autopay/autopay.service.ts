@@ -65,11 +65,18 @@ function labelOf(method: PaymentMethodView, locale: Locale): string {
 // ---------------------------------------------------------------------------------------------------
 // Enrolling
 
-function howToRevoke(deps: Deps, regionId: string): string {
-  return `Turn automatic payments off here, or call ${regionPhone(deps, regionId)}, at least 3 business days before the next charge.`;
+function howToRevoke(deps: Deps, regionId: string, locale: Locale): string {
+  const phone = regionPhone(deps, regionId);
+  return locale === 'es'
+    ? `Desactive los pagos automáticos aquí, o llame al ${phone}, por lo menos 3 días hábiles antes del próximo cobro.`
+    : `Turn automatic payments off here, or call ${phone}, at least 3 business days before the next charge.`;
 }
 
-async function enrollmentView(deps: Deps, row: AutopayEnrollment): Promise<AutopayEnrollmentView> {
+async function enrollmentView(
+  deps: Deps,
+  row: AutopayEnrollment,
+  locale: Locale,
+): Promise<AutopayEnrollmentView> {
   const method = await findSavedMethod(deps, row.member_id, row.region_id, row.payment_method_id);
   return {
     id: row.id,
@@ -85,7 +92,7 @@ async function enrollmentView(deps: Deps, row: AutopayEnrollment): Promise<Autop
       ? {
           textVersion: row.bank_authorization.textVersion,
           acceptedAt: row.bank_authorization.acceptedAt,
-          howToRevoke: howToRevoke(deps, row.region_id),
+          howToRevoke: howToRevoke(deps, row.region_id, locale),
         }
       : null,
     notifyByText: row.notify_by_text,
@@ -130,7 +137,7 @@ export async function getAutopay(
           personName: a.personName,
           accountKind: a.kind,
           availability: availabilityOf(deps, a.region_id, ctx.locale),
-          enrollment: enrollment ? await enrollmentView(deps, enrollment) : null,
+          enrollment: enrollment ? await enrollmentView(deps, enrollment, ctx.locale) : null,
         };
       }),
     ),
@@ -332,7 +339,7 @@ export async function enrollAutopay(
   });
   const saved = await store.findEnrollmentById(deps.db, id);
   if (!saved) throw new Error(`enrollment ${id} vanished`);
-  return enrollmentView(deps, saved);
+  return enrollmentView(deps, saved, ctx.locale);
 }
 
 /** Turns autopay off for an account; what was noticed and not yet charged is not charged. */
