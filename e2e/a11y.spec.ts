@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateTOTP } from '@oslojs/otp';
 import type { Page } from '@playwright/test';
+import { audit } from './support/axe';
 import { type DemoRegistered, medicalAccount, premiumAccount, registeredMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
 import { BANK, CARDS, fillCard, futureExpiry, payButton, regionName, words } from './support/journey';
@@ -14,20 +14,6 @@ import {
   signIn,
   textedCode,
 } from './support/member';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** axe with the WCAG 2.2 AA tags, plus: no horizontal scrolling at this width. */
-async function audit(page: Page, state: string): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const violations = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
-  );
-  expect(violations, `axe violations on "${state}"`).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `"${state}" scrolls sideways`).toBeLessThanOrEqual(0);
-}
 
 const sizes = [
   { name: '320px', width: 320, height: 640 },

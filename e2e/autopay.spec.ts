@@ -1,18 +1,17 @@
 import type { Page } from '@playwright/test';
 import { Temporal } from 'temporal-polyfill';
+import { audit } from './support/axe';
 import { dollars, registrableMember } from './support/demo';
 import { expect, test, useLanguage } from './support/fixtures';
 import { BANK, CARDS, fillCard, words } from './support/journey';
-import { signIn } from './support/member';
+import { registerMember, signIn } from './support/member';
 import {
-  audit,
   fullDate,
   longDate,
   mailTo,
   moveClockTo,
   type OwnServer,
   openSignedIn,
-  registerMember,
   serverToday,
   startOwnServer,
   TIME_ZONE,

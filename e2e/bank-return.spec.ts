@@ -1,17 +1,16 @@
 import { Temporal } from 'temporal-polyfill';
+import { audit } from './support/axe';
 import { registrableMember } from './support/demo';
 import { expect, test } from './support/fixtures';
 import { payButton, payWithBank, pressContinue, words } from './support/journey';
-import { signIn } from './support/member';
+import { registerMember, signIn } from './support/member';
 import {
-  audit,
   fullDate,
   longDate,
   mailTo,
   moveClockTo,
   type OwnServer,
   openSignedIn,
-  registerMember,
   serverToday,
   startOwnServer,
   TIME_ZONE,

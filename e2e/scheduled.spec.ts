@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { type DemoRegistrable, dollars, registrableMember } from './support/demo';
+import type { Page } from '@playwright/test';
+import { audit } from './support/axe';
+import { dollars, registrableMember } from './support/demo';
 import { expect, test } from './support/fixtures';
 import { CARDS, fillCard, type Lang, pressContinue, words } from './support/journey';
-import { NEW_PASSWORD, signIn, testEmail, verificationLink } from './support/member';
+import { registerMember, signIn } from './support/member';
 
 // Payments on a later date. Each test registers its own member: registrable members 10 and 11 (the
 // Northwest region's second and third medical accounts, which no other test looks up), so the
@@ -44,30 +44,6 @@ function longDate(iso: string): string {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Registers the demo member through the API with a fresh address and confirms it from the mailbox. */
-async function registerMember(request: APIRequestContext, member: DemoRegistrable, tag: string) {
-  const email = testEmail(member, tag);
-  const res = await request.post('/api/v1/member/registrations', {
-    data: {
-      language: 'en',
-      firstName: member.firstName,
-      lastName: member.lastName,
-      birthDate: member.birthDate,
-      regionId: member.regionId,
-      medicalRecordNumber: member.medicalRecordNumber,
-      email,
-      password: NEW_PASSWORD,
-      acceptTerms: true,
-    },
-  });
-  expect(res.status()).toBe(202);
-  const link = await verificationLink(request, email);
-  const token = new URL(link, 'http://localhost').searchParams.get('token');
-  const verified = await request.post('/api/v1/member/email-verifications', { data: { token } });
-  expect(verified.status()).toBe(200);
-  return { email, password: NEW_PASSWORD, name: `${member.firstName} ${member.lastName}` };
 }
 
 interface ApiBill {
@@ -120,20 +96,6 @@ async function startPaying(page: Page, bill: ApiBill, amount: string | 'full', l
   }
   await pressContinue(page, lang);
   await expect(page.getByRole('heading', { level: 1, name: w.method.title })).toBeVisible();
-}
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** axe with the WCAG 2.2 AA tags, and no sideways scrolling at this width. */
-async function audit(page: Page, state: string): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const violations = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
-  );
-  expect(violations, `axe violations on "${state}"`).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `"${state}" scrolls sideways`).toBeLessThanOrEqual(0);
 }
 
 test('schedule a payment with a saved card, see it, change it, cancel it; a date out of range is refused by the field', async ({

@@ -170,3 +170,27 @@ export async function signOut(page: Page, lang: Lang = 'en'): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: w.signedOut.title })).toBeVisible();
   expect((await ended).status()).toBe(204);
 }
+
+/** Registers the demo member through the API with a fresh address and confirms it from the mailbox. */
+export async function registerMember(request: APIRequestContext, member: DemoRegistrable, tag: string) {
+  const email = testEmail(member, tag);
+  const res = await request.post('/api/v1/member/registrations', {
+    data: {
+      language: 'en',
+      firstName: member.firstName,
+      lastName: member.lastName,
+      birthDate: member.birthDate,
+      regionId: member.regionId,
+      medicalRecordNumber: member.medicalRecordNumber,
+      email,
+      password: NEW_PASSWORD,
+      acceptTerms: true,
+    },
+  });
+  expect(res.status()).toBe(202);
+  const link = await verificationLink(request, email);
+  const token = new URL(link, 'http://localhost').searchParams.get('token');
+  const verified = await request.post('/api/v1/member/email-verifications', { data: { token } });
+  expect(verified.status()).toBe(200);
+  return { email, password: NEW_PASSWORD, name: `${member.firstName} ${member.lastName}` };
+}

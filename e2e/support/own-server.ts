@@ -11,56 +11,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { Temporal } from 'temporal-polyfill';
-import type { DemoRegistrable } from './demo';
 import { expect } from './fixtures';
 import { type Lang, words } from './journey';
-import { NEW_PASSWORD, signIn, testEmail, verificationLink } from './member';
+import { signIn } from './member';
 
 /** The demo regions these journeys use are on Pacific time. */
 export const TIME_ZONE = 'America/Los_Angeles';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 export interface OwnServer {
   url: string;
   stop: () => Promise<void>;
-}
-
-/** axe with the WCAG 2.2 AA tags, and no sideways scrolling at this width. */
-export async function audit(page: Page, state: string): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const violations = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
-  );
-  expect(violations, `axe violations on "${state}"`).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `"${state}" scrolls sideways`).toBeLessThanOrEqual(0);
-}
-
-export async function registerMember(request: APIRequestContext, member: DemoRegistrable, tag: string) {
-  const email = testEmail(member, tag);
-  const res = await request.post('/api/v1/member/registrations', {
-    data: {
-      language: 'en',
-      firstName: member.firstName,
-      lastName: member.lastName,
-      birthDate: member.birthDate,
-      regionId: member.regionId,
-      medicalRecordNumber: member.medicalRecordNumber,
-      email,
-      password: NEW_PASSWORD,
-      acceptTerms: true,
-    },
-  });
-  expect(res.status()).toBe(202);
-  const link = await verificationLink(request, email);
-  const token = new URL(link, 'http://localhost').searchParams.get('token');
-  const verified = await request.post('/api/v1/member/email-verifications', { data: { token } });
-  expect(verified.status()).toBe(200);
-  return { email, password: NEW_PASSWORD, name: `${member.firstName} ${member.lastName}` };
 }
 
 /** The newest email to `to` whose subject starts with `subject`, from the dev mailbox. */
