@@ -192,6 +192,36 @@ describe('enrolling', () => {
     expect(audit[1]?.detail).toMatchObject({ revokedAuthorization: { textVersion: version } });
     expect((await m.call('GET', '/api/v1/member/autopay')).json().accounts[0].enrollment).toBeNull();
   });
+
+  it('debits a bank account under the recurring authorization the member gave, not the one-time words', async () => {
+    const m = await memberWithBills({ amounts: [5_000] });
+    const bank = await m.saveMethod(await tokenizeBank(t.app));
+    const version = t.deps.config.organization.payments.achRecurringAuthorizationVersion;
+    expect(version).not.toBe(t.deps.config.organization.payments.achAuthorizationVersion);
+    const res = await m.enroll({
+      amountRule: 'statement_balance',
+      billKinds: ['medical'],
+      paymentMethodId: bank,
+      bankAuthorization: { accepted: true, textVersion: version },
+    });
+    expect(res.statusCode).toBe(200);
+    t.clock.set(december(7));
+    await workerPass();
+    t.clock.set(december(10));
+    await workerPass();
+    await m.signInAgain();
+    expect((await m.items())[0]).toMatchObject({ status: 'paid', tries: 1 });
+    const payment = await t.deps.db
+      .selectFrom('payments')
+      .select(['status', 'method_type', 'bank_authorization'])
+      .where('account_id', '=', m.account.accountId)
+      .executeTakeFirstOrThrow();
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      method_type: 'bank',
+      bank_authorization: { textVersion: version, acceptedAt: START },
+    });
+  });
 });
 
 describe('notices and charges', () => {

@@ -93,7 +93,10 @@ async function checkPaymentMethod(
       throw new AppError('payment_method_invalid', { detail: 'Bank account payments are not accepted.' });
     }
     const auth = opts.bankAuthorization;
-    if (!auth || auth.textVersion !== org.payments.achAuthorizationVersion) {
+    // An authorization given earlier (a scheduled payment's, autopay's recurring one) was checked
+    // against the words then in force, and stands as given; one given now must be to today's words.
+    const givenEarlier = auth?.acceptedAt !== undefined;
+    if (!auth || (!givenEarlier && auth.textVersion !== org.payments.achAuthorizationVersion)) {
       throw new AppError('validation_failed', {
         detail: 'Accept the bank debit authorization to pay from a bank account.',
         errors: [
