@@ -110,3 +110,60 @@ export async function runGuarded(db: Db, statement: Stmt): Promise<boolean> {
   const rows = await runStmt<{ guarded: number }>(db, statement);
   return rows[0]?.guarded === 1;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Batches: one statement for many units of work (many payments), each of which happens or not on its
+// own. The `guard` CTE returns the `id` (uuid) of every unit that happens; each row of every other part
+// names its unit and is written only when that unit is among the guard's.
+
+/** A row that belongs to one unit of a batch (e.g. a payment id). */
+export interface UnitRow<T> {
+  unit: string;
+  row: T;
+}
+
+/** `where` condition of a batch part: its unit (an expression) is among those the guard let through. */
+export function unitGuarded(unit: Stmt): Stmt {
+  return stmt`${unit} in (select id from guard)`;
+}
+
+/**
+ * `insert into <table>` of each row whose unit the guard let through. Like insertRows, the rows travel
+ * as one JSON parameter and take their column types from the table; the first row names the columns.
+ */
+export function insertUnitRows<T extends keyof Database & string>(
+  table: T,
+  rows: readonly UnitRow<Insertable<Database[T]>>[],
+): Stmt {
+  const first = rows[0];
+  if (!first) throw new Error(`insertUnitRows(${table}) needs at least one row`);
+  const names = Object.keys(first.row);
+  const columns = joinStmts(names.map(ident));
+  const values = joinStmts(names.map((c) => stmt`r.${ident(c)}`));
+  return stmt`insert into ${ident(table)} (${columns})
+    select ${values}
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e,
+      lateral jsonb_populate_record(null::${ident(table)}, e->'row') as r
+    where ${unitGuarded(stmt`(e->>'unit')::uuid`)}`;
+}
+
+/** `with <prelude>, guard as (…), part0 as (…), … select id from guard`: the units that happened. */
+export function batchStatement(opts: {
+  prelude?: readonly (readonly [string, Stmt])[];
+  /** Returns `id` (uuid) of each unit that happens. */
+  guard: Stmt;
+  parts: readonly Stmt[];
+}): Stmt {
+  const ctes = [
+    ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
+    stmt`guard as (${opts.guard})`,
+    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
+  ];
+  return stmt`with ${joinStmts(ctes)} select id::text as id from guard`;
+}
+
+/** Runs a batch statement; the ids of the units that happened. */
+export async function runBatch(db: Db, statement: Stmt): Promise<Set<string>> {
+  const rows = await runStmt<{ id: string }>(db, statement);
+  return new Set(rows.map((r) => r.id));
+}

@@ -72,6 +72,64 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+function requestHash(request: unknown): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+/** A key's answer as a batch statement stores it (idempotency.store completionsPart). */
+export interface KeyCompletion {
+  scope: string;
+  key: string;
+  response_status: number;
+  response_body: unknown;
+  updated_at: Date;
+}
+
+/**
+ * A key claimed and answered inside a batch statement instead of through runIdempotent: the same
+ * rows and request hash, so a later runIdempotent with the same target finds and replays them.
+ */
+export interface KeyedWork {
+  readonly scope: string;
+  readonly key: string;
+  claimRow(resourceId: string): Insertable<IdempotencyKeysTable>;
+  completion(response: IdempotentResponse): KeyCompletion;
+}
+
+export function keyedWork(
+  deps: Deps,
+  target: IdempotencyScope,
+  render: (response: IdempotentResponse) => IdempotentResponse = (r) => r,
+): KeyedWork {
+  const key = requireIdempotencyKey(target.key);
+  const hash = requestHash(target.request);
+  const now = () => toDate(deps.clock.now());
+  return {
+    scope: target.scope,
+    key,
+    claimRow: (resourceId) => ({
+      scope: target.scope,
+      key,
+      request_hash: hash,
+      status: 'in_flight',
+      resource_id: resourceId,
+      response_status: null,
+      response_body: null,
+      created_at: now(),
+      updated_at: now(),
+    }),
+    completion: (response) => {
+      const { status, body } = render(response);
+      return { scope: target.scope, key, response_status: status, response_body: body, updated_at: now() };
+    },
+  };
+}
+
+/** Which of these keys of a scope have a record (claimed or answered). */
+export async function existingKeys(deps: Deps, scope: string, keys: readonly string[]): Promise<Set<string>> {
+  return new Set(await store.findKeysOf(deps.db, scope, keys));
+}
+
 /**
  * Runs `work` at most once per (scope, key). A replay gets the first response; the same key with a
  * different body is a 422; a key still being processed is a 409.
@@ -97,24 +155,15 @@ export async function runIdempotent(
   } = {},
 ): Promise<IdempotentResponse & { replayed: boolean }> {
   const key = requireIdempotencyKey(target.key);
-  const hash = createHash('sha256').update(canonicalJson(target.request)).digest('hex');
+  const hash = requestHash(target.request);
   const now = () => toDate(deps.clock.now());
+  const keyed = keyedWork(deps, target, render);
   const ctx: IdempotentWork = {
     resumeResourceId: null,
-    claimRow: (resourceId) => ({
-      scope: target.scope,
-      key,
-      request_hash: hash,
-      status: 'in_flight',
-      resource_id: resourceId,
-      response_status: null,
-      response_body: null,
-      created_at: now(),
-      updated_at: now(),
-    }),
+    claimRow: keyed.claimRow,
     completionPart: (response) => {
-      const { status, body } = render(response);
-      return store.completionPart(target.scope, key, status, body, now());
+      const { response_status, response_body } = keyed.completion(response);
+      return store.completionPart(target.scope, key, response_status, response_body, now());
     },
   };
 

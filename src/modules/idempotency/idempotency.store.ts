@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db';
-import { type Stmt, stmt, whenGuarded } from '../../platform/statement';
+import { type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
+import type { KeyCompletion } from './idempotency.service';
 
 export function findKey(db: Db, scope: string, key: string) {
   return db
@@ -29,6 +31,41 @@ export function completionPart(scope: string, key: string, status: number, body:
     set status = 'completed', response_status = ${status}, response_body = ${JSON.stringify(body)}::jsonb,
       updated_at = ${now}
     where scope = ${scope} and key = ${key} and ${whenGuarded}`;
+}
+
+/** The keys of a batch that are claimed: `insert … on conflict do nothing`, guarded per unit by `when`. */
+export function claimsPart(rows: readonly UnitRow<unknown>[], when: Stmt): Stmt {
+  return stmt`insert into idempotency_keys (scope, key, request_hash, status, resource_id, response_status,
+      response_body, created_at, updated_at)
+    select r.scope, r.key, r.request_hash, r.status, r.resource_id, r.response_status, r.response_body,
+      r.created_at, r.updated_at
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e,
+      lateral jsonb_populate_record(null::idempotency_keys, e->'row') as r
+    where ${when}
+    on conflict do nothing
+    returning resource_id as id`;
+}
+
+/** Stores each key's answer whose unit the batch statement's guard let through. */
+export function completionsPart(rows: readonly UnitRow<KeyCompletion>[]): Stmt {
+  return stmt`update idempotency_keys k
+    set status = 'completed', response_status = c.response_status, response_body = c.response_body,
+      updated_at = c.updated_at
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e,
+      lateral jsonb_to_record(e->'row') as c(scope text, key text, response_status integer,
+        response_body jsonb, updated_at timestamptz)
+    where k.scope = c.scope and k.key = c.key and ${unitGuarded(stmt`(e->>'unit')::uuid`)}`;
+}
+
+export async function findKeysOf(db: Db, scope: string, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('idempotency_keys')
+    .select('key')
+    .where('scope', '=', scope)
+    .where('key', '=', sql<string>`any(${[...keys]}::text[])`)
+    .execute();
+  return rows.map((r) => r.key);
 }
 
 export async function complete(db: Db, scope: string, key: string, status: number, body: unknown, now: Date) {

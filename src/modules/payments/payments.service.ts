@@ -1,6 +1,16 @@
+import type { Insertable } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { findRegion } from '../../config';
-import type { BankAuthorization, BillKind, Payment, PaymentStatus } from '../../db/schema';
+import type {
+  AuditEventsTable,
+  BankAuthorization,
+  BillKind,
+  OutboxEmailsTable,
+  Payment,
+  PaymentAllocationsTable,
+  PaymentEventsTable,
+  PaymentStatus,
+} from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { allocatePayment } from '../../domain/allocation';
 import { cardBrandLabel } from '../../domain/cards';
@@ -122,7 +132,7 @@ async function checkPaymentMethod(
 }
 
 /** What the payment view, the receipt and the outcome phase need: the payment, its region, its bills. */
-interface LoadedPayment {
+export interface LoadedPayment {
   payment: Payment;
   account: { region_id: string };
   allocations: {
@@ -163,7 +173,6 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
     opts.represents ? returnedBankMethod(opts.represents) : checkPaymentMethod(deps, opts),
     findBillsForPayment(deps.db, opts.accountId, opts.billIds),
   ]);
-  const org = deps.config.organization;
   const paymentId = newId();
 
   let loaded: LoadedPayment | null = null;
@@ -175,112 +184,17 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
     }
     const bills = round === 0 ? firstRead : await findBillsForPayment(deps.db, opts.accountId, opts.billIds);
     if (bills.length !== opts.billIds.length) throw new AppError('not_found', { detail: 'Bill not found' });
-    const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
-    if (unpayable) {
-      throw new AppError('bill_not_payable', {
-        detail: `Bill ${unpayable.number} has nothing left to pay.`,
-        billId: unpayable.id,
-      });
-    }
-    const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-    const minimum = Math.min(org.payments.minimumCents, total);
-    if (opts.amountCents < minimum || opts.amountCents > total) {
-      throw new AppError('amount_out_of_range', {
-        detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
-        minimumCents: minimum,
-        maximumCents: total,
-        errors: [
-          {
-            field: 'amountCents',
-            code: opts.amountCents < minimum ? 'too_small' : 'too_large',
-            message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
-          },
-        ],
-      });
-    }
-    const byId = new Map(bills.map((b) => [b.id, b]));
-    const allocations = allocatePayment(
-      opts.amountCents,
-      bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
-    ).map((a) => {
-      const bill = byId.get(a.billId);
-      if (!bill) throw new Error(`allocation to unknown bill ${a.billId}`);
-      return {
-        bill_id: a.billId,
-        amount_cents: a.amount,
-        number: bill.number,
-        kind: bill.kind,
-        due_date: bill.due_date,
-      };
-    });
-    const now = deps.clock.now();
-    const nowDate = toDate(now);
-    const payment: Payment = {
-      id: paymentId,
-      account_id: opts.accountId,
-      confirmation_number: newConfirmationNumber(),
-      channel: opts.channel,
-      status: 'processing',
-      amount_cents: opts.amountCents,
-      currency: org.currency,
-      method_type: method.kind,
-      method_brand: method.kind === 'card' ? method.brand : null,
-      method_last4: method.last4,
-      method_exp_month: method.kind === 'card' ? method.expMonth : null,
-      method_exp_year: method.kind === 'card' ? method.expYear : null,
-      bank_account_type: method.kind === 'bank' ? method.accountType : null,
-      bank_authorization: authorization,
-      processor: deps.processor.name,
-      processor_token: opts.represents?.processor_token ?? opts.paymentToken,
-      processor_charge_id: null,
-      failure_code: null,
-      failure_message: null,
-      failure_retryable: null,
-      payer_email: opts.payerEmail,
-      locale: opts.ctx.locale,
-      reconcile_attempts: 0,
-      next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
-      created_at: nowDate,
-      updated_at: nowDate,
-      completed_at: null,
-      settled_at: null,
-      return_code: null,
-      represents_payment_id: opts.represents?.id ?? null,
-      presentment: opts.represents ? opts.represents.presentment + 1 : 1,
-    };
+    const attempt = buildAttempt(deps, { ...opts, paymentId, bills, method, authorization });
     let created: boolean;
     try {
       created = await store.insertAttempt(deps.db, {
         lockBills: billPaymentParts.lockUnchangedBills(opts.accountId, bills),
         billCount: bills.length,
         claim: opts.idempotency.claimRow(paymentId),
-        payment,
-        allocations: allocations.map((a) => ({
-          payment_id: paymentId,
-          bill_id: a.bill_id,
-          account_id: opts.accountId,
-          amount_cents: a.amount_cents,
-          live: true,
-        })),
-        event: store.eventRow({
-          paymentId,
-          accountId: opts.accountId,
-          from: null,
-          to: 'processing',
-          detail: { channel: opts.channel },
-          at: nowDate,
-        }),
-        audit: auditRow({
-          actor: opts.actor,
-          ctx: opts.ctx,
-          action: 'payment.attempt',
-          result: 'success',
-          accountId: opts.accountId,
-          resourceType: 'payment',
-          resourceId: paymentId,
-          detail: { amountCents: opts.amountCents, method: method.kind, bills: allocations.length },
-          at: nowDate,
-        }),
+        payment: attempt.loaded.payment,
+        allocations: attempt.allocations,
+        event: attempt.event,
+        audit: attempt.audit,
       });
     } catch (err) {
       if (isUniqueViolation(err, 'payment_allocations_one_live_per_bill')) {
@@ -290,20 +204,157 @@ export async function payBills(deps: Deps, opts: PayBillsOptions): Promise<Idemp
       }
       throw err;
     }
-    if (created) {
-      loaded = {
-        payment,
-        account: { region_id: firstRead[0]?.region_id ?? '' },
-        allocations: allocations.sort((x, y) =>
-          x.due_date === y.due_date ? (x.number < y.number ? -1 : 1) : x.due_date < y.due_date ? -1 : 1,
-        ),
-      };
-    }
+    if (created) loaded = attempt.loaded;
   }
 
   const applied = await chargeAndApply(deps, loaded, opts.idempotency);
   // An applied outcome answers from what its statement wrote; anything else is read back.
   return applied ?? paymentResponse(deps, paymentId);
+}
+
+/** A bill as a payment reads it before its attempt (bills.service findBillsForPayment). */
+export interface BillForPayment {
+  id: string;
+  number: string;
+  kind: BillKind;
+  status: 'open' | 'paid' | 'void';
+  balance_cents: number;
+  due_date: string;
+  region_id: string;
+}
+
+/**
+ * The rows of an attempt to pay `bills` as read (not yet locked), after the checks every payment
+ * passes: each bill has something to pay, the amount is within range, and it is spread over the
+ * bills oldest first. Throws the AppError a payer sees otherwise.
+ */
+export function buildAttempt(
+  deps: Deps,
+  opts: Pick<
+    PayBillsOptions,
+    'actor' | 'ctx' | 'channel' | 'accountId' | 'amountCents' | 'paymentToken' | 'payerEmail' | 'represents'
+  > & {
+    paymentId: string;
+    bills: readonly BillForPayment[];
+    method: PaymentMethodDetails;
+    authorization: BankAuthorization | null;
+  },
+): {
+  loaded: LoadedPayment;
+  allocations: Insertable<PaymentAllocationsTable>[];
+  event: Insertable<PaymentEventsTable>;
+  audit: Insertable<AuditEventsTable>;
+} {
+  const org = deps.config.organization;
+  const { bills, method, paymentId } = opts;
+  const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
+  if (unpayable) {
+    throw new AppError('bill_not_payable', {
+      detail: `Bill ${unpayable.number} has nothing left to pay.`,
+      billId: unpayable.id,
+    });
+  }
+  const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
+  const minimum = Math.min(org.payments.minimumCents, total);
+  if (opts.amountCents < minimum || opts.amountCents > total) {
+    throw new AppError('amount_out_of_range', {
+      detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
+      minimumCents: minimum,
+      maximumCents: total,
+      errors: [
+        {
+          field: 'amountCents',
+          code: opts.amountCents < minimum ? 'too_small' : 'too_large',
+          message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
+        },
+      ],
+    });
+  }
+  const byId = new Map(bills.map((b) => [b.id, b]));
+  const allocations = allocatePayment(
+    opts.amountCents,
+    bills.map((b) => ({ id: b.id, balance: b.balance_cents, dueDate: b.due_date })),
+  ).map((a) => {
+    const bill = byId.get(a.billId);
+    if (!bill) throw new Error(`allocation to unknown bill ${a.billId}`);
+    return {
+      bill_id: a.billId,
+      amount_cents: a.amount,
+      number: bill.number,
+      kind: bill.kind,
+      due_date: bill.due_date,
+    };
+  });
+  const now = deps.clock.now();
+  const nowDate = toDate(now);
+  const payment: Payment = {
+    id: paymentId,
+    account_id: opts.accountId,
+    confirmation_number: newConfirmationNumber(),
+    channel: opts.channel,
+    status: 'processing',
+    amount_cents: opts.amountCents,
+    currency: org.currency,
+    method_type: method.kind,
+    method_brand: method.kind === 'card' ? method.brand : null,
+    method_last4: method.last4,
+    method_exp_month: method.kind === 'card' ? method.expMonth : null,
+    method_exp_year: method.kind === 'card' ? method.expYear : null,
+    bank_account_type: method.kind === 'bank' ? method.accountType : null,
+    bank_authorization: opts.authorization,
+    processor: deps.processor.name,
+    processor_token: opts.represents?.processor_token ?? opts.paymentToken,
+    processor_charge_id: null,
+    failure_code: null,
+    failure_message: null,
+    failure_retryable: null,
+    payer_email: opts.payerEmail,
+    locale: opts.ctx.locale,
+    reconcile_attempts: 0,
+    next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
+    created_at: nowDate,
+    updated_at: nowDate,
+    completed_at: null,
+    settled_at: null,
+    return_code: null,
+    represents_payment_id: opts.represents?.id ?? null,
+    presentment: opts.represents ? opts.represents.presentment + 1 : 1,
+  };
+  return {
+    loaded: {
+      payment,
+      account: { region_id: bills[0]?.region_id ?? '' },
+      allocations: allocations.sort((x, y) =>
+        x.due_date === y.due_date ? (x.number < y.number ? -1 : 1) : x.due_date < y.due_date ? -1 : 1,
+      ),
+    },
+    allocations: allocations.map((a) => ({
+      payment_id: paymentId,
+      bill_id: a.bill_id,
+      account_id: opts.accountId,
+      amount_cents: a.amount_cents,
+      live: true,
+    })),
+    event: store.eventRow({
+      paymentId,
+      accountId: opts.accountId,
+      from: null,
+      to: 'processing',
+      detail: { channel: opts.channel },
+      at: nowDate,
+    }),
+    audit: auditRow({
+      actor: opts.actor,
+      ctx: opts.ctx,
+      action: 'payment.attempt',
+      result: 'success',
+      accountId: opts.accountId,
+      resourceType: 'payment',
+      resourceId: paymentId,
+      detail: { amountCents: opts.amountCents, method: method.kind, bills: allocations.length },
+      at: nowDate,
+    }),
+  };
 }
 
 /** The bank account of a returned debit, as the payment recorded it, to present the debit again. */
@@ -360,21 +411,26 @@ async function chargeAndApply(
 
 const systemActor: Actor = { type: 'system', name: 'payments' };
 
-/**
- * Applies a processor outcome (or its absence) to a non-terminal attempt as loaded; a no-op when the
- * attempt is final or another process moved it first. Returns the client's answer when a final
- * outcome was applied here — stored with the idempotency key in the same statement when `idempotency`
- * is given — and null otherwise.
- */
-async function applyOutcome(
-  deps: Deps,
-  loaded: LoadedPayment,
-  outcome: ChargeOutcome | null,
-  idempotency?: IdempotentWork,
-): Promise<IdempotentResult | null> {
+/** Everything a processor outcome writes for one attempt (applyOutcome, and the batch's outcome statement). */
+export interface OutcomeRows {
+  at: Date;
+  patch: Partial<Payment> & { status: PaymentStatus };
+  /** The attempt is over: its allocations stop being live. */
+  final: boolean;
+  event: Insertable<PaymentEventsTable>;
+  /** What a collected payment takes off each bill. */
+  collect: { bill_id: string; amount_cents: number }[];
+  posting: ReturnType<typeof paymentCollectedRows> | null;
+  audit: Insertable<AuditEventsTable> | null;
+  receipt: Insertable<OutboxEmailsTable> | null;
+  /** The client's answer, once the outcome is final. */
+  response: IdempotentResponse | null;
+}
+
+/** What applying `outcome` (null: not known) to a non-terminal attempt as loaded writes. */
+export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOutcome | null): OutcomeRows {
   const { payment } = loaded;
   const seen = payment.status;
-  if (!['pending', 'processing', 'unknown'].includes(seen)) return null;
   const now = toDate(deps.clock.now());
   const event = (to: PaymentStatus, detail: Record<string, unknown> | undefined) =>
     store.eventRow({ paymentId: payment.id, accountId: payment.account_id, from: seen, to, detail, at: now });
@@ -390,21 +446,18 @@ async function applyOutcome(
       detail,
       at: now,
     });
+  const none = { at: now, collect: [], posting: null, receipt: null };
 
   if (!outcome) {
-    if (seen !== 'unknown') {
-      await store.finishAttempt(deps.db, {
-        id: payment.id,
-        seenStatus: seen,
-        patch: { status: 'unknown', updated_at: now },
-        final: false,
-        event: event('unknown', undefined),
-        parts: [],
-      });
-    }
-    return null;
+    return {
+      ...none,
+      patch: { status: 'unknown', updated_at: now },
+      final: false,
+      event: event('unknown', undefined),
+      audit: null,
+      response: null,
+    };
   }
-
   const finished = {
     updated_at: now,
     completed_at: now,
@@ -419,55 +472,76 @@ async function applyOutcome(
       failure_message: outcome.message,
       failure_retryable: outcome.retryable,
     };
-    const response = viewResponse(toPaymentView(deps, { ...loaded, payment: { ...payment, ...patch } }));
-    const applied = await store.finishAttempt(deps.db, {
-      id: payment.id,
-      seenStatus: seen,
+    return {
+      ...none,
       patch,
       final: true,
       event: event('failed', { code: outcome.code }),
-      parts: [
-        insertRows('audit_events', [audit('payment.declined', 'failure', { code: outcome.code })]),
-        ...(idempotency ? [idempotency.completionPart(response)] : []),
-      ],
-    });
-    return applied ? { ...response, stored: !!idempotency } : null;
+      audit: audit('payment.declined', 'failure', { code: outcome.code }),
+      response: viewResponse(toPaymentView(deps, { ...loaded, payment: { ...payment, ...patch } })),
+    };
   }
-
   const patch = { ...finished, status: 'succeeded' as const };
   const after: LoadedPayment = { ...loaded, payment: { ...payment, ...patch } };
-  const response = viewResponse(toPaymentView(deps, after));
-  const posting = paymentCollectedRows({
-    accountId: payment.account_id,
-    paymentId: payment.id,
-    allocations: loaded.allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
-    at: now,
-  });
   const locale: Locale = payment.locale === 'es' ? 'es' : 'en';
-  const applied = await store.finishAttempt(deps.db, {
-    id: payment.id,
-    seenStatus: seen,
+  return {
+    at: now,
     patch,
     final: true,
     event: event('succeeded', { chargeId: outcome.chargeId }),
+    collect: loaded.allocations.map((a) => ({ bill_id: a.bill_id, amount_cents: a.amount_cents })),
+    posting: paymentCollectedRows({
+      accountId: payment.account_id,
+      paymentId: payment.id,
+      allocations: loaded.allocations.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents })),
+      at: now,
+    }),
+    audit: audit('payment.succeeded', 'success', { amountCents: payment.amount_cents }),
+    receipt: payment.payer_email
+      ? outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale))
+      : null,
+    response: viewResponse(toPaymentView(deps, after)),
+  };
+}
+
+/**
+ * Applies a processor outcome (or its absence) to a non-terminal attempt as loaded; a no-op when the
+ * attempt is final or another process moved it first. Returns the client's answer when a final
+ * outcome was applied here — stored with the idempotency key in the same statement when `idempotency`
+ * is given — and null otherwise.
+ */
+async function applyOutcome(
+  deps: Deps,
+  loaded: LoadedPayment,
+  outcome: ChargeOutcome | null,
+  idempotency?: IdempotentWork,
+): Promise<IdempotentResult | null> {
+  const { payment } = loaded;
+  if (!['pending', 'processing', 'unknown'].includes(payment.status)) return null;
+  // An outcome still unknown is recorded once.
+  if (!outcome && payment.status === 'unknown') return null;
+  const rows = outcomeRows(deps, loaded, outcome);
+  const response = rows.response;
+  const applied = await store.finishAttempt(deps.db, {
+    id: payment.id,
+    seenStatus: payment.status,
+    patch: rows.patch,
+    final: rows.final,
+    event: rows.event,
     parts: [
-      billPaymentParts.collectOnBills(loaded.allocations, now),
-      insertRows('ledger_postings', [posting.posting]),
-      insertRows('ledger_lines', posting.lines),
-      insertRows('audit_events', [
-        audit('payment.succeeded', 'success', { amountCents: payment.amount_cents }),
-      ]),
-      ...(payment.payer_email
+      ...(rows.collect.length > 0 ? [billPaymentParts.collectOnBills(rows.collect, rows.at)] : []),
+      ...(rows.posting
         ? [
-            insertRows('outbox_emails', [
-              outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale)),
-            ]),
+            insertRows('ledger_postings', [rows.posting.posting]),
+            insertRows('ledger_lines', rows.posting.lines),
           ]
         : []),
-      ...(idempotency ? [idempotency.completionPart(response)] : []),
+      ...(rows.audit ? [insertRows('audit_events', [rows.audit])] : []),
+      ...(rows.receipt ? [insertRows('outbox_emails', [rows.receipt])] : []),
+      ...(idempotency && response ? [idempotency.completionPart(response)] : []),
     ],
   });
-  return applied ? { ...response, stored: !!idempotency } : null;
+  return applied && response ? { ...response, stored: !!idempotency } : null;
 }
 
 /** Asks the processor what became of one attempt and applies it; re-sends the same key if it never arrived. */

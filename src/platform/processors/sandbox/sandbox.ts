@@ -227,53 +227,93 @@ export class SandboxProcessor implements PaymentProcessor {
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    const [outcome] = await this.record([request]);
+    // No outcome: the token is unknown.
+    if (!outcome) throw new ProcessorError('unknown token', 'unavailable');
+    return this.answer(outcome);
+  }
+
+  async chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeOutcome | null)[]> {
+    if (requests.length === 0) return [];
+    const outcomes = await this.record(requests);
+    if (this.faults.timeoutAfterSuccess)
+      throw new ProcessorError('sandbox timed out (fault switch)', 'timeout');
+    return outcomes;
+  }
+
+  /**
+   * Records charges in one statement: one made earlier under the same key is answered again;
+   * otherwise each is recorded with what its token's behaviour decides (and a card that paid is
+   * spent). The outcome of each request in order, null for an unknown token.
+   */
+  private async record(requests: readonly ChargeRequest[]): Promise<(ChargeOutcome | null)[]> {
     if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     if (this.faults.unavailable)
       throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
-
-    // One statement: an earlier charge under this key is answered again; otherwise the charge is
-    // recorded with what the token's behaviour decides (and a card that paid is spent).
-    const chargeId = tokenId('ch');
     const settlesAt = toDate(this.clock.now().add({ seconds: this.options.settlementSeconds ?? 60 }));
-    const rows = await runStmt<{ id: string; status: string; failure_code: string | null }>(
+    const rows = requests.map((r) => ({
+      charge_id: tokenId('ch'),
+      idempotency_key: r.idempotencyKey,
+      token: r.token,
+      amount_cents: r.amountCents,
+      currency: r.currency,
+      description: r.description,
+    }));
+    const keys = rows.map((r) => r.idempotency_key);
+    const found = await runStmt<{
+      idempotency_key: string;
+      id: string;
+      status: string;
+      failure_code: string | null;
+    }>(
       this.db,
       stmt`
-      with earlier as (
-        select id, status, failure_code from sandbox_charges where idempotency_key = ${request.idempotencyKey}
+      with req as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(charge_id text,
+          idempotency_key text, token text, amount_cents bigint, currency text, description text)
+      ),
+      earlier as (
+        select idempotency_key, id, status, failure_code from sandbox_charges
+        where idempotency_key = any(${keys}::text[])
       ),
       decided as (
-        select t.id as token_id, t.kind, o.failure_code, o.return_code
-        from sandbox_tokens t
+        select r.*, t.kind, o.failure_code, o.return_code
+        from req r
+        join sandbox_tokens t on t.id = r.token
         join jsonb_to_recordset(${OUTCOMES_JSON}::jsonb) as o(behaviour text, failure_code text, return_code text)
           on o.behaviour = t.behaviour
-        where t.id = ${request.token} and not exists (select 1 from earlier)
+        where t.id = any(${rows.map((r) => r.token)}::text[])
+          and not exists (select 1 from earlier e where e.idempotency_key = r.idempotency_key)
       ),
       charged as (
         insert into sandbox_charges (id, idempotency_key, token_id, amount_cents, currency, status,
           failure_code, description, return_code, settles_at)
-        select ${chargeId}, ${request.idempotencyKey}, token_id, ${request.amountCents}, ${request.currency},
+        select charge_id, idempotency_key, token, amount_cents, currency,
           case when failure_code is null then 'succeeded' else 'failed' end, failure_code,
-          ${request.description}, case when kind = 'bank' then return_code end,
+          description, case when kind = 'bank' then return_code end,
           case when kind = 'bank' then ${settlesAt}::timestamptz end
         from decided
         on conflict (idempotency_key) do nothing
-        returning id, status, failure_code, token_id
+        returning idempotency_key, id, status, failure_code, token_id
       ),
       spent as (
         update sandbox_tokens set used = true
         where id in (select token_id from charged where status = 'succeeded') and attached_to is null
       )
-      select id, status, failure_code from charged
+      select idempotency_key, id, status, failure_code from charged
       union all
-      select id, status, failure_code from earlier`,
+      select idempotency_key, id, status, failure_code from earlier`,
     );
-    // No row: the token is unknown, or a concurrent request with the same key inserted first.
-    const row = rows[0];
-    const outcome = row
-      ? outcomeOf(row.id, row.status === 'failed' ? (row.failure_code as DeclineCode) : null)
-      : await this.findCharge(request.idempotencyKey);
-    if (!outcome) throw new ProcessorError('unknown token', 'unavailable');
-    return this.answer(outcome);
+    const byKey = new Map(
+      found.map((row) => [
+        row.idempotency_key,
+        outcomeOf(row.id, row.status === 'failed' ? (row.failure_code as DeclineCode) : null),
+      ]),
+    );
+    // No row for a key: its token is unknown, or a concurrent request with the same key recorded it first.
+    return Promise.all(
+      requests.map(async (r) => byKey.get(r.idempotencyKey) ?? (await this.findCharge(r.idempotencyKey))),
+    );
   }
 
   async attachPaymentMethod(token: string, customer: string): Promise<string | null> {
