@@ -19,7 +19,21 @@ export function formatMoney(cents: Cents, locale = 'en-US', currency = 'USD'): s
   const whole = Math.trunc(abs / 100);
   const frac = String(abs % 100).padStart(2, '0');
   const decimal = `${cents < 0 ? '-' : ''}${whole}.${frac}` as `${number}`;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(decimal);
+  return moneyFormat(locale, currency).format(decimal);
+}
+
+// Building an Intl formatter costs far more than formatting with it (a batch formats thousands).
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** The (shared) currency formatter for a locale. */
+export function moneyFormat(locale: string, currency = 'USD'): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
 
 // Optional '$', then either plain digits or correctly grouped thousands, then up to two decimals.

@@ -23,7 +23,10 @@ export async function runDueByRegion<Row extends { id: string }, Outcome extends
     /** For the log: what the rows are. */
     what: string;
     claim: (claim: DueClaim) => Promise<Row[]>;
-    run: (row: Row) => Promise<Outcome>;
+    /** Runs one claimed row; or */
+    run?: (row: Row) => Promise<Outcome>;
+    /** runs a whole claim, answering each row's outcome in order (a row it could not run: `pending`). */
+    runAll?: (rows: readonly Row[]) => Promise<Outcome[]>;
     /** The outcomes, all at zero; an item whose run threw counts as `pending`. */
     counts: Record<Outcome, number>;
     pending: Outcome;
@@ -38,9 +41,25 @@ export async function runDueByRegion<Row extends { id: string }, Outcome extends
       now: toDate(now),
       lockedUntil: toDate(now.add({ seconds: deps.config.workerClaimSeconds })),
     });
+    if (opts.runAll) {
+      if (claimed.length === 0) continue;
+      try {
+        for (const outcome of await opts.runAll(claimed)) counts[outcome]++;
+      } catch (err) {
+        // Left claimed, as a row whose run threw.
+        counts[opts.pending] += claimed.length;
+        deps.logger.warn(
+          { what: opts.what, rows: claimed.length, err: (err as Error).message },
+          'due run failed',
+        );
+      }
+      continue;
+    }
+    const run = opts.run;
+    if (!run) throw new Error(`runDueByRegion(${opts.what}) needs run or runAll`);
     for (const row of claimed) {
       try {
-        counts[await opts.run(row)]++;
+        counts[await run(row)]++;
       } catch (err) {
         // Left claimed: the next worker to find its lease expired picks it up again.
         counts[opts.pending]++;

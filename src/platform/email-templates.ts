@@ -1,3 +1,4 @@
+import { moneyFormat } from '../domain/money';
 export interface ReceiptEmailInput {
   locale: 'en' | 'es';
   organizationName: string;
@@ -83,7 +84,7 @@ function singleLine(value: string): string {
 
 export function receiptEmail(input: ReceiptEmailInput): RenderedEmail {
   const t = STRINGS[input.locale];
-  const format = new Intl.NumberFormat(NUMBER_LOCALE[input.locale], { style: 'currency', currency: 'USD' });
+  const format = moneyFormat(NUMBER_LOCALE[input.locale]);
   const money = (cents: number) => format.format(cents / 100);
   const methodLabel = maskLongNumbers(input.methodLabel);
   const total = money(input.amountCents);

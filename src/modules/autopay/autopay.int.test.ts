@@ -445,6 +445,69 @@ describe('notices and charges', () => {
     ]);
   });
 
+  it('charges a claim of many members together; one that cannot be paid gets its usual outcome', async () => {
+    const payers = await Promise.all([1, 2, 3].map(() => memberWithBills({ amounts: [5_000] })));
+    const decliner = await memberWithBills({ amounts: [5_000] });
+    const paidElsewhere = await memberWithBills({ amounts: [5_000] });
+    const enroll = async (m: Awaited<ReturnType<typeof memberWithBills>>, card?: string) => {
+      const method = await m.saveMethod(await tokenizeCard(t.app, card));
+      const res = await m.enroll({
+        amountRule: 'statement_balance',
+        billKinds: ['medical'],
+        paymentMethodId: method,
+      });
+      expect(res.statusCode).toBe(200);
+      return method;
+    };
+    for (const m of payers) await enroll(m);
+    await enroll(decliner, '4000000000000341');
+    const method = await enroll(paidElsewhere);
+    t.clock.set(december(7));
+    await noticeAutopay(t.deps);
+    await paidElsewhere.signInAgain();
+    const paid = await paidElsewhere.call('POST', '/api/v1/member/payments', {
+      billIds: paidElsewhere.account.billIds,
+      amountCents: 5_000,
+      paymentMethodId: method,
+    });
+    expect(paid.statusCode).toBe(201);
+
+    t.clock.set(december(10));
+    const counts = await runDueAutopay(t.deps, 50);
+    expect(counts).toMatchObject({ paid: 3, declined: 1, skipped: 1 });
+    for (const m of payers) {
+      await m.signInAgain();
+      expect((await m.items())[0]).toMatchObject({ status: 'paid', tries: 1 });
+      expect(await paymentsOn(m.account.accountId)).toEqual([
+        { status: 'succeeded', amount_cents: 5_000, channel: 'autopay' },
+      ]);
+      expect(await emailsTo(m.member.email, 'payment_receipt')).toHaveLength(1);
+      const audit = await t.deps.db
+        .selectFrom('audit_events')
+        .select(['result', 'detail'])
+        .where('account_id', '=', m.account.accountId)
+        .where('action', '=', 'autopay.charge')
+        .execute();
+      expect(audit).toEqual([
+        { result: 'success', detail: { outcome: 'paid', paymentId: expect.any(String) } },
+      ]);
+    }
+    await decliner.signInAgain();
+    expect((await decliner.items())[0]).toMatchObject({
+      status: 'retrying',
+      declineCode: 'card_declined',
+      nextTryOn: '2026-12-13',
+    });
+    expect(await emailsTo(decliner.member.email, 'autopay_failed')).toHaveLength(1);
+    await paidElsewhere.signInAgain();
+    expect((await paidElsewhere.items())[0]).toMatchObject({
+      status: 'skipped',
+      declineCode: 'nothing_owed',
+    });
+    expect(await paymentsOn(paidElsewhere.account.accountId)).toHaveLength(1);
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
+  });
+
   it('records a payment whose worker died before noting it as paid, without finding nothing owed or charging again', async () => {
     const m = await memberWithBills({ amounts: [5_000] });
     const card = await m.saveMethod(await tokenizeCard(t.app));

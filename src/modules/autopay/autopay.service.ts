@@ -20,19 +20,36 @@ import {
   autopayNoticeMessage,
   autopayNotMadeMessage,
 } from '../../platform/member-emails';
-import { recordAudit } from '../audit/audit.service';
+import type { PaymentMethodDetails } from '../../platform/processors/processor';
+import { insertUnitRows } from '../../platform/statement';
+import { auditRow, type RecordAuditOptions, recordAudit } from '../audit/audit.service';
+import { existingKeys } from '../idempotency/idempotency.service';
 import { responsibleAccounts } from '../members/account.service';
-import { type MemberSession, memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
+import {
+  type MemberContact,
+  type MemberSession,
+  memberContact,
+  memberContacts,
+  regionPhone,
+  sendMemberEmail,
+} from '../members/members.service';
 import { queueText } from '../notifications/notifications.service';
 import {
   type BackgroundOutcome,
+  backgroundKey,
   backgroundPaymentOutcome,
   chargeInBackground,
   skip,
 } from '../payments/background-charge';
+import { type BatchPayment, payBillsInBatch } from '../payments/payments.batch';
 import { methodLabel, payBills } from '../payments/payments.service';
 import type { PaymentMethodView } from '../wallet/wallet.schema';
-import { findSavedMethod, unblockMethod, usableSavedMethod } from '../wallet/wallet.service';
+import {
+  findSavedMethod,
+  findSavedMethods,
+  unblockMethod,
+  usableSavedMethod,
+} from '../wallet/wallet.service';
 import type {
   AutopayAccountView,
   AutopayBody,
@@ -598,6 +615,16 @@ export async function noticeAutopay(deps: Deps, limit = 200): Promise<number> {
 
 type ChargeOutcome = BackgroundOutcome;
 
+/** Each try at an item is one payment, under the key `<item>:<try>`. */
+function tryTarget(item: AutopayItem) {
+  const tryNumber = item.tries + 1;
+  return { scope: 'autopay', key: `${item.id}:${tryNumber}`, request: { itemId: item.id, try: tryNumber } };
+}
+
+function tryContext(item: AutopayItem, locale: Locale): RequestContext {
+  return { ip: null, requestId: `autopay:${item.id}:${item.tries + 1}`, locale };
+}
+
 /** One try at an item, through the payments core under the key `<item>:<try>`. */
 async function chargeItem(
   deps: Deps,
@@ -606,50 +633,46 @@ async function chargeItem(
   payerEmail: string | null,
   locale: Locale,
 ) {
-  const tryNumber = item.tries + 1;
-  const ctx: RequestContext = { ip: null, requestId: `autopay:${item.id}:${tryNumber}`, locale };
-  return chargeInBackground(
-    deps,
-    { scope: 'autopay', key: `${item.id}:${tryNumber}`, request: { itemId: item.id, try: tryNumber } },
-    async (idempotency) => {
-      const auth = enrollment.bank_authorization;
-      const base = {
-        actor: RUNNER,
-        ctx,
-        channel: 'autopay' as const,
-        accountId: item.account_id,
-        payerEmail,
-        bankAuthorization: auth ? { accepted: true as const, ...auth } : null,
-        idempotency,
-      };
-      if (idempotency.resumeResourceId) {
-        return payBills(deps, { ...base, billIds: [], amountCents: 0, paymentToken: '' });
-      }
-      if (enrollment.status !== 'active') return skip('autopay_off');
-      const bills = (await store.openBillsOfKinds(deps.db, item.account_id, enrollment.bill_kinds)).filter(
-        (b) => item.bill_id === null || b.id === item.bill_id,
-      );
-      const owed = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-      const amountCents = chargeAmount(item.noticed_amount_cents, owed);
-      // A bill paid some other way since the notice is not charged again.
-      if (amountCents === 0) return skip('nothing_owed');
-      const method = await findSavedMethod(
-        deps,
-        enrollment.member_id,
-        enrollment.region_id,
-        enrollment.payment_method_id,
-      );
-      if (!method) return skip('method_removed');
-      if (method.view.expired) return skip('expired_card');
-      if (method.view.blocked) return skip('method_blocked');
-      return payBills(deps, {
-        ...base,
-        billIds: bills.map((b) => b.id),
-        amountCents,
-        paymentToken: method.token,
-      });
-    },
-  );
+  const target = tryTarget(item);
+  const ctx = tryContext(item, locale);
+  return chargeInBackground(deps, target, async (idempotency) => {
+    const auth = enrollment.bank_authorization;
+    const base = {
+      actor: RUNNER,
+      ctx,
+      channel: 'autopay' as const,
+      accountId: item.account_id,
+      payerEmail,
+      bankAuthorization: auth ? { accepted: true as const, ...auth } : null,
+      idempotency,
+    };
+    if (idempotency.resumeResourceId) {
+      return payBills(deps, { ...base, billIds: [], amountCents: 0, paymentToken: '' });
+    }
+    if (enrollment.status !== 'active') return skip('autopay_off');
+    const bills = (await store.openBillsOfKinds(deps.db, item.account_id, enrollment.bill_kinds)).filter(
+      (b) => item.bill_id === null || b.id === item.bill_id,
+    );
+    const owed = bills.reduce((sum, b) => sum + b.balance_cents, 0);
+    const amountCents = chargeAmount(item.noticed_amount_cents, owed);
+    // A bill paid some other way since the notice is not charged again.
+    if (amountCents === 0) return skip('nothing_owed');
+    const method = await findSavedMethod(
+      deps,
+      enrollment.member_id,
+      enrollment.region_id,
+      enrollment.payment_method_id,
+    );
+    if (!method) return skip('method_removed');
+    if (method.view.expired) return skip('expired_card');
+    if (method.view.blocked) return skip('method_blocked');
+    return payBills(deps, {
+      ...base,
+      billIds: bills.map((b) => b.id),
+      amountCents,
+      paymentToken: method.token,
+    });
+  });
 }
 
 const TRANSIENT = new Set(['idempotency_in_flight', 'processor_unavailable', 'payment_in_progress']);
@@ -670,8 +693,6 @@ const REASONS: Record<Locale, Record<string, string>> = {
 };
 
 async function runItem(deps: Deps, item: AutopayItem): Promise<ChargeOutcome['status']> {
-  const claimedUntil = item.locked_until;
-  if (!claimedUntil) throw new Error(`autopay item ${item.id} was not claimed`);
   const enrollment = await store.findEnrollmentById(deps.db, item.enrollment_id);
   if (!enrollment) throw new Error(`autopay item ${item.id} has no enrollment`);
   const contact = await memberContact(deps, item.member_id);
@@ -692,7 +713,21 @@ async function runItem(deps: Deps, item: AutopayItem): Promise<ChargeOutcome['st
           : { status: 'declined', code: err.code, paymentId: null, message: err.message };
     }
   }
+  await recordOutcome(deps, item, enrollment, contact, outcome);
+  return outcome.status;
+}
 
+/** Writes a try's outcome on its item (and pauses autopay, and tells the member, when it failed). */
+async function recordOutcome(
+  deps: Deps,
+  item: AutopayItem,
+  enrollment: AutopayEnrollment,
+  contact: MemberContact | null,
+  outcome: ChargeOutcome,
+): Promise<void> {
+  const claimedUntil = item.locked_until;
+  if (!claimedUntil) throw new Error(`autopay item ${item.id} was not claimed`);
+  const locale = contact?.language ?? 'en';
   // Read before the transaction: on the embedded database a read outside it would wait for it.
   const method = await findSavedMethod(
     deps,
@@ -792,7 +827,24 @@ async function runItem(deps: Deps, item: AutopayItem): Promise<ChargeOutcome['st
       );
     }
   });
-  return outcome.status;
+}
+
+function itemAudit(
+  item: AutopayItem,
+  locale: Locale,
+  result: 'success' | 'failure',
+  detail: Record<string, unknown>,
+): RecordAuditOptions {
+  return {
+    actor: RUNNER,
+    ctx: { ip: null, requestId: `autopay:${item.id}`, locale },
+    action: 'autopay.charge',
+    result,
+    resourceType: 'autopay_item',
+    resourceId: item.id,
+    accountId: item.account_id,
+    detail,
+  };
 }
 
 function audit(
@@ -802,29 +854,175 @@ function audit(
   result: 'success' | 'failure',
   detail: Record<string, unknown>,
 ) {
-  return recordAudit(db, {
-    actor: RUNNER,
-    ctx: { ip: null, requestId: `autopay:${item.id}`, locale },
-    action: 'autopay.charge',
-    result,
-    resourceType: 'autopay_item',
-    resourceId: item.id,
-    accountId: item.account_id,
-    detail,
-  });
+  return recordAudit(db, itemAudit(item, locale, result, detail));
+}
+
+/**
+ * The payments of a claim that can be made together (payments.batch): a first look at each try with
+ * a usable saved method and something owed. Anything else — a try already under way, a paused
+ * enrollment, nothing owed, a method that cannot be used — is left to runItem, which decides it.
+ */
+async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
+  const fresh = items.filter((i) => !i.payment_id);
+  const [enrollments, contacts, bills, started] = await Promise.all([
+    store.findEnrollmentsByIds(deps.db, [...new Set(fresh.map((i) => i.enrollment_id))]),
+    memberContacts(
+      deps,
+      fresh.map((i) => i.member_id),
+    ),
+    store.openBillsOfAccounts(deps.db, [...new Set(fresh.map((i) => i.account_id))]),
+    existingKeys(
+      deps,
+      'autopay',
+      fresh.map((i) => tryTarget(i).key),
+    ),
+  ]);
+  const enrollmentById = new Map(enrollments.map((e) => [e.id, e]));
+  const methods = await findSavedMethods(
+    deps,
+    enrollments.map((e) => ({ memberId: e.member_id, regionId: e.region_id, methodId: e.payment_method_id })),
+  );
+  const accepted = deps.config.organization.payments.acceptedCardBrands;
+  const tries: { item: AutopayItem; enrollment: AutopayEnrollment; payment: BatchPayment }[] = [];
+  for (const item of fresh) {
+    const enrollment = enrollmentById.get(item.enrollment_id);
+    const contact = contacts.get(item.member_id) ?? null;
+    const target = tryTarget(item);
+    if (enrollment?.status !== 'active' || started.has(target.key)) continue;
+    const kinds = store.billKindsOf(enrollment.bill_kinds);
+    const owedBills = bills.filter(
+      (b) =>
+        b.account_id === item.account_id &&
+        kinds.includes(b.kind) &&
+        (item.bill_id === null || b.id === item.bill_id),
+    );
+    const amountCents = chargeAmount(
+      item.noticed_amount_cents,
+      owedBills.reduce((sum, b) => sum + b.balance_cents, 0),
+    );
+    const method = methods.get(enrollment.payment_method_id);
+    if (amountCents === 0 || !method || method.view.expired || method.view.blocked) continue;
+    const { view } = method;
+    const brand = accepted.find((b) => b === view.brand);
+    const auth = enrollment.bank_authorization;
+    let details: PaymentMethodDetails;
+    if (view.kind === 'card' && brand && view.expMonth && view.expYear) {
+      details = { kind: 'card', brand, last4: view.last4, expMonth: view.expMonth, expYear: view.expYear };
+    } else if (view.kind === 'bank' && auth) {
+      details = {
+        kind: 'bank',
+        last4: view.last4,
+        accountType: view.bankAccountType ?? 'checking',
+        holderName: view.holderName ?? '',
+      };
+    } else continue;
+    tries.push({
+      item,
+      enrollment,
+      payment: {
+        ref: item.id,
+        actor: RUNNER,
+        ctx: tryContext(item, contact?.language ?? 'en'),
+        channel: 'autopay',
+        accountId: item.account_id,
+        bills: owedBills.map((b) => ({ ...b, region_id: item.region_id })),
+        amountCents,
+        paymentToken: method.token,
+        method: details,
+        bankAuthorization:
+          auth && details.kind === 'bank' ? { ...auth, holderName: details.holderName } : null,
+        payerEmail: contact?.email ?? null,
+        idempotency: backgroundKey(deps, target),
+      },
+    });
+  }
+  return { tries, contacts, enrollmentById };
+}
+
+/**
+ * Runs a claim of items: those that can be are paid together in one payments batch, whose outcome
+ * statement also marks their items paid and audits them; each of the others (and each batched try
+ * that did not succeed) goes through runItem / recordOutcome on its own.
+ */
+async function runItems(deps: Deps, items: readonly AutopayItem[]): Promise<ChargeOutcome['status'][]> {
+  const { tries, contacts, enrollmentById } = await batchableTries(deps, items);
+  const now = toDate(deps.clock.now());
+  const byRef = new Map(tries.map((t) => [t.item.id, t]));
+  const outcomes = await payBillsInBatch(
+    deps,
+    tries.map((t) => t.payment),
+    {
+      outcomeParts: (made) => {
+        const paid = made.flatMap((m) => {
+          const t = byRef.get(m.ref);
+          return m.outcome.status === 'paid' && t ? [{ unit: m.paymentId, t }] : [];
+        });
+        if (paid.length === 0) return [];
+        return [
+          store.finishPaidItemsPart(
+            paid.map(({ unit, t }) => ({
+              unit,
+              row: { id: t.item.id, tries: t.item.tries + 1, locked_until: t.item.locked_until ?? now },
+            })),
+            now,
+          ),
+          insertUnitRows(
+            'audit_events',
+            paid.map(({ unit, t }) => ({
+              unit,
+              row: auditRow({
+                ...itemAudit(t.item, t.payment.ctx.locale, 'success', { outcome: 'paid', paymentId: unit }),
+                at: now,
+              }),
+            })),
+          ),
+        ];
+      },
+    },
+  );
+  const results: ChargeOutcome['status'][] = [];
+  for (const item of items) {
+    const outcome = outcomes.get(item.id);
+    const t = byRef.get(item.id);
+    try {
+      if (outcome?.status === 'paid') {
+        results.push('paid');
+      } else if (t && (outcome?.status === 'declined' || outcome?.status === 'pending')) {
+        const chargeOutcome: ChargeOutcome =
+          outcome.status === 'pending'
+            ? { status: 'pending', paymentId: outcome.paymentId }
+            : {
+                status: 'declined',
+                code: outcome.code,
+                message: outcome.message,
+                paymentId: outcome.paymentId,
+              };
+        const enrollment = enrollmentById.get(item.enrollment_id) ?? t.enrollment;
+        await recordOutcome(deps, item, enrollment, contacts.get(item.member_id) ?? null, chargeOutcome);
+        results.push(chargeOutcome.status);
+      } else {
+        results.push(await runItem(deps, item));
+      }
+    } catch (err) {
+      // Left claimed: the next worker to find its lease expired picks it up again.
+      results.push('pending');
+      deps.logger.warn({ what: 'autopay item', id: item.id, err: (err as Error).message }, 'due run failed');
+    }
+  }
+  return results;
 }
 
 /**
  * Charges the automatic payments due in each region (from 5 am local on their date, and retries on
  * theirs). Any number of workers may run this at once: each item is claimed by one, and each try is
  * made under its own idempotency key, so a worker that dies mid-run leaves it to the next without a
- * second charge.
+ * second charge. A claim's payments are made together (runItems).
  */
-export function runDueAutopay(deps: Deps, limit = 50): Promise<Record<ChargeOutcome['status'], number>> {
+export function runDueAutopay(deps: Deps, limit = 200): Promise<Record<ChargeOutcome['status'], number>> {
   return runDueByRegion(deps, {
     what: 'autopay item',
     claim: (claim) => store.claimDueItems(deps.db, claim, limit),
-    run: (item) => runItem(deps, item),
+    runAll: (items) => runItems(deps, items),
     counts: { paid: 0, declined: 0, skipped: 0, pending: 0 },
     pending: 'pending',
   });

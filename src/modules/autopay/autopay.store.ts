@@ -1,7 +1,8 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { AutopayEnrollmentsTable, AutopayItemsTable } from '../../db/schema';
+import type { AutopayEnrollmentsTable, AutopayItemsTable, BillKind } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import type { DueClaim } from '../../platform/due-runs';
+import { type Stmt, stmt, type UnitRow, unitGuarded } from '../../platform/statement';
 
 export function findLiveEnrollment(db: Db, accountId: string) {
   return db
@@ -24,6 +25,15 @@ export function listLiveEnrollments(db: Db, accountIds: readonly string[]) {
 
 export function findEnrollmentById(db: Db, id: string) {
   return db.selectFrom('autopay_enrollments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findEnrollmentsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('autopay_enrollments')
+    .selectAll()
+    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .execute();
 }
 
 export async function insertEnrollment(db: Db, row: Insertable<AutopayEnrollmentsTable>): Promise<void> {
@@ -101,16 +111,36 @@ export function itemExists(db: Db, enrollmentId: string, periodKey: string) {
     .executeTakeFirst();
 }
 
+/** The kinds of bill an enrollment's kinds cover: premiums, or medical bills (hospital and professional). */
+export function billKindsOf(kinds: readonly string[]): BillKind[] {
+  return kinds.flatMap((k): BillKind[] => (k === 'premium' ? ['premium'] : ['hospital', 'professional']));
+}
+
 /** Open bills of an account of the given kinds, oldest due first. */
 export function openBillsOfKinds(db: Db, accountId: string, kinds: readonly string[]) {
-  const billKinds = kinds.flatMap((k) => (k === 'premium' ? ['premium'] : ['hospital', 'professional']));
+  const billKinds = billKindsOf(kinds);
   return db
     .selectFrom('bills')
     .select(['id', 'number', 'kind', 'due_date', 'balance_cents'])
     .where('account_id', '=', accountId)
     .where('status', '=', 'open')
     .where('balance_cents', '>', 0)
-    .where('kind', 'in', billKinds as ('premium' | 'hospital' | 'professional')[])
+    .where('kind', 'in', billKinds)
+    .orderBy('due_date')
+    .orderBy('number')
+    .execute();
+}
+
+/** The open bills with something owed of these accounts, oldest due first (for a claim of items). */
+export function openBillsOfAccounts(db: Db, accountIds: readonly string[]) {
+  if (accountIds.length === 0) return Promise.resolve([]);
+  // bills_account_due_idx
+  return db
+    .selectFrom('bills')
+    .select(['id', 'account_id', 'number', 'kind', 'status', 'due_date', 'balance_cents'])
+    .where('account_id', '=', sql<string>`any(${[...accountIds]}::uuid[])`)
+    .where('status', '=', 'open')
+    .where('balance_cents', '>', 0)
     .orderBy('due_date')
     .orderBy('number')
     .execute();
@@ -207,6 +237,23 @@ export async function finishItem(
     .where('locked_until', '=', claimedUntil)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Marks paid, in a payments batch's outcome statement, each item whose payment (its unit) succeeded
+ * there — if this worker still holds its claim.
+ */
+export function finishPaidItemsPart(
+  rows: readonly UnitRow<{ id: string; tries: number; locked_until: Date }>[],
+  now: Date,
+): Stmt {
+  const flat = rows.map((r) => ({ unit: r.unit, ...r.row }));
+  return stmt`update autopay_items i
+    set status = 'paid', tries = r.tries, payment_id = r.unit, locked_until = null, updated_at = ${now}
+    from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb) as r(unit uuid, id uuid, tries integer,
+      locked_until timestamptz)
+    where i.id = r.id and i.status = 'processing'
+      and i.locked_until = r.locked_until and ${unitGuarded(stmt`r.unit`)}`;
 }
 
 /** Active enrollments paying from a blocked bank account pause (their waiting items with them). */

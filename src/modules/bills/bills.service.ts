@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids';
 import { postBillIssued } from '../ledger/ledger.service';
 import type { BillLineView, BillView } from './bills.schema';
 import {
+  collectOnBillsInBatchPart,
   collectOnBillsPart,
   findAccountById,
   findBillById,
@@ -15,6 +16,8 @@ import {
   listBillsForPayment,
   listBillsOfAccounts,
   listLinesForBills,
+  lockBillsInOrderPart,
+  lockUnchangedBillsInBatchParts,
   lockUnchangedBillsPart,
   reopenBills,
 } from './bills.store';
@@ -178,6 +181,9 @@ export function findBillsForPayment(db: Db, accountId: string, billIds: readonly
 export const paymentParts = {
   lockUnchangedBills: lockUnchangedBillsPart,
   collectOnBills: collectOnBillsPart,
+  lockUnchangedBillsInBatch: lockUnchangedBillsInBatchParts,
+  lockBillsInOrder: lockBillsInOrderPart,
+  collectOnBillsInBatch: collectOnBillsInBatchPart,
 };
 
 export async function getAccount(db: Db, id: string) {

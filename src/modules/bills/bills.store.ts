@@ -1,7 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { AccountsTable, BillLinesTable, BillsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
-import { type Stmt, stmt, whenGuarded } from '../../platform/statement';
+import { type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
 
 export async function insertAccount(db: Db, account: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
@@ -91,6 +91,58 @@ export function collectOnBillsPart(
       updated_at = ${now}
     from jsonb_to_recordset(${JSON.stringify(allocations)}::jsonb) as a(bill_id uuid, amount_cents bigint)
     where b.id = any(${allocations.map((a) => a.bill_id)}::uuid[]) and b.id = a.bill_id and ${whenGuarded}`;
+}
+
+/**
+ * Locks, in id order, the bills of a batch of payments that are still open with exactly the balance
+ * read, and answers the batch's units (payments) whose every bill is locked and has no live attempt:
+ * the units that may go ahead. A statement prelude of a batch (platform/statement.ts).
+ */
+export function lockUnchangedBillsInBatchParts(
+  expected: readonly UnitRow<{ bill_id: string; account_id: string; balance_cents: number }>[],
+): [string, Stmt][] {
+  const flat = expected.map((e) => ({ unit: e.unit, ...e.row }));
+  return [
+    [
+      'expected',
+      stmt`select * from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb)
+        as e(unit uuid, bill_id uuid, account_id uuid, balance_cents bigint)`,
+    ],
+    [
+      'locked',
+      // Driven from the batch's rows: one index lookup per bill (an `= any(…)` here would be one per pair).
+      stmt`select b.id from expected e join bills b on b.id = e.bill_id
+        where b.account_id = e.account_id and b.status = 'open' and b.balance_cents = e.balance_cents
+        order by b.id
+        for update of b`,
+    ],
+    [
+      'ready',
+      stmt`select e.unit as id from expected e
+        group by e.unit
+        having bool_and(e.bill_id in (select id from locked)
+          and not exists (select 1 from payment_allocations pa where pa.bill_id = e.bill_id and pa.live))`,
+    ],
+  ];
+}
+
+/** Locks, in id order, the bills a batch's outcome will collect on (a prelude the guard must read). */
+export function lockBillsInOrderPart(billIds: readonly string[]): Stmt {
+  return stmt`select id from bills where id = any(${[...billIds]}::uuid[]) order by id for update`;
+}
+
+/** collectOnBillsPart for a batch: each unit's (payment's) share, taken off only if the guard let it through. */
+export function collectOnBillsInBatchPart(
+  rows: readonly UnitRow<{ bill_id: string; amount_cents: number }>[],
+  now: Date,
+): Stmt {
+  const flat = rows.map((r) => ({ unit: r.unit, ...r.row }));
+  return stmt`update bills b
+    set balance_cents = b.balance_cents - a.amount_cents,
+      status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
+      updated_at = ${now}
+    from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb) as a(unit uuid, bill_id uuid, amount_cents bigint)
+    where b.id = a.bill_id and ${unitGuarded(stmt`a.unit`)}`;
 }
 
 export async function listBillIdsWithLiveAttempt(db: Db, billIds: readonly string[]): Promise<Set<string>> {

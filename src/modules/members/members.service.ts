@@ -96,11 +96,8 @@ function passwordError(password: string, email: string, twoStep = false): FieldE
   return { field: 'password', code: problem, message };
 }
 
-/** Queues an account email to a member (not about one account, so no account id). */
 /** Where and how to reach a member: for messages sent on their behalf by background work. */
-export async function memberContact(deps: Deps, memberId: string) {
-  const member = await store.findMemberById(deps.db, memberId);
-  if (!member) return null;
+function contactOf(member: MemberRow) {
   return {
     email: member.email,
     firstName: member.first_name,
@@ -111,6 +108,23 @@ export async function memberContact(deps: Deps, memberId: string) {
   };
 }
 
+export type MemberContact = ReturnType<typeof contactOf>;
+
+export async function memberContact(deps: Deps, memberId: string): Promise<MemberContact | null> {
+  const member = await store.findMemberById(deps.db, memberId);
+  return member ? contactOf(member) : null;
+}
+
+/** memberContact for many members, by member id. */
+export async function memberContacts(
+  deps: Deps,
+  memberIds: readonly string[],
+): Promise<Map<string, MemberContact>> {
+  const members = await store.findMembersByIds(deps.db, [...new Set(memberIds)]);
+  return new Map(members.map((m) => [m.id, contactOf(m)]));
+}
+
+/** Queues an account email to a member (not about one account, so no account id). */
 export function sendMemberEmail(
   db: Db,
   kind: string,

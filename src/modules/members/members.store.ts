@@ -40,6 +40,17 @@ export function findMemberByEmail(db: Db, email: string) {
     .executeTakeFirst();
 }
 
+export function findMembersByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('members')
+    .innerJoin('people', 'people.id', 'members.person_id')
+    .selectAll('members')
+    .select(['people.first_name', 'people.last_name', 'people.region_id'])
+    .where('members.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .execute();
+}
+
 export function findMemberById(db: Db, id: string) {
   return db
     .selectFrom('members')

@@ -10,6 +10,8 @@ import {
   type IdempotentResponse,
   type IdempotentResult,
   type IdempotentWork,
+  type KeyedWork,
+  keyedWork,
   runIdempotent,
 } from '../idempotency/idempotency.service';
 import { getPaymentView } from './payments.service';
@@ -68,6 +70,14 @@ export async function chargeInBackground(
   work: (idempotency: IdempotentWork) => Promise<IdempotentResult>,
 ): Promise<BackgroundOutcome> {
   return outcomeOf(await runIdempotent(deps, target, work, render, { lookupFirst: true }));
+}
+
+/**
+ * The run's key for a payment made in a batch (payments.batch): stored as chargeInBackground stores
+ * it, so a later pass with the same target reads the batch's answer, or resumes its payment.
+ */
+export function backgroundKey(deps: Deps, target: IdempotencyScope): KeyedWork {
+  return keyedWork(deps, target, render);
 }
 
 /** The outcome of a run's payment that was still being confirmed. */

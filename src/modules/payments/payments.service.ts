@@ -376,13 +376,18 @@ async function returnedBankMethod(
   };
 }
 
+/** What the processor shows for a payment (on a statement, in its dashboard). */
+export function processorDescription(deps: Deps, payment: Payment): string {
+  return `${deps.config.organization.shortName} payment ${payment.id}`;
+}
+
 /** Sends an attempt to the processor: a charge, or a returned debit presented again. */
 async function sendToProcessor(deps: Deps, payment: Payment): Promise<ChargeOutcome> {
   const common = {
     idempotencyKey: payment.id,
     amountCents: payment.amount_cents,
     currency: payment.currency,
-    description: `${deps.config.organization.shortName} payment ${payment.id}`,
+    description: processorDescription(deps, payment),
   };
   if (payment.represents_payment_id) {
     // Our payment id is the processor's idempotency key for the returned debit.
@@ -605,12 +610,21 @@ export function methodLabel(
   return `${savings ? 'Savings' : 'Checking'} account ending ${p.method_last4}`;
 }
 
+const paidAtFormats = new Map<string, Intl.DateTimeFormat>();
+
 function formatPaidAt(instant: Date, timeZone: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone,
-  }).format(instant);
+  // One formatter per language and zone: building one costs far more than using it.
+  const key = `${locale}|${timeZone}`;
+  let format = paidAtFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone,
+    });
+    paidAtFormats.set(key, format);
+  }
+  return format.format(instant);
 }
 
 async function loadPaymentWithAccount(db: Db, paymentId: string) {

@@ -216,6 +216,29 @@ export async function findSavedMethod(
   return row ? { view: toView(row, today(deps, regionId)), token: row.processor_method_id } : null;
 }
 
+/** findSavedMethod for many methods at once: each found method of the member named with it, by method id. */
+export async function findSavedMethods(
+  deps: Deps,
+  wanted: readonly { memberId: string; regionId: string; methodId: string }[],
+): Promise<Map<string, { view: PaymentMethodView; token: string }>> {
+  const rows = new Map(
+    (
+      await store.findMethodsByIds(
+        deps.db,
+        wanted.map((w) => w.methodId),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const found = new Map<string, { view: PaymentMethodView; token: string }>();
+  for (const w of wanted) {
+    const row = rows.get(w.methodId);
+    if (row && row.member_id === w.memberId) {
+      found.set(w.methodId, { view: toView(row, today(deps, w.regionId)), token: row.processor_method_id });
+    }
+  }
+  return found;
+}
+
 /** The processor token of a saved method the member may pay with now (not removed, not expired). */
 export async function savedMethodToken(
   deps: Deps,

@@ -25,6 +25,17 @@ export function findMethod(db: Db, memberId: string, id: string) {
     .executeTakeFirst();
 }
 
+/** Saved methods by id (not removed), whoever's they are: the caller checks the member. */
+export function findMethodsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('payment_methods')
+    .selectAll()
+    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .where('removed_at', 'is', null)
+    .execute();
+}
+
 export async function insertMethod(db: Db, row: Insertable<PaymentMethodsTable>): Promise<void> {
   await db.insertInto('payment_methods').values(row).execute();
 }

@@ -76,7 +76,7 @@ export interface PaymentProcessor {
    * Charges many tokens, each under its own idempotency key exactly as `charge` would: the outcome of
    * each request, in order, or null where it is not known (that answer was lost). Throws ProcessorError
    * when no answer came back at all. A processor without a batch endpoint (Stripe has none) makes the
-   * calls one by one, a few at a time (see chargeEach).
+   * calls one by one, a few at a time, answering null for each that threw ProcessorError.
    */
   chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeOutcome | null)[]>;
   /** The recorded outcome for an idempotency key, or null if the processor never received it. */
@@ -100,29 +100,6 @@ export interface PaymentProcessor {
    * `bankDebitState`. Fails with invalid_account when the returned debit is not an R01 of this processor.
    */
   representBankDebit(request: RepresentRequest): Promise<ChargeOutcome>;
-}
-
-/** chargeMany for a processor that charges one at a time: `concurrency` calls in flight, lost answers as null. */
-export async function chargeEach(
-  processor: Pick<PaymentProcessor, 'charge'>,
-  requests: readonly ChargeRequest[],
-  concurrency = 8,
-): Promise<(ChargeOutcome | null)[]> {
-  const outcomes: (ChargeOutcome | null)[] = new Array(requests.length).fill(null);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < requests.length; i = next++) {
-      const request = requests[i];
-      if (!request) continue;
-      try {
-        outcomes[i] = await processor.charge(request);
-      } catch (err) {
-        if (!(err instanceof ProcessorError)) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, lane));
-  return outcomes;
 }
 
 export class ProcessorError extends Error {

@@ -297,6 +297,49 @@ describe('charge idempotency', () => {
     expect(await t.sandbox.retrievePaymentMethod(token)).not.toBeNull();
   });
 
+  it('charges many at once as it charges one: each key once, earlier keys answered again, unknown tokens unknown', async () => {
+    const request = (token: string, amountCents = 1_000) => ({
+      idempotencyKey: randomUUID(),
+      token,
+      amountCents,
+      currency: 'USD',
+      description: 'batch',
+    });
+    const paid = request(await cardToken());
+    const declined = request(await cardToken('4000000000000002'));
+    const earlier = request(await cardToken(), 2_500);
+    const first = await t.sandbox.charge(earlier);
+    const unknown = request('tok_nobody_has_this');
+    const outcomes = await t.sandbox.chargeMany([paid, declined, earlier, unknown]);
+    expect(outcomes[0]).toMatchObject({ status: 'succeeded' });
+    expect(outcomes[1]).toMatchObject({ status: 'failed', code: 'card_declined', retryable: false });
+    expect(outcomes[2]).toEqual(first);
+    expect(outcomes[3]).toBeNull();
+    for (const r of [paid, declined, earlier]) expect(await chargeRows(r.idempotencyKey)).toHaveLength(1);
+    expect(await chargeRows(unknown.idempotencyKey)).toHaveLength(0);
+    // Asked again (an answer that was lost), the same outcomes come back and nothing is charged twice.
+    expect(await t.sandbox.chargeMany([paid, declined])).toEqual(outcomes.slice(0, 2));
+    expect(await chargeRows(paid.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('loses a whole batch’s answers, or refuses it before charging, when its fault switches say so', async () => {
+    const r = {
+      idempotencyKey: randomUUID(),
+      token: await cardToken(),
+      amountCents: 700,
+      currency: 'USD',
+      description: 'x',
+    };
+    t.sandbox.faults = { unavailable: true };
+    await expect(t.sandbox.chargeMany([r])).rejects.toThrow(/unavailable/);
+    expect(await chargeRows(r.idempotencyKey)).toHaveLength(0);
+    t.sandbox.faults = { timeoutAfterSuccess: true };
+    await expect(t.sandbox.chargeMany([r])).rejects.toThrow(/timed out/);
+    t.sandbox.faults = {};
+    expect(await chargeRows(r.idempotencyKey)).toHaveLength(1);
+    expect(await t.sandbox.findCharge(r.idempotencyKey)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('different keys on one token are different charges', async () => {
     const token = await cardToken('4000000000000002');
     const base = { token, amountCents: 1_000, currency: 'USD', description: 'x' };

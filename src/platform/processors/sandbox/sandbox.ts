@@ -282,8 +282,7 @@ export class SandboxProcessor implements PaymentProcessor {
         join sandbox_tokens t on t.id = r.token
         join jsonb_to_recordset(${OUTCOMES_JSON}::jsonb) as o(behaviour text, failure_code text, return_code text)
           on o.behaviour = t.behaviour
-        where t.id = any(${rows.map((r) => r.token)}::text[])
-          and not exists (select 1 from earlier e where e.idempotency_key = r.idempotency_key)
+        where not exists (select 1 from earlier e where e.idempotency_key = r.idempotency_key)
       ),
       charged as (
         insert into sandbox_charges (id, idempotency_key, token_id, amount_cents, currency, status,
