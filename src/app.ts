@@ -23,6 +23,7 @@ import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
 import { paymentRoutes } from './modules/payments/payments.routes';
+import { renderOutboxEmail } from './modules/payments/payments.service';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
@@ -116,7 +117,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(scheduledRoutes(deps));
   await app.register(autopayRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
-  if (deps.config.env !== 'production') await app.register(devMailboxRoutes(deps));
+  if (deps.config.env !== 'production') {
+    await app.register(devMailboxRoutes(deps, (email, options) => renderOutboxEmail(deps, email, options)));
+  }
 
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });

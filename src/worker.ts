@@ -10,7 +10,7 @@ import { pruneMemberSessions } from './modules/members/members.service';
 import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
 import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
-import { receiptAttachment, reconcilePayments } from './modules/payments/payments.service';
+import { reconcilePayments, renderOutboxEmail } from './modules/payments/payments.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { toDate } from './platform/clock';
@@ -22,13 +22,9 @@ export interface Worker {
   tick(): Promise<void>;
 }
 
-/** Delivers outbox email, rendering any receipt PDF it refers to at send time. */
+/** Delivers outbox email, rendering any receipt (and its PDF) it refers to at send time. */
 export function deliverEmails(deps: Deps) {
-  return deliverOutbox(deps, async (email) => {
-    const ref = email.attachment_ref;
-    if (!ref?.receiptPaymentId) return [];
-    return [await receiptAttachment(deps, ref.receiptPaymentId, ref.locale ?? 'en')];
-  });
+  return deliverOutbox(deps, (email, options) => renderOutboxEmail(deps, email, options));
 }
 
 async function housekeeping(deps: Deps): Promise<void> {

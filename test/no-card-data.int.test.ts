@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
-import { reconcilePayments } from '../src/modules/payments/payments.service';
+import { reconcilePayments, renderOutboxEmail } from '../src/modules/payments/payments.service';
 import {
   TEST_ROUTING_NUMBER,
   testBankAccounts,
@@ -276,7 +276,12 @@ describe('no card or bank account data at rest or in logs', () => {
     expect(rowsByTable.sandbox_charges!.length).toBeGreaterThanOrEqual(
       GOOD_CARDS.length + DECLINE_CARDS.length,
     );
-    expect(rowsByTable.outbox_emails!.join('\n')).toContain('4242');
+    // Receipts are stored by reference and rendered when sent: scan them as they are sent, too.
+    const emails = await t.deps.db.selectFrom('outbox_emails').selectAll().execute();
+    const sent = await Promise.all(emails.map((e) => renderOutboxEmail(t.deps, e, { attachments: false })));
+    const sentText = sent.map((c) => `${c.subject}\n${c.text}\n${c.html}`).join('\n');
+    expect(scan('emails as sent', sentText)).toEqual([]);
+    expect(sentText).toContain('4242');
     expect(rowsByTable.audit_events!.length).toBeGreaterThan(0);
   });
 

@@ -46,7 +46,8 @@ const personalLeaks = [
   ),
   ...emails.flatMap((e) =>
     [...mrns, ...births]
-      .filter((re) => re.test(e.text_body) || re.test(e.html_body))
+      // A receipt is stored by reference (null bodies): what it says is rendered from the payment when sent.
+      .filter((re) => re.test(e.text_body ?? '') || re.test(e.html_body ?? ''))
       .map((re) => ({ where: `email ${e.id}`, what: re.source })),
   ),
 ];

@@ -193,9 +193,10 @@ export interface OutboxEmailsTable {
   account_id: string | null;
   kind: string;
   to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  /** Null for an email queued by reference (a receipt): rendered from what it refers to when sent. */
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
   attachment_ref: Json<AttachmentRef> | null;
   status: 'pending' | 'sent' | 'failed';
   attempts: Generated<number>;

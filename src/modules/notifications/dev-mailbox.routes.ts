@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
 import { AdjustableClock } from '../../platform/clock';
 import { escapeHtml } from '../../platform/email-templates';
-import { findMailboxEmail, listMailbox, listTexts } from './notifications.service';
+import { type EmailRenderer, findMailboxEmail, listMailbox, listTexts } from './notifications.service';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -21,16 +21,25 @@ a{color:#1d4f91}a:focus{outline:3px solid #fd0;background:#fd0}pre{white-space:p
  * Registered only outside production (see app.ts).
  */
 export const devMailboxRoutes =
-  (deps: Deps): FastifyPluginAsyncZod =>
+  (deps: Deps, render: EmailRenderer): FastifyPluginAsyncZod =>
   async (app) => {
+    /** Each email as it is (or will be) sent: a receipt queued by reference is rendered now. */
+    const withContent = async (limit: number) =>
+      Promise.all(
+        (await listMailbox(deps, limit)).map(async (e) => ({
+          e,
+          c: await render(e, { attachments: false }),
+        })),
+      );
+
     app.get('/dev/mailbox.json', { schema: { hide: true } }, async () => {
-      const emails = await listMailbox(deps, 200);
-      return emails.map((e) => ({
+      const emails = await withContent(200);
+      return emails.map(({ e, c }) => ({
         id: e.id,
         to: e.to_address,
-        subject: e.subject,
-        text: e.text_body,
-        html: e.html_body,
+        subject: c.subject,
+        text: c.text,
+        html: c.html,
         kind: e.kind,
         status: e.status,
         hasAttachment: e.attachment_ref !== null,
@@ -39,12 +48,12 @@ export const devMailboxRoutes =
     });
 
     app.get('/dev/mailbox', { schema: { hide: true } }, async (_request, reply) => {
-      const emails = await listMailbox(deps, 100);
+      const emails = await withContent(100);
       const rows = emails
         .map(
-          (e) =>
+          ({ e, c }) =>
             `<tr><td>${escapeHtml(e.created_at.toISOString())}</td><td>${escapeHtml(e.to_address)}</td>` +
-            `<td><a href="/dev/mailbox/${e.id}">${escapeHtml(e.subject)}</a></td><td>${e.status}</td></tr>`,
+            `<td><a href="/dev/mailbox/${e.id}">${escapeHtml(c.subject)}</a></td><td>${e.status}</td></tr>`,
         )
         .join('');
       const body =
@@ -61,12 +70,13 @@ export const devMailboxRoutes =
       async (request, reply) => {
         const e = await findMailboxEmail(deps, request.params.id);
         if (!e) throw new AppError('not_found');
+        const c = await render(e, { attachments: false });
         const body =
-          `<p><a href="/dev/mailbox">Back to the mailbox</a></p><h1>${escapeHtml(e.subject)}</h1>` +
+          `<p><a href="/dev/mailbox">Back to the mailbox</a></p><h1>${escapeHtml(c.subject)}</h1>` +
           `<p>To: ${escapeHtml(e.to_address)}</p>` +
-          `<iframe title="Email body" sandbox="" srcdoc="${escapeHtml(e.html_body)}"></iframe>` +
-          `<h2>Plain text</h2><pre>${escapeHtml(e.text_body)}</pre>`;
-        return reply.type('text/html; charset=utf-8').send(page(e.subject, body));
+          `<iframe title="Email body" sandbox="" srcdoc="${escapeHtml(c.html)}"></iframe>` +
+          `<h2>Plain text</h2><pre>${escapeHtml(c.text)}</pre>`;
+        return reply.type('text/html; charset=utf-8').send(page(c.subject, body));
       },
     );
 

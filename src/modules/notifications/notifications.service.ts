@@ -47,12 +47,54 @@ export function outboxRow(opts: QueueEmailOptions): Insertable<OutboxEmailsTable
  * change it reports does. The worker delivers it (SMTP) or it waits for /dev/mailbox in development.
  */
 export async function queueEmail(trx: Db, opts: QueueEmailOptions): Promise<string> {
-  const row = outboxRow(opts);
+  return queueEmailRow(trx, outboxRow(opts));
+}
+
+/** queueEmail for a row built by the caller (outboxRow, referenceEmailRow). */
+export async function queueEmailRow(trx: Db, row: Insertable<OutboxEmailsTable>): Promise<string> {
   await store.insertOutboxEmail(trx, row);
   return row.id;
 }
 
-export type AttachmentRenderer = (email: OutboxEmail) => Promise<MailMessage['attachments']>;
+/**
+ * The outbox row of an email whose subject and bodies are rendered from what it refers to when it is
+ * sent (a payment receipt: `{ receiptPaymentId, locale }`), not stored.
+ */
+export function referenceEmailRow(opts: {
+  accountId: string | null;
+  kind: string;
+  to: string;
+  ref: AttachmentRef & { receiptPaymentId: string };
+  now: Date;
+}): Insertable<OutboxEmailsTable> {
+  return {
+    ...outboxRow({ ...opts, subject: '', text: '', html: '', attachmentRef: opts.ref }),
+    subject: null,
+    text_body: null,
+    html_body: null,
+  };
+}
+
+/** What an email says, and carries, when it is sent. */
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: MailMessage['attachments'];
+}
+
+/**
+ * An outbox row as it is sent: its stored subject and bodies, or what it refers to rendered now; with
+ * the attachments it refers to when `attachments` is set. Composed where the modules that own what
+ * emails refer to are known (worker.ts, app.ts).
+ */
+export type EmailRenderer = (email: OutboxEmail, options: { attachments: boolean }) => Promise<EmailContent>;
+
+/** The stored content of an email queued with its text, or null for one queued by reference. */
+export function storedContent(email: OutboxEmail): EmailContent | null {
+  if (email.subject === null || email.text_body === null || email.html_body === null) return null;
+  return { subject: email.subject, text: email.text_body, html: email.html_body };
+}
 
 /** How long a claimed message stays hidden from other workers while this one sends it. */
 const SEND_LEASE_SECONDS = 300;
@@ -105,21 +147,19 @@ async function deliverDue<T extends store.OutboxTable>(
   return { sent, failed };
 }
 
-/** Sends due outbox emails through SMTP, with the attachments they refer to rendered now. */
+/** Sends due outbox emails through SMTP, rendering now what they refer to (a receipt and its PDF). */
 export async function deliverOutbox(
   deps: Deps,
-  renderAttachments: AttachmentRenderer,
+  render: EmailRenderer,
   limit = 20,
 ): Promise<{ sent: number; failed: number }> {
   const mailer = deps.mailer;
   if (!mailer) return { sent: 0, failed: 0 };
   return deliverDue(deps, 'outbox_emails', limit, async (email) => {
-    const attachments = await renderAttachments(email);
+    const { attachments, ...content } = await render(email, { attachments: true });
     return mailer.send({
       to: email.to_address,
-      subject: email.subject,
-      text: email.text_body,
-      html: email.html_body,
+      ...content,
       ...(attachments && attachments.length > 0 ? { attachments } : {}),
     });
   });

@@ -128,6 +128,10 @@ describe('outbox delivery over SMTP', () => {
 
     const [row] = await outboxRows(to);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+    // Queued by reference: the words were rendered from the payment when it was sent, not stored.
+    expect(row).toMatchObject({ subject: null, text_body: null, html_body: null });
+    expect(row!.attachment_ref).toMatchObject({ receiptPaymentId: res.json().id, locale: 'en' });
+    expect(mails[0]!.raw).toContain(confirmation);
     expect(row!.message_id).toMatch(/^<.+@.+>$/);
     expect(row!.sent_at?.getTime()).toBe(t.clock.now().epochMilliseconds);
 

@@ -5,6 +5,7 @@ import type {
   AuditEventsTable,
   BankAuthorization,
   BillKind,
+  OutboxEmail,
   OutboxEmailsTable,
   Payment,
   PaymentAllocationsTable,
@@ -41,7 +42,12 @@ import type {
   IdempotentWork,
 } from '../idempotency/idempotency.service';
 import { paymentCollectedRows } from '../ledger/ledger.service';
-import { outboxRow, type QueueEmailOptions, queueEmail } from '../notifications/notifications.service';
+import {
+  type EmailContent,
+  queueEmailRow,
+  referenceEmailRow,
+  storedContent,
+} from '../notifications/notifications.service';
 import type { CreateGuestPaymentBody, PaymentView } from './payments.schema';
 import * as store from './payments.store';
 
@@ -502,9 +508,7 @@ export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOu
       at: now,
     }),
     audit: audit('payment.succeeded', 'success', { amountCents: payment.amount_cents }),
-    receipt: payment.payer_email
-      ? outboxRow(receiptEmailOptions(deps, after, payment.payer_email, locale))
-      : null,
+    receipt: payment.payer_email ? receiptRow(payment, payment.payer_email, locale, now) : null,
     response: viewResponse(toPaymentView(deps, after)),
   };
 }
@@ -637,13 +641,56 @@ async function loadPaymentWithAccount(db: Db, paymentId: string) {
   return { payment, account, allocations };
 }
 
-/** The receipt email for a collected payment, ready for the outbox. */
-function receiptEmailOptions(
+/** A collected payment's receipt, queued by reference: rendered from the payment when it is sent. */
+function receiptRow(payment: Payment, to: string, locale: Locale, now: Date): Insertable<OutboxEmailsTable> {
+  return referenceEmailRow({
+    accountId: payment.account_id,
+    kind: 'payment_receipt',
+    to,
+    ref: { receiptPaymentId: payment.id, locale },
+    now,
+  });
+}
+
+/**
+ * An outbox email as it is sent: a receipt queued by reference is rendered from its payment now (and
+ * its PDF attached); any other email is sent as stored.
+ */
+export async function renderOutboxEmail(
+  deps: Deps,
+  email: OutboxEmail,
+  options: { attachments: boolean },
+): Promise<EmailContent> {
+  const ref = email.attachment_ref;
+  const stored = storedContent(email);
+  if (!ref?.receiptPaymentId) {
+    if (!stored) throw new Error(`outbox email ${email.id} has neither content nor a reference`);
+    return stored;
+  }
+  const locale: Locale = ref.locale === 'es' ? 'es' : 'en';
+  const loaded = await loadPaymentWithAccount(deps.db, ref.receiptPaymentId);
+  if (!loaded) throw new AppError('not_found', { detail: 'The payment of this receipt was not found' });
+  const content = stored ?? receiptContent(deps, loaded, locale);
+  if (!options.attachments) return content;
+  const doc = receiptDocument(deps, loaded, locale);
+  return {
+    ...content,
+    attachments: [
+      {
+        filename: `receipt-${doc.confirmationNumber}.pdf`,
+        contentType: 'application/pdf',
+        content: await renderReceiptPdf(doc),
+      },
+    ],
+  };
+}
+
+/** The receipt email's subject and bodies for a collected payment. */
+function receiptContent(
   deps: Deps,
   { payment, account, allocations }: LoadedPayment,
-  to: string,
   locale: Locale,
-): QueueEmailOptions {
+): EmailContent {
   const org = deps.config.organization;
   const email = receiptEmail({
     locale,
@@ -663,16 +710,7 @@ function receiptEmailOptions(
     })),
     supportPhone: findRegion(deps.config, account.region_id)?.phone ?? org.support.phone,
   });
-  return {
-    accountId: payment.account_id,
-    kind: 'payment_receipt',
-    to,
-    subject: email.subject,
-    text: email.text,
-    html: email.html,
-    attachmentRef: { receiptPaymentId: payment.id, locale },
-    now: toDate(deps.clock.now()),
-  };
+  return { subject: email.subject, text: email.text, html: email.html };
 }
 
 export async function getPaymentView(deps: Deps, paymentId: string): Promise<PaymentView> {
@@ -856,19 +894,7 @@ export async function emailGuestReceipt(
 ): Promise<void> {
   const loaded = await findGuestPayment(deps, actor, paymentId);
   assertReceiptable(loaded.payment);
-  await queueEmail(deps.db, receiptEmailOptions(deps, loaded, to, locale));
-}
-
-/** Renders the receipt PDF an outbox email refers to, at send time. */
-export async function receiptAttachment(deps: Deps, paymentId: string, locale: Locale) {
-  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (!loaded) throw new AppError('not_found');
-  const doc = receiptDocument(deps, loaded, locale);
-  return {
-    filename: `receipt-${doc.confirmationNumber}.pdf`,
-    contentType: 'application/pdf',
-    content: await renderReceiptPdf(doc),
-  };
+  await queueEmailRow(deps.db, receiptRow(loaded.payment, to, locale, toDate(deps.clock.now())));
 }
 
 /** A payment as a history list shows it. */
