@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import type { Clock } from './platform/clock';
+import { type Clock, FixedClock } from './platform/clock';
 import type { Db } from './platform/db';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
@@ -32,4 +32,9 @@ export interface RequestContext {
   ip: string | null;
   requestId: string;
   locale: 'en' | 'es';
+}
+
+/** The same dependencies with time stopped at now: work done at one instant (a batch of payments). */
+export function atOneInstant(deps: Deps): Deps {
+  return { ...deps, clock: new FixedClock(deps.clock.now()) };
 }

@@ -6,7 +6,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { AutopayBillKind, AutopayEnrollment, AutopayItem } from '../../db/schema';
-import type { Deps, RequestContext } from '../../deps';
+import { atOneInstant, type Deps, type RequestContext } from '../../deps';
 import { chargeAmount, chargeDateFor, monthlyChargeDate, nextTryOn, noticeDue } from '../../domain/autopay';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
@@ -945,7 +945,7 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
  * that did not succeed) goes through runItem / recordOutcome on its own.
  */
 async function runItems(deps: Deps, items: readonly AutopayItem[]): Promise<ChargeOutcome['status'][]> {
-  const { tries, contacts, enrollmentById } = await batchableTries(deps, items);
+  const { tries, contacts, enrollmentById } = await batchableTries(atOneInstant(deps), items);
   const now = toDate(deps.clock.now());
   const byRef = new Map(tries.map((t) => [t.item.id, t]));
   const outcomes = await payBillsInBatch(

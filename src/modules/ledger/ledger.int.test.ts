@@ -31,6 +31,44 @@ describe('database guards on money', () => {
     ).rejects.toThrow(/does not balance/);
   });
 
+  it('checks every line of a posting, not only those a statement adds, and a batch of postings at once', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [1_000] });
+    const line = (amount: number, ledger: 'revenue' | 'credit') => ({
+      account_id: account.accountId,
+      ledger_account: ledger,
+      bill_id: null,
+      amount_cents: amount,
+    });
+    const posting = newId();
+    await insertPosting(t.deps.db, { id: posting, account_id: account.accountId, kind: 'adjustment' }, [
+      line(300, 'revenue'),
+      line(-300, 'credit'),
+    ]);
+    // A line appended later to a balanced posting unbalances it: refused.
+    await expect(
+      t.deps.db
+        .insertInto('ledger_lines')
+        .values({ ...line(5, 'revenue'), posting_id: posting })
+        .execute(),
+    ).rejects.toThrow(/does not balance/);
+    // Many postings in one statement: one unbalanced refuses the statement.
+    const [a, b] = [newId(), newId()];
+    await t.deps.db
+      .insertInto('ledger_postings')
+      .values([a, b].map((id) => ({ id, account_id: account.accountId, kind: 'adjustment' as const })))
+      .execute();
+    await expect(
+      t.deps.db
+        .insertInto('ledger_lines')
+        .values([
+          { ...line(100, 'revenue'), posting_id: a },
+          { ...line(-100, 'credit'), posting_id: a },
+          { ...line(100, 'revenue'), posting_id: b },
+        ])
+        .execute(),
+    ).rejects.toThrow(/does not balance/);
+  });
+
   it.each(['ledger_lines', 'ledger_postings', 'audit_events'])('%s is append-only', async (table) => {
     await createMedicalAccount(t.deps, { amounts: [1_000] });
     await expect(sql.raw(`delete from ${table}`).execute(t.deps.db)).rejects.toThrow(/append-only/);

@@ -29,10 +29,16 @@ export function skip(code: string): IdempotentResult {
   return { status: 200, body: { skipped: code } };
 }
 
-/** Declines are stored under the key as plain data, so a later pass reads the same outcome. */
+/**
+ * What a run's key stores: a payment's id and status code (all a later pass reads: no client ever
+ * replays these keys), and a decline as plain data, so a later pass reads the same outcome.
+ */
 function render(response: IdempotentResponse): IdempotentResponse {
   const body = response.body;
-  if (!(body instanceof AppError)) return response;
+  if (!(body instanceof AppError)) {
+    const id = (body as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? { status: response.status, body: { id } } : response;
+  }
   const decline = body.details.decline as { code?: string; message?: string } | undefined;
   return {
     status: response.status,

@@ -12,7 +12,7 @@
  * next pass (runIdempotent finds the key and resumes that payment) and for the reconciler.
  */
 import type { BankAuthorization } from '../../db/schema';
-import type { Actor, Deps, RequestContext } from '../../deps';
+import { type Actor, atOneInstant, type Deps, type RequestContext } from '../../deps';
 import { cardBrandLabel } from '../../domain/cards';
 import { AppError } from '../../errors';
 import { newId } from '../../platform/ids';
@@ -302,7 +302,8 @@ export async function payBillsInBatch(
   options: { outcomeParts?: OutcomeParts } = {},
 ): Promise<Map<string, BatchOutcome>> {
   const outcomes = new Map<string, BatchOutcome>();
-  const attempts = buildAttempts(deps, payments, outcomes);
+  // A batch's attempts are made at one instant, and its outcomes at another.
+  const attempts = buildAttempts(atOneInstant(deps), payments, outcomes);
   if (attempts.length === 0) return outcomes;
 
   const made = await insertAttempts(deps, attempts);
@@ -313,11 +314,12 @@ export async function payBillsInBatch(
   if (going.length === 0) return outcomes;
 
   const answers = await chargeAttempts(deps, going);
+  const answeredAt = atOneInstant(deps);
   const applied = going.map((attempt, i) => {
     const answer = answers[i] ?? null;
     return {
       attempt,
-      rows: outcomeRows(deps, attempt.loaded, answer),
+      rows: outcomeRows(answeredAt, attempt.loaded, answer),
       outcome: batchOutcomeOf(attempt.loaded.payment.id, answer),
     };
   });

@@ -317,7 +317,7 @@ export function buildAttempt(
     payer_email: opts.payerEmail,
     locale: opts.ctx.locale,
     reconcile_attempts: 0,
-    next_reconcile_at: toDate(now.add({ seconds: RECONCILE_GRACE_SECONDS })),
+    next_reconcile_at: new Date(nowDate.getTime() + RECONCILE_GRACE_SECONDS * 1000),
     created_at: nowDate,
     updated_at: nowDate,
     completed_at: null,
@@ -734,10 +734,7 @@ function toPaymentView(deps: Deps, { payment, account, allocations }: LoadedPaym
       bankAccountType: payment.bank_account_type,
     },
     createdAt: payment.created_at.toISOString(),
-    paidOn: Temporal.Instant.fromEpochMilliseconds(payment.created_at.getTime())
-      .toZonedDateTimeISO(tz)
-      .toPlainDate()
-      .toString(),
+    paidOn: dayIn(tz, payment.created_at),
     bills: allocations.map((a) => ({
       billId: a.bill_id,
       number: a.number,
@@ -933,10 +930,23 @@ export async function listRecentPayments(
 }
 
 function paidOnIn(deps: Deps, regionId: string, at: Date): string {
-  return Temporal.Instant.fromEpochMilliseconds(at.getTime())
-    .toZonedDateTimeISO(regionTimeZone(deps, regionId))
+  return dayIn(regionTimeZone(deps, regionId), at);
+}
+
+/** The last day asked for in each zone: a batch's payments all share one instant, and this is not cheap. */
+const lastDays = new Map<string, { ms: number; day: string }>();
+
+/** The calendar day (ISO) of an instant in a time zone. */
+function dayIn(timeZone: string, at: Date): string {
+  const ms = at.getTime();
+  const last = lastDays.get(timeZone);
+  if (last?.ms === ms) return last.day;
+  const day = Temporal.Instant.fromEpochMilliseconds(ms)
+    .toZonedDateTimeISO(timeZone)
     .toPlainDate()
     .toString();
+  lastDays.set(timeZone, { ms, day });
+  return day;
 }
 
 /** What was collected on one bill, oldest first: each payment's share of it. */

@@ -230,11 +230,16 @@ export async function findSavedMethods(
     ).map((r) => [r.id, r]),
   );
   const found = new Map<string, { view: PaymentMethodView; token: string }>();
+  const days = new Map<string, Temporal.PlainDate>();
   for (const w of wanted) {
     const row = rows.get(w.methodId);
-    if (row && row.member_id === w.memberId) {
-      found.set(w.methodId, { view: toView(row, today(deps, w.regionId)), token: row.processor_method_id });
+    if (!row || row.member_id !== w.memberId) continue;
+    let day = days.get(w.regionId);
+    if (!day) {
+      day = today(deps, w.regionId);
+      days.set(w.regionId, day);
     }
+    found.set(w.methodId, { view: toView(row, day), token: row.processor_method_id });
   }
   return found;
 }
