@@ -10,11 +10,11 @@ create function ledger_postings_balanced() returns trigger language plpgsql as $
 declare
   unbalanced record;
 begin
-  select l.posting_id, sum(l.amount_cents) as total into unbalanced
-  from ledger_lines l
-  where l.posting_id in (select distinct posting_id from new_lines)
-  group by l.posting_id
-  having sum(l.amount_cents) <> 0
+  -- One index lookup per posting (ledger_lines_posting_idx), however large the table.
+  select n.posting_id, s.total into unbalanced
+  from (select distinct posting_id from new_lines) n,
+    lateral (select sum(l.amount_cents) as total from ledger_lines l where l.posting_id = n.posting_id) s
+  where s.total <> 0
   limit 1;
   if found then
     raise exception 'ledger posting % does not balance (sum %)', unbalanced.posting_id, unbalanced.total
