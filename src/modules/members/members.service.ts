@@ -97,7 +97,12 @@ function passwordError(password: string, email: string, twoStep = false): FieldE
 }
 
 /** Where and how to reach a member: for messages sent on their behalf by background work. */
-function contactOf(member: MemberRow) {
+function contactOf(
+  member: Pick<
+    MemberRow,
+    'email' | 'first_name' | 'preferred_language' | 'region_id' | 'mobile_number' | 'mobile_verified_at'
+  >,
+) {
   return {
     email: member.email,
     firstName: member.first_name,
@@ -120,7 +125,7 @@ export async function memberContacts(
   deps: Deps,
   memberIds: readonly string[],
 ): Promise<Map<string, MemberContact>> {
-  const members = await store.findMembersByIds(deps.db, [...new Set(memberIds)]);
+  const members = await store.findMemberContactsByIds(deps.db, [...new Set(memberIds)]);
   return new Map(members.map((m) => [m.id, contactOf(m)]));
 }
 

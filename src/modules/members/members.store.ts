@@ -40,13 +40,21 @@ export function findMemberByEmail(db: Db, email: string) {
     .executeTakeFirst();
 }
 
-export function findMembersByIds(db: Db, ids: readonly string[]) {
+/** How to reach each of these members (a background run's contacts: no secrets, no more than that). */
+export function findMemberContactsByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('members')
     .innerJoin('people', 'people.id', 'members.person_id')
-    .selectAll('members')
-    .select(['people.first_name', 'people.last_name', 'people.region_id'])
+    .select([
+      'members.id',
+      'members.email',
+      'members.preferred_language',
+      'members.mobile_number',
+      'members.mobile_verified_at',
+      'people.first_name',
+      'people.region_id',
+    ])
     .where('members.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
     .execute();
 }
