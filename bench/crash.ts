@@ -188,11 +188,18 @@ async function main(): Promise<void> {
       select count(*)::int as n from sandbox_charges c
       where not exists (select 1 from payments p where p.id::text = c.idempotency_key)`.execute(db);
     const extraAttempts = perAccount.rows.reduce((sum, r) => sum + (r.payments - 1), 0);
+    // Payments whose worker died between its attempt and its outcome (a batch's attempts are committed
+    // together): a later pass or the reconciler finished them, well after they were attempted.
+    const finishedLater = await sql<{ n: number }>`
+      select count(*)::int as n from payments
+      where completed_at - created_at > make_interval(secs => ${CLAIM_SECONDS / 2})`.execute(db);
     const integrity = await checkIntegrity(runtime.deps);
     say(
       `accounts: ${perAccount.rows.length}; charged exactly once: ${perAccount.rows.length - wrong.length}; ` +
         `wrong: ${wrong.length}; sandbox charges without a payment: ${orphanCharges.rows[0]?.n ?? '?'}; ` +
-        `extra payment attempts (declined or unresolved): ${extraAttempts}; integrity violations: ${integrity.violations.length}`,
+        `extra payment attempts (declined or unresolved): ${extraAttempts}; ` +
+        `finished by a later pass after their worker was killed: ${finishedLater.rows[0]?.n ?? '?'}; ` +
+        `integrity violations: ${integrity.violations.length}`,
     );
     if (wrong.length > 0) {
       say(`first wrong accounts: ${JSON.stringify(wrong.slice(0, 5))}`);

@@ -1018,7 +1018,7 @@ async function runItems(deps: Deps, items: readonly AutopayItem[]): Promise<Char
  * made under its own idempotency key, so a worker that dies mid-run leaves it to the next without a
  * second charge. A claim's payments are made together (runItems).
  */
-export function runDueAutopay(deps: Deps, limit = 200): Promise<Record<ChargeOutcome['status'], number>> {
+export function runDueAutopay(deps: Deps, limit = 500): Promise<Record<ChargeOutcome['status'], number>> {
   return runDueByRegion(deps, {
     what: 'autopay item',
     claim: (claim) => store.claimDueItems(deps.db, claim, limit),

@@ -1,0 +1,114 @@
+/**
+ * `npx tsx bench/autopay-profile.ts [--accounts 30000] [--runners 2] [--batch 500]`: the autopay run
+ * alone, without the rest of the bench, to see what one automatic payment costs. On a database of its
+ * own on BENCH_DATABASE_URL's server, `--accounts` members each get an automatic payment due (as
+ * the crash test and the bench set them up); `--runners` in-process runners then call runDueAutopay
+ * with claims of `--batch` until none is due. Prints payments/s, the whole machine's busy CPU time per
+ * payment (app and PostgreSQL together, from /proc/stat) and the app process's own, and checks integrity.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { Temporal } from 'temporal-polyfill';
+import { loadConfig } from '../src/config';
+import { todayIn } from '../src/domain/dates';
+import { runDueAutopay } from '../src/modules/autopay/autopay.service';
+import { seedBulkMembers } from '../src/modules/demo/bulk-members';
+import { checkIntegrity } from '../src/modules/integrity/integrity.service';
+import { createLogger } from '../src/platform/logger';
+import { openRuntime } from '../src/runtime';
+import { seedDueAutopay } from './autopay-seed';
+
+const { values: args } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '30000' },
+    runners: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '500' },
+  },
+});
+
+const server = process.env.BENCH_DATABASE_URL;
+if (!server) {
+  console.error(
+    'Set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  process.exit(2);
+}
+
+/** CPU time the whole machine spent busy so far (all cores), in ms. */
+function machineBusyMs(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return (fields.reduce((a, b) => a + b, 0) - idle) * 10;
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const dbName = `settle_autopay_${process.pid}`;
+const url = new URL(server);
+url.pathname = `/${dbName}`;
+await admin(`create database ${dbName}`);
+const config = loadConfig({ ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' });
+const runtime = await openRuntime(config, { logger: createLogger('warn') });
+let ok = false;
+try {
+  const db = runtime.deps.db;
+  const t0 = performance.now();
+  await seedBulkMembers(db, {
+    count: Number(args.accounts),
+    passwordHash: 'not-for-sign-in',
+    regionId: 'ncal',
+    stateCode: 'CA',
+    now: new Date(),
+  });
+  const region = config.organization.regions.find((r) => r.id === 'ncal');
+  const chargeOn = todayIn(region?.timeZone ?? 'UTC', Temporal.Now.instant())
+    .subtract({ days: 1 })
+    .toString();
+  const due = await seedDueAutopay(db, { processor: runtime.deps.processor.name, chargeOn });
+  await sql`analyze`.execute(db);
+  await sql`checkpoint`.execute(db);
+  console.log(`${due} automatic payments due, set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const counts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
+  const started = performance.now();
+  const busy0 = machineBusyMs();
+  const cpu0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: Number(args.runners) }, async () => {
+      for (;;) {
+        const c = await runDueAutopay(runtime.deps, Number(args.batch));
+        for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += c[k];
+        if (c.paid + c.declined + c.skipped + c.pending === 0) return;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const busy = machineBusyMs() - busy0;
+  const per = (ms: number) => (ms / Math.max(counts.paid, 1)).toFixed(3);
+  console.log(
+    `${counts.paid} paid, ${counts.declined} declined, ${counts.skipped} skipped, ${counts.pending} pending ` +
+      `in ${seconds.toFixed(1)} s by ${args.runners} runners in claims of ${args.batch}: ` +
+      `${(counts.paid / seconds).toFixed(0)} payments/s`,
+  );
+  console.log(
+    `CPU per payment: machine ${per(busy)} ms (app and PostgreSQL), app process ${per((cpu.user + cpu.system) / 1000)} ms`,
+  );
+  const integrity = await checkIntegrity(runtime.deps);
+  console.log(integrity.ok ? 'integrity clean' : `${integrity.violations.length} INTEGRITY VIOLATIONS`);
+  ok = integrity.ok && counts.paid === due;
+} finally {
+  await runtime.close();
+  await admin(`drop database if exists ${dbName} with (force)`);
+}
+process.exit(ok ? 0 : 1);
