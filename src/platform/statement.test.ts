@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { guardedStatement, ident, insertRows, joinStmts, renderStmt, stmt } from './statement';
+import {
+  batchStatement,
+  guardedStatement,
+  ident,
+  insertRows,
+  insertUnitRows,
+  joinStmts,
+  renderStmt,
+  stmt,
+} from './statement';
 
 describe('stmt', () => {
   it('numbers parameters in order through nested parts and keeps identifiers out of them', () => {
@@ -29,6 +38,32 @@ describe('stmt', () => {
     );
     expect(q.sql).toBe(
       'with "locked" as (select 1), guard as (select $1), "part0" as (x) select (select count(*) from guard)::int as guarded',
+    );
+  });
+});
+
+describe('batch statements', () => {
+  it('write each row only when the guard let its unit through, with one statement text for any number of rows', () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ unit: `u${i}`, row: row(`b${i}`) }));
+    const one = renderStmt(insertUnitRows('payment_allocations', rows(1)));
+    const many = renderStmt(insertUnitRows('payment_allocations', rows(500)));
+    expect(one.sql).toBe(many.sql);
+    expect(one.sql).toContain(`where (e->>'unit')::uuid in (select id from guard)`);
+    expect(one.sql).toContain('r."payment_id", r."bill_id"');
+    expect(JSON.parse(String(many.parameters[0]))).toHaveLength(500);
+    expect(() => insertUnitRows('payment_allocations', [])).toThrow(/at least one row/);
+  });
+
+  it('answer the ids of the units that happened', () => {
+    const q = renderStmt(
+      batchStatement({
+        prelude: [['ready', stmt`select 1`]],
+        guard: stmt`select ${1} as id`,
+        parts: [stmt`x`],
+      }),
+    );
+    expect(q.sql).toBe(
+      'with "ready" as (select 1), guard as (select $1 as id), "part0" as (x) select id::text as id from guard',
     );
   });
 });
