@@ -10,15 +10,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { Temporal } from 'temporal-polyfill';
 import { loadConfig } from '../src/config';
-import { todayIn } from '../src/domain/dates';
 import { runDueAutopay } from '../src/modules/autopay/autopay.service';
-import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity } from '../src/modules/integrity/integrity.service';
 import { createLogger } from '../src/platform/logger';
 import { openRuntime } from '../src/runtime';
-import { seedDueAutopay } from './autopay-seed';
+import { seedMembersWithAutopayDue } from './autopay-seed';
 
 const { values: args } = parseArgs({
   options: {
@@ -63,19 +60,10 @@ let ok = false;
 try {
   const db = runtime.deps.db;
   const t0 = performance.now();
-  await seedBulkMembers(db, {
+  const { due } = await seedMembersWithAutopayDue(db, config, {
+    processor: runtime.deps.processor.name,
     count: Number(args.accounts),
-    passwordHash: 'not-for-sign-in',
-    regionId: 'ncal',
-    stateCode: 'CA',
-    now: new Date(),
   });
-  const region = config.organization.regions.find((r) => r.id === 'ncal');
-  const chargeOn = todayIn(region?.timeZone ?? 'UTC', Temporal.Now.instant())
-    .subtract({ days: 1 })
-    .toString();
-  const due = await seedDueAutopay(db, { processor: runtime.deps.processor.name, chargeOn });
-  await sql`analyze`.execute(db);
   await sql`checkpoint`.execute(db);
   console.log(`${due} automatic payments due, set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

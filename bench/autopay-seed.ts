@@ -4,6 +4,10 @@
  * finds. Used by the crash test and the autopay bench scenario.
  */
 import { sql } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import type { Config } from '../src/config';
+import { todayIn } from '../src/domain/dates';
+import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import type { Db } from '../src/platform/db';
 
 export async function seedDueAutopay(db: Db, opts: { processor: string; chargeOn: string }): Promise<number> {
@@ -42,4 +46,29 @@ export async function seedDueAutopay(db: Db, opts: { processor: string; chargeOn
       order by e.account_id, b.due_date`.execute(trx);
     return Number(items.numAffectedRows ?? 0);
   });
+}
+
+/**
+ * `count` new bulk members in Northern California (as `settle demo --members` makes them), each with
+ * an automatic payment due yesterday (seedDueAutopay), analyzed. The due date and how many are due.
+ */
+export async function seedMembersWithAutopayDue(
+  db: Db,
+  config: Config,
+  opts: { processor: string; count: number },
+): Promise<{ chargeOn: string; due: number }> {
+  await seedBulkMembers(db, {
+    count: opts.count,
+    passwordHash: 'not-for-sign-in',
+    regionId: 'ncal',
+    stateCode: 'CA',
+    now: new Date(),
+  });
+  const region = config.organization.regions.find((r) => r.id === 'ncal');
+  const chargeOn = todayIn(region?.timeZone ?? 'UTC', Temporal.Now.instant())
+    .subtract({ days: 1 })
+    .toString();
+  const due = await seedDueAutopay(db, { processor: opts.processor, chargeOn });
+  await sql`analyze`.execute(db);
+  return { chargeOn, due };
 }

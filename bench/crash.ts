@@ -13,14 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { Temporal } from 'temporal-polyfill';
 import { loadConfig } from '../src/config';
-import { todayIn } from '../src/domain/dates';
-import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity } from '../src/modules/integrity/integrity.service';
 import { createLogger } from '../src/platform/logger';
 import { openRuntime } from '../src/runtime';
-import { seedDueAutopay } from './autopay-seed';
+import { seedMembersWithAutopayDue } from './autopay-seed';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,19 +90,10 @@ async function main(): Promise<void> {
     // 1. Members with an automatic payment due: bulk members (as `settle demo --members` makes them),
     // each with a saved card, an enrollment, and its first bill's payment noticed and due yesterday.
     let t0 = performance.now();
-    await seedBulkMembers(db, {
+    const { chargeOn } = await seedMembersWithAutopayDue(db, config, {
+      processor: runtime.deps.processor.name,
       count: ACCOUNTS,
-      passwordHash: 'not-for-sign-in',
-      regionId: 'ncal',
-      stateCode: 'CA',
-      now: new Date(),
     });
-    const region = config.organization.regions.find((r) => r.id === 'ncal');
-    const chargeOn = todayIn(region?.timeZone ?? 'UTC', Temporal.Now.instant())
-      .subtract({ days: 1 })
-      .toString();
-    await seedDueAutopay(db, { processor: runtime.deps.processor.name, chargeOn });
-    await sql`analyze`.execute(db);
     say(
       `${ACCOUNTS} accounts with an automatic payment due on ${chargeOn}, set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );

@@ -89,6 +89,19 @@ export function insertRows<T extends keyof Database & string>(
     where ${when}`;
 }
 
+/** `<prelude>, guard as (…), part0 as (…), …`: the CTEs of a guarded or a batch statement. */
+function guardedCtes(opts: {
+  prelude?: readonly (readonly [string, Stmt])[];
+  guard: Stmt;
+  parts: readonly Stmt[];
+}): Stmt {
+  return joinStmts([
+    ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
+    stmt`guard as (${opts.guard})`,
+    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
+  ]);
+}
+
 /** The parts of one guarded statement, in order: `with guard as (…), part0 as (…), … select <result>`. */
 export function guardedStatement(opts: {
   /** CTEs the guard reads (e.g. rows it locks), by name. */
@@ -97,12 +110,7 @@ export function guardedStatement(opts: {
   guard: Stmt;
   parts: readonly Stmt[];
 }): Stmt {
-  const ctes = [
-    ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
-    stmt`guard as (${opts.guard})`,
-    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
-  ];
-  return stmt`with ${joinStmts(ctes)} select (select count(*) from guard)::int as guarded`;
+  return stmt`with ${guardedCtes(opts)} select (select count(*) from guard)::int as guarded`;
 }
 
 /** Runs a guarded statement; true when its guard returned a row (the phase happened). */
@@ -154,12 +162,7 @@ export function batchStatement(opts: {
   guard: Stmt;
   parts: readonly Stmt[];
 }): Stmt {
-  const ctes = [
-    ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
-    stmt`guard as (${opts.guard})`,
-    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
-  ];
-  return stmt`with ${joinStmts(ctes)} select id::text as id from guard`;
+  return stmt`with ${guardedCtes(opts)} select id::text as id from guard`;
 }
 
 /** Runs a batch statement; the ids of the units that happened. */
