@@ -4,9 +4,8 @@
  * own on BENCH_DATABASE_URL's server, `--accounts` members each get an automatic payment due (as
  * the crash test and the bench set them up); `--runners` in-process runners then call runDueAutopay
  * with claims of `--batch` until none is due. Prints payments/s, the whole machine's busy CPU time per
- * payment (app and PostgreSQL together, from /proc/stat) and the app process's own, and checks integrity.
+ * payment (app and PostgreSQL together) and the app process's own, and checks integrity.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -16,6 +15,7 @@ import { checkIntegrity } from '../src/modules/integrity/integrity.service';
 import { createLogger } from '../src/platform/logger';
 import { openRuntime } from '../src/runtime';
 import { seedMembersWithAutopayDue } from './autopay-seed';
+import { machineCpu } from './protocol';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,13 +31,6 @@ if (!server) {
     'Set BENCH_DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres',
   );
   process.exit(2);
-}
-
-/** CPU time the whole machine spent busy so far (all cores), in ms. */
-function machineBusyMs(): number {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return (fields.reduce((a, b) => a + b, 0) - idle) * 10;
 }
 
 async function admin(statement: string): Promise<void> {
@@ -69,7 +62,7 @@ try {
 
   const counts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
   const started = performance.now();
-  const busy0 = machineBusyMs();
+  const busy0 = machineCpu().busy;
   const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: Number(args.runners) }, async () => {
@@ -82,7 +75,7 @@ try {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const busy = machineBusyMs() - busy0;
+  const busy = (machineCpu().busy - busy0) * 1000;
   const per = (ms: number) => (ms / Math.max(counts.paid, 1)).toFixed(3);
   console.log(
     `${counts.paid} paid, ${counts.declined} declined, ${counts.skipped} skipped, ${counts.pending} pending ` +
