@@ -23,7 +23,6 @@ import {
 import type { PaymentMethodDetails } from '../../platform/processors/processor';
 import { insertUnitRows } from '../../platform/statement';
 import { auditRow, type RecordAuditOptions, recordAudit } from '../audit/audit.service';
-import { existingKeys } from '../idempotency/idempotency.service';
 import { responsibleAccounts } from '../members/account.service';
 import {
   type MemberContact,
@@ -864,18 +863,15 @@ function audit(
  */
 async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
   const fresh = items.filter((i) => !i.payment_id);
-  const [enrollments, contacts, bills, started] = await Promise.all([
+  // A try whose key is already there (begun by a worker that died) is not looked for here: the
+  // attempt statement's claim of the key refuses it, and runItem resumes it under that key.
+  const [enrollments, contacts, bills] = await Promise.all([
     store.findEnrollmentsByIds(deps.db, [...new Set(fresh.map((i) => i.enrollment_id))]),
     memberContacts(
       deps,
       fresh.map((i) => i.member_id),
     ),
     store.openBillsOfAccounts(deps.db, [...new Set(fresh.map((i) => i.account_id))]),
-    existingKeys(
-      deps,
-      'autopay',
-      fresh.map((i) => tryTarget(i).key),
-    ),
   ]);
   const enrollmentById = new Map(enrollments.map((e) => [e.id, e]));
   const methods = await findSavedMethods(
@@ -887,8 +883,7 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
   for (const item of fresh) {
     const enrollment = enrollmentById.get(item.enrollment_id);
     const contact = contacts.get(item.member_id) ?? null;
-    const target = tryTarget(item);
-    if (enrollment?.status !== 'active' || started.has(target.key)) continue;
+    if (enrollment?.status !== 'active') continue;
     const kinds = store.billKindsOf(enrollment.bill_kinds);
     const owedBills = bills.filter(
       (b) =>
@@ -932,7 +927,7 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
         bankAuthorization:
           auth && details.kind === 'bank' ? { ...auth, holderName: details.holderName } : null,
         payerEmail: contact?.email ?? null,
-        idempotency: backgroundKey(deps, target),
+        idempotency: backgroundKey(deps, tryTarget(item)),
       },
     });
   }

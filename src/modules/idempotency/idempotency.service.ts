@@ -125,11 +125,6 @@ export function keyedWork(
   };
 }
 
-/** Which of these keys of a scope have a record (claimed or answered). */
-export async function existingKeys(deps: Deps, scope: string, keys: readonly string[]): Promise<Set<string>> {
-  return new Set(await store.findKeysOf(deps.db, scope, keys));
-}
-
 /**
  * Runs `work` at most once per (scope, key). A replay gets the first response; the same key with a
  * different body is a 422; a key still being processed is a 409.

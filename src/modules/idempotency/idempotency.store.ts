@@ -57,17 +57,6 @@ export function completionsPart(rows: readonly UnitRow<KeyCompletion>[]): Stmt {
     where k.scope = c.scope and k.key = c.key and ${unitGuarded(stmt`(e->>'unit')::uuid`)}`;
 }
 
-export async function findKeysOf(db: Db, scope: string, keys: readonly string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const rows = await db
-    .selectFrom('idempotency_keys')
-    .select('key')
-    .where('scope', '=', scope)
-    .where('key', '=', sql<string>`any(${[...keys]}::text[])`)
-    .execute();
-  return rows.map((r) => r.key);
-}
-
 export async function complete(db: Db, scope: string, key: string, status: number, body: unknown, now: Date) {
   await db
     .updateTable('idempotency_keys')
