@@ -43,20 +43,33 @@ export function findMemberByEmail(db: Db, email: string) {
 /** How to reach each of these members (a background run's contacts: no secrets, no more than that). */
 export function findMemberContactsByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('members')
-    .innerJoin('people', 'people.id', 'members.person_id')
-    .select([
-      'members.id',
-      'members.email',
-      'members.preferred_language',
-      'members.mobile_number',
-      'members.mobile_verified_at',
-      'people.first_name',
-      'people.region_id',
-    ])
-    .where('members.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
-    .execute();
+  return (
+    db
+      .selectFrom('members')
+      // One index lookup per member (the limit keeps the planner from joining all of people: for a few
+      // hundred members it preferred hashing every person, about 30 ms at 100,000 people).
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('people')
+            .select(['people.first_name', 'people.region_id'])
+            .whereRef('people.id', '=', 'members.person_id')
+            .limit(1)
+            .as('people'),
+        (join) => join.onTrue(),
+      )
+      .select([
+        'members.id',
+        'members.email',
+        'members.preferred_language',
+        'members.mobile_number',
+        'members.mobile_verified_at',
+        'people.first_name',
+        'people.region_id',
+      ])
+      .where('members.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+      .execute()
+  );
 }
 
 export function findMemberById(db: Db, id: string) {
