@@ -34,7 +34,9 @@ export async function seedDueAutopay(db: Db, opts: { processor: string; chargeOn
       join account_guarantors g on g.person_id = m.person_id
       join accounts a on a.id = g.account_id
       join payment_methods pm on pm.member_id = m.id and pm.processor_method_id = 'tok_due_' || m.id
-      where not exists (select 1 from autopay_enrollments e where e.member_id = m.id)`.execute(trx);
+      -- not in (one hashed subplan), not not exists: the table this statement fills was empty when
+      -- analyzed, and an anti join planned for that rescans it for every member inserted.
+      where m.id not in (select e.member_id from autopay_enrollments e)`.execute(trx);
     const items = await sql`
       insert into autopay_items (id, enrollment_id, member_id, account_id, region_id, period_key, bill_id,
         charge_on, noticed_amount_cents, status, tries, created_at, updated_at)
