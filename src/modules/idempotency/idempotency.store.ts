@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../platform/db';
 import { type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
 import type { KeyCompletion } from './idempotency.service';
