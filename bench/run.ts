@@ -27,6 +27,7 @@ import { createLogger } from '../src/platform/logger';
 import { hashPassword } from '../src/platform/passwords';
 import { openRuntime, type Runtime } from '../src/runtime';
 import { seedDueAutopay } from './autopay-seed';
+import { describeTableStats, explainSlowerThan, statsSettled, tableStats } from './pg-diagnostics';
 import { type LoadJob, type LoadResult, machineCpu, postgresCpu } from './protocol';
 import {
   createRawTables,
@@ -59,6 +60,10 @@ const { values: args } = parseArgs({
     'autopay-seconds': { type: 'string', default: '300' },
     /** Counts SQL statements sent during the payment scenario (patches pg.Client; for profiling). */
     'count-statements': { type: 'boolean', default: false },
+    /** PostgreSQL: rows read per table per automatic payment (bench/pg-diagnostics.ts). */
+    'table-stats': { type: 'boolean', default: false },
+    /** PostgreSQL: auto_explain logs the plans of statements slower than this many ms. */
+    'explain-slower-than': { type: 'string' },
   },
 });
 const durationSeconds = Number(args.duration);
@@ -183,6 +188,9 @@ async function main(): Promise<number> {
     await admin.connect();
     await admin.query(`drop database if exists ${dbName}`);
     await admin.query(`create database ${dbName}`);
+    if (args['explain-slower-than'] !== undefined) {
+      await explainSlowerThan(admin, dbName, Number(args['explain-slower-than']));
+    }
     const u = new URL(serverUrl);
     u.pathname = `/${dbName}`;
     dbUrl = u.toString();
@@ -338,6 +346,7 @@ async function main(): Promise<number> {
     const autopayDeadline = autopayStarted + Number(args['autopay-seconds']) * 1000;
     const autopayCounts = { paid: 0, declined: 0, skipped: 0, pending: 0 };
     const autopayDeps = runtime.deps;
+    const tables0 = onPg && args['table-stats'] ? await tableStats(runtime.deps.db) : null;
     const autopayCpu0 = {
       app: process.cpuUsage(),
       machine: machineCpu(),
@@ -367,6 +376,11 @@ async function main(): Promise<number> {
           : null,
       machine: ((machineCpu().busy - autopayCpu0.machine.busy) * 1000) / Math.max(autopayCounts.paid, 1),
     };
+    let autopayTables: string[] = [];
+    if (tables0) {
+      await statsSettled();
+      autopayTables = describeTableStats(tables0, await tableStats(runtime.deps.db), autopayCounts.paid);
+    }
     t0 = performance.now();
     const autopayIntegrity = await checkIntegrity(runtime.deps);
     const autopayIntegritySeconds = (performance.now() - t0) / 1000;
@@ -469,6 +483,7 @@ async function main(): Promise<number> {
         (autopayCpuMs.pg !== null ? `PostgreSQL ${autopayCpuMs.pg.toFixed(3)} ms, ` : '') +
         `whole machine ${autopayCpuMs.machine.toFixed(3)} ms (${AUTOPAY.throughput} payments/s on 2 cores needs ≤ ${(2000 / AUTOPAY.throughput).toFixed(3)} ms)`,
     );
+    if (autopayTables.length > 0) say(`  rows per automatic payment, by table:\n${autopayTables.join('\n')}`);
     say(
       `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction`,
     );
