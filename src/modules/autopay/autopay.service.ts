@@ -874,6 +874,12 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
     store.openBillsOfAccounts(deps.db, [...new Set(fresh.map((i) => i.account_id))]),
   ]);
   const enrollmentById = new Map(enrollments.map((e) => [e.id, e]));
+  const billsByAccount = new Map<string, (typeof bills)[number][]>();
+  for (const b of bills) {
+    const ofAccount = billsByAccount.get(b.account_id);
+    if (ofAccount) ofAccount.push(b);
+    else billsByAccount.set(b.account_id, [b]);
+  }
   const methods = await findSavedMethods(
     deps,
     enrollments.map((e) => ({ memberId: e.member_id, regionId: e.region_id, methodId: e.payment_method_id })),
@@ -885,11 +891,8 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
     const contact = contacts.get(item.member_id) ?? null;
     if (enrollment?.status !== 'active') continue;
     const kinds = store.billKindsOf(enrollment.bill_kinds);
-    const owedBills = bills.filter(
-      (b) =>
-        b.account_id === item.account_id &&
-        kinds.includes(b.kind) &&
-        (item.bill_id === null || b.id === item.bill_id),
+    const owedBills = (billsByAccount.get(item.account_id) ?? []).filter(
+      (b) => kinds.includes(b.kind) && (item.bill_id === null || b.id === item.bill_id),
     );
     const amountCents = chargeAmount(
       item.noticed_amount_cents,
