@@ -230,6 +230,41 @@ export interface BillForPayment {
 }
 
 /**
+ * What the payments core takes, checked the same way wherever a payment is made or scheduled: every
+ * bill still open with something owed, and an amount from the organization's minimum (or the whole
+ * balance, if less) up to the balance. Throws bill_not_payable or amount_out_of_range.
+ */
+export function checkPayable(
+  minimumCents: number,
+  bills: readonly Pick<BillForPayment, 'id' | 'number' | 'status' | 'balance_cents'>[],
+  amountCents: number,
+): void {
+  const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
+  if (unpayable) {
+    throw new AppError('bill_not_payable', {
+      detail: `Bill ${unpayable.number} has nothing left to pay.`,
+      billId: unpayable.id,
+    });
+  }
+  const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
+  const minimum = Math.min(minimumCents, total);
+  if (amountCents < minimum || amountCents > total) {
+    throw new AppError('amount_out_of_range', {
+      detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
+      minimumCents: minimum,
+      maximumCents: total,
+      errors: [
+        {
+          field: 'amountCents',
+          code: amountCents < minimum ? 'too_small' : 'too_large',
+          message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
+        },
+      ],
+    });
+  }
+}
+
+/**
  * The rows of an attempt to pay `bills` as read (not yet locked), after the checks every payment
  * passes: each bill has something to pay, the amount is within range, and it is spread over the
  * bills oldest first. Throws the AppError a payer sees otherwise.
@@ -253,29 +288,7 @@ export function buildAttempt(
 } {
   const org = deps.config.organization;
   const { bills, method, paymentId } = opts;
-  const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
-  if (unpayable) {
-    throw new AppError('bill_not_payable', {
-      detail: `Bill ${unpayable.number} has nothing left to pay.`,
-      billId: unpayable.id,
-    });
-  }
-  const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-  const minimum = Math.min(org.payments.minimumCents, total);
-  if (opts.amountCents < minimum || opts.amountCents > total) {
-    throw new AppError('amount_out_of_range', {
-      detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
-      minimumCents: minimum,
-      maximumCents: total,
-      errors: [
-        {
-          field: 'amountCents',
-          code: opts.amountCents < minimum ? 'too_small' : 'too_large',
-          message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
-        },
-      ],
-    });
-  }
+  checkPayable(org.payments.minimumCents, bills, opts.amountCents);
   const byId = new Map(bills.map((b) => [b.id, b]));
   const allocations = allocatePayment(
     opts.amountCents,

@@ -30,7 +30,7 @@ import {
   chargeInBackground,
   skip,
 } from '../payments/background-charge';
-import { getPaymentView, payBills } from '../payments/payments.service';
+import { checkPayable, getPaymentView, payBills } from '../payments/payments.service';
 import { findSavedMethod, usableSavedMethod } from '../wallet/wallet.service';
 import type {
   CreateScheduledPaymentBody,
@@ -77,29 +77,7 @@ interface Plan {
 async function checkPlan(deps: Deps, memberId: string, plan: Plan): Promise<{ window: SchedulingWindow }> {
   const bills = await findBillsForPayment(deps.db, plan.accountId, plan.billIds);
   if (bills.length !== plan.billIds.length) throw new AppError('not_found', { detail: 'Bill not found' });
-  const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
-  if (unpayable) {
-    throw new AppError('bill_not_payable', {
-      detail: `Bill ${unpayable.number} has nothing left to pay.`,
-      billId: unpayable.id,
-    });
-  }
-  const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-  const minimum = Math.min(deps.config.organization.payments.minimumCents, total);
-  if (plan.amountCents < minimum || plan.amountCents > total) {
-    throw new AppError('amount_out_of_range', {
-      detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
-      minimumCents: minimum,
-      maximumCents: total,
-      errors: [
-        {
-          field: 'amountCents',
-          code: plan.amountCents < minimum ? 'too_small' : 'too_large',
-          message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
-        },
-      ],
-    });
-  }
+  checkPayable(deps.config.organization.payments.minimumCents, bills, plan.amountCents);
   const method = await usableSavedMethod(deps, memberId, plan.regionId, plan.paymentMethodId);
   if (method.view.kind === 'bank') {
     const version = deps.config.organization.payments.achAuthorizationVersion;
