@@ -4,9 +4,10 @@
  * On a PostgreSQL server (CRASH_DATABASE_URL, else BENCH_DATABASE_URL) it creates a database of its
  * own, with `--accounts` members who each have an automatic payment due (enrolled, noticed, its date
  * passed). It starts `--workers` `settle worker` processes on it, and `--kills` times kills one of them
- * with SIGKILL at a random moment and starts it again. When every payment has run, it checks that each
- * account was charged exactly once — our payments and the sandbox processor's charges agree, one each,
- * for the noticed amount — and that `checkIntegrity` is clean. Exit code 1 on any violation.
+ * with SIGKILL at a random point of the run (by payments still to run) and starts it again. When every
+ * payment has run, it checks that each account was charged exactly once — our payments and the
+ * sandbox processor's charges agree, one each, for the noticed amount — and that `checkIntegrity` is
+ * clean. Exit code 1 on any violation, or if a kill landed after every payment had run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -109,17 +110,34 @@ async function main(): Promise<void> {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     };
-    // Kills land while payments are being made: after the first ones, at random moments.
-    while ((await waiting()) === ACCOUNTS) await sleep(100);
+    // Kills land while payments are being made, however fast the run: each when the payments still to
+    // run first fall to a random point in its own band (90 % … 20 % of them, the first kill in the top
+    // band), a worker still alive is killed, and it is started again a moment later. A kill that
+    // found nothing left to run would prove nothing, so the test fails then.
+    const restarts: Promise<void>[] = [];
+    let idleKills = 0;
     for (let k = 0; k < KILLS; k++) {
-      await sleep(500 + Math.random() * 5_000);
-      const n = Math.floor(Math.random() * WORKERS);
+      const band = 0.7 / KILLS;
+      const point = Math.floor(ACCOUNTS * (0.9 - band * (k + Math.random())));
+      while ((await waiting()) > point) await sleep(25);
+      const alive = workers.flatMap((w, i) => (!w.killed && w.exitCode === null ? [i] : []));
+      const n = alive[Math.floor(Math.random() * alive.length)] ?? 0;
       workers[n]?.kill('SIGKILL');
+      const left = await waiting();
+      if (left === 0) idleKills++;
       say(
-        `kill ${k + 1}/${KILLS}: SIGKILL worker ${n} with ${await waiting()} payments still to run; starting it again`,
+        `kill ${k + 1}/${KILLS}: SIGKILL worker ${n} with ${left} payments still to run; starting it again`,
       );
-      await sleep(200 + Math.random() * 800);
-      workers[n] = startWorker(n);
+      restarts.push(
+        sleep(200 + Math.random() * 800).then(() => {
+          workers[n] = startWorker(n);
+        }),
+      );
+    }
+    await Promise.all(restarts);
+    if (idleKills > 0) {
+      say(`${idleKills} kills landed after every payment had run: they tested nothing`);
+      failed = true;
     }
     const deadline = performance.now() + Number(args['timeout-seconds']) * 1000;
     for (;;) {
