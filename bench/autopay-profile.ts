@@ -1,9 +1,9 @@
 /**
  * `npx tsx bench/autopay-profile.ts [--accounts 30000] [--runners 2] [--batch 500] [--table-stats]
  * [--explain-slower-than ms]`: the autopay run alone, without the rest of the bench, to see what one
- * automatic payment costs. On a database of its own on BENCH_DATABASE_URL's server, `--accounts` members each get an automatic payment due (as
- * the crash test and the bench set them up); `--runners` in-process runners then call runDueAutopay
- * with claims of `--batch` until none is due. Prints payments/s, the whole machine's busy CPU time per
+ * automatic payment costs. On a database of its own on BENCH_DATABASE_URL's server, `--accounts`
+ * members each get an automatic payment due (as the crash test and the bench set them up); `--runners`
+ * in-process runners then call runDueAutopay with claims of `--batch` until none is due. Prints payments/s, the whole machine's busy CPU time per
  * payment (app and PostgreSQL together) and the app process's own, and checks integrity. The last two
  * options are bench/pg-diagnostics.ts's.
  */
