@@ -7,6 +7,7 @@ import {
   insertUnitRows,
   joinStmts,
   renderStmt,
+  rowsTable,
   stmt,
 } from './statement';
 
@@ -23,13 +24,42 @@ describe('stmt', () => {
     expect(renderStmt(joinStmts([])).sql).toBe('');
   });
 
-  it('writes rows as one JSON parameter, so any number of rows shares one statement text', () => {
+  it('writes rows as one array parameter per column, so any number of rows shares one statement text', () => {
     const one = renderStmt(insertRows('payment_allocations', [row('a')]));
     const two = renderStmt(insertRows('payment_allocations', [row('a'), row('b')]));
     expect(one.sql).toBe(two.sql);
-    expect(one.sql).toContain('jsonb_populate_recordset(null::"payment_allocations", $1::jsonb)');
-    expect(JSON.parse(String(two.parameters[0]))).toHaveLength(2);
+    expect(one.sql).toContain(
+      'from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::boolean[]) as "r"("payment_id", "bill_id", "account_id", "amount_cents", "live")',
+    );
+    expect(two.parameters.slice(0, 5)).toEqual([
+      ['p', 'p'],
+      ['a', 'b'],
+      ['acc', 'acc'],
+      [100, 100],
+      [true, true],
+    ]);
     expect(() => insertRows('payment_allocations', [])).toThrow(/at least one row/);
+  });
+
+  it('sends a jsonb column as JSON text per row, and a missing value as null', () => {
+    const q = renderStmt(
+      rowsTable('x', { id: 'uuid', detail: 'jsonb' }, [
+        { id: 'a', detail: { list: [1, 2] } },
+        { id: 'b', detail: ['c'] },
+        { id: 'c' },
+      ]),
+    );
+    expect(q.sql).toBe('unnest($1::uuid[], $2::jsonb[]) as "x"("id", "detail")');
+    expect(q.parameters).toEqual([
+      ['a', 'b', 'c'],
+      ['{"list":[1,2]}', '["c"]', null],
+    ]);
+  });
+
+  it('refuses a column the table has no type for', () => {
+    expect(() =>
+      insertRows('payment_allocations', [{ ...row('a'), colour: 'red' } as ReturnType<typeof row>]),
+    ).toThrow('payment_allocations.colour has no type in db/columns.ts');
   });
 
   it('puts the prelude before the guard and numbers the parts', () => {
@@ -48,9 +78,10 @@ describe('batch statements', () => {
     const one = renderStmt(insertUnitRows('payment_allocations', rows(1)));
     const many = renderStmt(insertUnitRows('payment_allocations', rows(500)));
     expect(one.sql).toBe(many.sql);
-    expect(one.sql).toContain(`where (e->>'unit')::uuid in (select id from guard)`);
-    expect(one.sql).toContain('r."payment_id", r."bill_id"');
-    expect(JSON.parse(String(many.parameters[0]))).toHaveLength(500);
+    expect(one.sql).toContain('where r."batch_unit" in (select id from guard)');
+    expect(one.sql).toContain('select r."payment_id", r."bill_id"');
+    expect(many.parameters).toHaveLength(6);
+    expect(many.parameters[5]).toEqual(Array.from({ length: 500 }, (_, i) => `u${i}`));
     expect(() => insertUnitRows('payment_allocations', [])).toThrow(/at least one row/);
   });
 

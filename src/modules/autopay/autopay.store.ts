@@ -2,7 +2,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import type { AutopayEnrollmentsTable, AutopayItemsTable, BillKind } from '../../db/schema';
 import type { Db } from '../../platform/db';
 import type { DueClaim } from '../../platform/due-runs';
-import { type Stmt, stmt, type UnitRow, unitGuarded } from '../../platform/statement';
+import { rowsTable, type Stmt, stmt, type UnitRow, unitGuarded } from '../../platform/statement';
 
 export function findLiveEnrollment(db: Db, accountId: string) {
   return db
@@ -250,8 +250,7 @@ export function finishPaidItemsPart(
   const flat = rows.map((r) => ({ unit: r.unit, ...r.row }));
   return stmt`update autopay_items i
     set status = 'paid', tries = r.tries, payment_id = r.unit, locked_until = null, updated_at = ${now}
-    from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb) as r(unit uuid, id uuid, tries integer,
-      locked_until timestamptz)
+    from ${rowsTable('r', { unit: 'uuid', id: 'uuid', tries: 'integer', locked_until: 'timestamp with time zone' }, flat)}
     where i.id = r.id and i.status = 'processing'
       and i.locked_until = r.locked_until and ${unitGuarded(stmt`r.unit`)}`;
 }

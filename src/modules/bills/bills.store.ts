@@ -1,7 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { AccountsTable, BillLinesTable, BillsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
-import { type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
+import { rowsTable, type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
 
 export async function insertAccount(db: Db, account: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
@@ -59,7 +59,7 @@ export function lockUnchangedBillsPart(
   expected: readonly { id: string; balance_cents: number }[],
 ): Stmt {
   return stmt`select b.id from bills b
-    join jsonb_to_recordset(${JSON.stringify(expected)}::jsonb) as e(id uuid, balance_cents bigint) on e.id = b.id
+    join ${rowsTable('e', { id: 'uuid', balance_cents: 'bigint' }, expected)} on e.id = b.id
     where b.id = any(${expected.map((e) => e.id)}::uuid[]) and b.account_id = ${accountId}
       and b.status = 'open' and b.balance_cents = e.balance_cents
     order by b.id
@@ -89,7 +89,7 @@ export function collectOnBillsPart(
     set balance_cents = b.balance_cents - a.amount_cents,
       status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
       updated_at = ${now}
-    from jsonb_to_recordset(${JSON.stringify(allocations)}::jsonb) as a(bill_id uuid, amount_cents bigint)
+    from ${rowsTable('a', { bill_id: 'uuid', amount_cents: 'bigint' }, allocations)}
     where b.id = any(${allocations.map((a) => a.bill_id)}::uuid[]) and b.id = a.bill_id and ${whenGuarded}`;
 }
 
@@ -105,8 +105,7 @@ export function lockUnchangedBillsInBatchParts(
   return [
     [
       'expected',
-      stmt`select * from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb)
-        as e(unit uuid, bill_id uuid, account_id uuid, balance_cents bigint)`,
+      stmt`select * from ${rowsTable('e', { unit: 'uuid', bill_id: 'uuid', account_id: 'uuid', balance_cents: 'bigint' }, flat)}`,
     ],
     [
       'locked',
@@ -141,7 +140,7 @@ export function collectOnBillsInBatchPart(
     set balance_cents = b.balance_cents - a.amount_cents,
       status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
       updated_at = ${now}
-    from jsonb_to_recordset(${JSON.stringify(flat)}::jsonb) as a(unit uuid, bill_id uuid, amount_cents bigint)
+    from ${rowsTable('a', { unit: 'uuid', bill_id: 'uuid', amount_cents: 'bigint' }, flat)}
     where b.id = a.bill_id and ${unitGuarded(stmt`a.unit`)}`;
 }
 

@@ -1,5 +1,8 @@
+import type { Insertable } from 'kysely';
+import { columnTypes } from '../../db/columns';
+import type { IdempotencyKeysTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
-import { type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
+import { rowsTable, type Stmt, stmt, type UnitRow, unitGuarded, whenGuarded } from '../../platform/statement';
 import type { KeyCompletion } from './idempotency.service';
 
 export function findKey(db: Db, scope: string, key: string) {
@@ -33,13 +36,16 @@ export function completionPart(scope: string, key: string, status: number, body:
 }
 
 /** The keys of a batch that are claimed: `insert … on conflict do nothing`, guarded per unit by `when`. */
-export function claimsPart(rows: readonly UnitRow<unknown>[], when: Stmt): Stmt {
+export function claimsPart(rows: readonly UnitRow<Insertable<IdempotencyKeysTable>>[], when: Stmt): Stmt {
   return stmt`insert into idempotency_keys (scope, key, request_hash, status, resource_id, response_status,
       response_body, created_at, updated_at)
     select r.scope, r.key, r.request_hash, r.status, r.resource_id, r.response_status, r.response_body,
       r.created_at, r.updated_at
-    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e,
-      lateral jsonb_populate_record(null::idempotency_keys, e->'row') as r
+    from ${rowsTable(
+      'r',
+      columnTypes.idempotency_keys,
+      rows.map((r) => r.row),
+    )}
     where ${when}
     on conflict do nothing
     returning resource_id as id`;
@@ -50,10 +56,19 @@ export function completionsPart(rows: readonly UnitRow<KeyCompletion>[]): Stmt {
   return stmt`update idempotency_keys k
     set status = 'completed', response_status = c.response_status, response_body = c.response_body,
       updated_at = c.updated_at
-    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e,
-      lateral jsonb_to_record(e->'row') as c(scope text, key text, response_status integer,
-        response_body jsonb, updated_at timestamptz)
-    where k.scope = c.scope and k.key = c.key and ${unitGuarded(stmt`(e->>'unit')::uuid`)}`;
+    from ${rowsTable(
+      'c',
+      {
+        unit: 'uuid',
+        scope: 'text',
+        key: 'text',
+        response_status: 'integer',
+        response_body: 'jsonb',
+        updated_at: 'timestamp with time zone',
+      },
+      rows.map((r) => ({ unit: r.unit, ...r.row })),
+    )}
+    where k.scope = c.scope and k.key = c.key and ${unitGuarded(stmt`c.unit`)}`;
 }
 
 export async function complete(db: Db, scope: string, key: string, status: number, body: unknown, now: Date) {

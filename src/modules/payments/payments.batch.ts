@@ -24,6 +24,7 @@ import {
 import {
   batchStatement,
   insertUnitRows,
+  rowsTable,
   runBatch,
   type Stmt,
   stmt,
@@ -221,6 +222,17 @@ function batchOutcomeOf(paymentId: string, outcome: ChargeOutcome | null): Batch
   return { status: 'declined', paymentId, code: outcome.code, message: outcome.message };
 }
 
+/** The columns of the outcome statement's payment updates. */
+const PATCH_COLUMNS = {
+  id: 'uuid',
+  final: 'boolean',
+  status: 'text',
+  processor_charge_id: 'text',
+  failure_code: 'text',
+  failure_message: 'text',
+  failure_retryable: 'boolean',
+} as const;
+
 /** The outcome statement: the payments it moved from `processing`. */
 function applyOutcomes(
   deps: Deps,
@@ -253,8 +265,7 @@ function applyOutcomes(
         failure_message = o.failure_message, failure_retryable = o.failure_retryable, updated_at = ${now},
         completed_at = case when o.final then ${now}::timestamptz else p.completed_at end,
         next_reconcile_at = case when o.final then null else p.next_reconcile_at end
-      from jsonb_to_recordset(${JSON.stringify(patches)}::jsonb) as o(id uuid, final boolean, status text,
-        processor_charge_id text, failure_code text, failure_message text, failure_retryable boolean)
+      from ${rowsTable('o', PATCH_COLUMNS, patches)}
       where p.id = o.id and p.status = 'processing' and (select count(*) from bill_locks) >= 0
       returning p.id, o.final`,
     parts: [

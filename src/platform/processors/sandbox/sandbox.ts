@@ -4,7 +4,7 @@ import type { Clock } from '../../clock';
 import { toDate } from '../../clock';
 import type { Db } from '../../db';
 import { randomBytes } from '../../ids';
-import { runStmt, stmt } from '../../statement';
+import { rowsTable, runStmt, stmt } from '../../statement';
 import {
   type AcceptedBrand,
   type BankDebitState,
@@ -269,8 +269,18 @@ export class SandboxProcessor implements PaymentProcessor {
       this.db,
       stmt`
       with req as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(charge_id text,
-          idempotency_key text, token text, amount_cents bigint, currency text, description text)
+        select * from ${rowsTable(
+          'r',
+          {
+            charge_id: 'text',
+            idempotency_key: 'text',
+            token: 'text',
+            amount_cents: 'bigint',
+            currency: 'text',
+            description: 'text',
+          },
+          rows,
+        )}
       ),
       earlier as (
         select idempotency_key, id, status, failure_code from sandbox_charges
