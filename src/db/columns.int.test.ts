@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb } from '../../test/db';
 import type { DbHandle } from '../platform/db';
+import { rowsTable, runStmt, stmt } from '../platform/statement';
 import { columnTypes } from './columns';
 
 let handle: DbHandle;
@@ -29,5 +30,43 @@ describe('column types', () => {
         columns: columnTypes[table as keyof typeof columnTypes],
       });
     }
+  });
+});
+
+describe('rows sent as array parameters', () => {
+  it('arrive as sent, whatever their text holds', async () => {
+    const rows = [
+      {
+        id: '01a24a72-4565-755e-9776-abac21a2ebc7',
+        note: 'say "hi", {ok} \\ back\\slash',
+        n: 1,
+        big: 9_007_199_254_740_991,
+        yes: true,
+        at: new Date('2026-12-06T10:00:00.123Z'),
+        day: '2028-02-29',
+        detail: { quote: '"', list: [1, 'two', null], nested: { é: 'ü' } },
+      },
+      { id: null, note: 'NULL', n: null, big: -5, yes: false, at: null, day: null, detail: ['NULL', '{}'] },
+      { id: null, note: '', n: 0, big: 0, yes: null, at: null, day: null, detail: null },
+      { id: null, note: ' ,{}\n\t"\'', n: -1, big: 1, yes: null, at: null, day: null, detail: 'text' },
+    ];
+    const back = await runStmt<Record<string, unknown>>(
+      handle.db,
+      stmt`select * from ${rowsTable(
+        'r',
+        {
+          id: 'uuid',
+          note: 'text',
+          n: 'integer',
+          big: 'bigint',
+          yes: 'boolean',
+          at: 'timestamp with time zone',
+          day: 'date',
+          detail: 'jsonb',
+        },
+        rows,
+      )}`,
+    );
+    expect(back).toEqual(rows);
   });
 });
