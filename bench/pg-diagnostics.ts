@@ -22,16 +22,38 @@ export async function explainSlowerThan(admin: pg.Client, dbName: string, ms: nu
   }
 }
 
-/** Rows read (sequentially, through indexes) and written per table so far. */
-export type TableStats = Map<string, { seq: number; idx: number; written: number }>;
+/**
+ * Rows read (sequentially, through indexes) and written per table so far, and how many of the updates
+ * were HOT (the new row version on the same page and no index touched).
+ */
+export type TableStats = Map<
+  string,
+  { seq: number; idx: number; written: number; updated: number; hot: number }
+>;
 
 export async function tableStats(db: Db): Promise<TableStats> {
-  const { rows } = await sql<{ relname: string; seq: string; idx: string; written: string }>`
+  const { rows } = await sql<{
+    relname: string;
+    seq: string;
+    idx: string;
+    written: string;
+    updated: string;
+    hot: string;
+  }>`
     select relname, coalesce(seq_tup_read, 0) as seq, coalesce(idx_tup_fetch, 0) as idx,
-      n_tup_ins + n_tup_upd + n_tup_del as written
+      n_tup_ins + n_tup_upd + n_tup_del as written, n_tup_upd as updated, n_tup_hot_upd as hot
     from pg_stat_user_tables`.execute(db);
   return new Map(
-    rows.map((r) => [r.relname, { seq: Number(r.seq), idx: Number(r.idx), written: Number(r.written) }]),
+    rows.map((r) => [
+      r.relname,
+      {
+        seq: Number(r.seq),
+        idx: Number(r.idx),
+        written: Number(r.written),
+        updated: Number(r.updated),
+        hot: Number(r.hot),
+      },
+    ]),
   );
 }
 
@@ -43,20 +65,28 @@ export function describeTableStats(
   before: TableStats,
   after: TableStats,
   payments: number,
-  top = 8,
+  top = 14,
 ): string[] {
   const per = (n: number) => (n / Math.max(payments, 1)).toFixed(2);
   return [...after]
     .map(([table, a]) => {
-      const b = before.get(table) ?? { seq: 0, idx: 0, written: 0 };
-      return { table, seq: a.seq - b.seq, idx: a.idx - b.idx, written: a.written - b.written };
+      const b = before.get(table) ?? { seq: 0, idx: 0, written: 0, updated: 0, hot: 0 };
+      return {
+        table,
+        seq: a.seq - b.seq,
+        idx: a.idx - b.idx,
+        written: a.written - b.written,
+        updated: a.updated - b.updated,
+        hot: a.hot - b.hot,
+      };
     })
     .filter((t) => t.seq + t.idx + t.written > 0)
     .sort((x, y) => y.seq + y.idx - (x.seq + x.idx))
     .slice(0, top)
     .map(
       (t) =>
-        `  ${t.table}: ${per(t.idx)} rows by index, ${per(t.seq)} by sequential scan, ${per(t.written)} written per payment`,
+        `  ${t.table}: ${per(t.idx)} rows by index, ${per(t.seq)} by sequential scan, ${per(t.written)} written per payment` +
+        (t.updated > 0 ? ` (${per(t.updated)} updated, ${per(t.hot)} of them HOT)` : ''),
     );
 }
 
