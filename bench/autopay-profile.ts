@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/autopay-profile.ts [--accounts 30000] [--runners 2] [--batch 500] [--table-stats]
+ * `npx tsx bench/autopay-profile.ts [--accounts 30000] [--runners 3] [--batch 500] [--table-stats]
  * [--explain-slower-than ms]`: the autopay run alone, without the rest of the bench, to see what one
  * automatic payment costs. On a database of its own on BENCH_DATABASE_URL's server, `--accounts`
  * members each get an automatic payment due (as the crash test and the bench set them up); `--runners`
@@ -22,7 +22,7 @@ import { machineCpu } from './protocol';
 const { values: args } = parseArgs({
   options: {
     accounts: { type: 'string', default: '30000' },
-    runners: { type: 'string', default: '2' },
+    runners: { type: 'string', default: '3' },
     batch: { type: 'string', default: '500' },
     'table-stats': { type: 'boolean', default: false },
     'explain-slower-than': { type: 'string' },
