@@ -11,9 +11,9 @@ import type { Db } from './db';
  * and parts; the module that owns the phase composes the statement.
  *
  * These statements are built with the small `stmt` template below rather than Kysely's query
- * builder: their text is fixed per shape (rows travel as one array parameter per column), and rendering a
- * template is a string join, where building and compiling a Kysely tree for a ten-part statement
- * cost a measurable share of a payment's CPU (bench/README.md). They still run through Kysely
+ * builder: their text is fixed per shape (rows travel as one array parameter per column), and
+ * rendering a template is a string join, where building and compiling a Kysely tree for a ten-part
+ * statement cost a measurable share of a payment's CPU (bench/README.md). They still run through Kysely
  * (`executeQuery`), inside or outside its transactions.
  */
 export class Stmt {

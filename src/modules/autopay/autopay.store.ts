@@ -250,7 +250,11 @@ export function finishPaidItemsPart(
   const flat = rows.map((r) => ({ unit: r.unit, ...r.row }));
   return stmt`update autopay_items i
     set status = 'paid', tries = r.tries, payment_id = r.unit, locked_until = null, updated_at = ${now}
-    from ${rowsTable('r', { unit: 'uuid', id: 'uuid', tries: 'integer', locked_until: 'timestamp with time zone' }, flat)}
+    from ${rowsTable(
+      'r',
+      { unit: 'uuid', id: 'uuid', tries: 'integer', locked_until: 'timestamp with time zone' },
+      flat,
+    )}
     where i.id = r.id and i.status = 'processing'
       and i.locked_until = r.locked_until and ${unitGuarded(stmt`r.unit`)}`;
 }

@@ -105,7 +105,11 @@ export function lockUnchangedBillsInBatchParts(
   return [
     [
       'expected',
-      stmt`select * from ${rowsTable('e', { unit: 'uuid', bill_id: 'uuid', account_id: 'uuid', balance_cents: 'bigint' }, flat)}`,
+      stmt`select * from ${rowsTable(
+        'e',
+        { unit: 'uuid', bill_id: 'uuid', account_id: 'uuid', balance_cents: 'bigint' },
+        flat,
+      )}`,
     ],
     [
       'locked',
