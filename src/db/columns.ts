@@ -53,6 +53,7 @@ export const columnTypes = {
     updated_at: 'timestamp with time zone',
     completed_at: 'timestamp with time zone',
     settled_at: 'timestamp with time zone',
+    settlement_check_at: 'timestamp with time zone',
     return_code: 'text',
     represents_payment_id: 'uuid',
     presentment: 'smallint',

@@ -107,6 +107,8 @@ export interface PaymentsTable {
   updated_at: DefaultTimestamp;
   completed_at: Timestamp | null;
   settled_at: Timestamp | null;
+  /** A succeeded bank debit's next settlement check (null: now); a worker's lease while it asks. */
+  settlement_check_at: Timestamp | null;
   return_code: string | null;
   /** A debit presented again after an R01 return: the returned payment it presents again. */
   represents_payment_id: string | null;

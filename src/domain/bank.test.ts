@@ -6,9 +6,12 @@ import {
   isValidRoutingNumber,
   lastFour,
   MAX_REPRESENTMENTS,
+  nextSettlementCheck,
   REPRESENT_AFTER_DAYS,
   REPRESENT_WITHIN_DAYS,
   representmentDate,
+  SETTLEMENT_CHECK_MAX_MS,
+  SETTLEMENT_CHECK_MIN_MS,
 } from './bank';
 
 const validPrefixes = [
@@ -166,5 +169,28 @@ describe('presenting a debit again after an R01 return', () => {
         presentment: 1,
       })?.toString(),
     ).toBe('2027-05-27');
+  });
+});
+
+describe('nextSettlementCheck', () => {
+  const at = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms);
+  const NOW = Date.UTC(2026, 11, 6, 12);
+
+  it('is a minute to an hour away, later for older debits', () => {
+    fc.assert(
+      fc.property(fc.nat(30 * 86_400_000), fc.nat(30 * 86_400_000), (ageA, ageB) => {
+        const waitOf = (age: number) => nextSettlementCheck(at(NOW - age), at(NOW)).epochMilliseconds - NOW;
+        const wait = waitOf(ageA);
+        expect(wait).toBeGreaterThanOrEqual(SETTLEMENT_CHECK_MIN_MS);
+        expect(wait).toBeLessThanOrEqual(SETTLEMENT_CHECK_MAX_MS);
+        if (ageA <= ageB) expect(wait).toBeLessThanOrEqual(waitOf(ageB));
+      }),
+    );
+  });
+
+  it('asks about a new debit each minute and one days old hourly', () => {
+    expect(nextSettlementCheck(at(NOW), at(NOW)).epochMilliseconds - NOW).toBe(60_000);
+    expect(nextSettlementCheck(at(NOW - 20 * 60_000), at(NOW)).epochMilliseconds - NOW).toBe(5 * 60_000);
+    expect(nextSettlementCheck(at(NOW - 3 * 86_400_000), at(NOW)).epochMilliseconds - NOW).toBe(3_600_000);
   });
 });

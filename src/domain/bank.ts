@@ -40,6 +40,19 @@ export function lastFour(s: string): string {
  */
 export const BLOCKING_RETURN_CODES: readonly string[] = ['R02', 'R03', 'R05', 'R07', 'R10'];
 
+/**
+ * When to ask the processor again about a bank debit that has not settled yet: a quarter of its age
+ * from now, at least a minute and at most an hour. A new debit is asked about each minute (a sandbox
+ * debit settles after one), one that takes the usual days about hourly.
+ */
+export function nextSettlementCheck(createdAt: Temporal.Instant, now: Temporal.Instant): Temporal.Instant {
+  const ageMs = Math.max(0, now.epochMilliseconds - createdAt.epochMilliseconds);
+  const waitMs = Math.min(Math.max(ageMs / 4, SETTLEMENT_CHECK_MIN_MS), SETTLEMENT_CHECK_MAX_MS);
+  return now.add({ milliseconds: Math.round(waitMs) });
+}
+export const SETTLEMENT_CHECK_MIN_MS = 60_000;
+export const SETTLEMENT_CHECK_MAX_MS = 3_600_000;
+
 /** R01: not enough money in the account. The one return a debit may be presented again after. */
 export const INSUFFICIENT_FUNDS = 'R01';
 

@@ -105,6 +105,58 @@ describe('bank debits that settle or come back', () => {
     expect(payment.settled_at).not.toBeNull();
   });
 
+  it('asks about a pending debit again only when its next check is due, and two sweeps never ask about the same one', async () => {
+    const m = await memberPayingByBank('000123456789');
+    const pay = async (billId: string | undefined, amountCents: number) => {
+      const paid = await m.call('POST', '/api/v1/member/payments', {
+        billIds: [billId],
+        amountCents,
+        paymentMethodId: m.methodId,
+        bankAuthorization: m.bankAuthorization,
+      });
+      expect(paid.statusCode).toBe(201);
+      return paid.json().id as string;
+    };
+    const ids = [await pay(m.account.billIds[0], 5_000), await pay(m.account.billIds[1], 3_000)];
+    const asked: string[] = [];
+    const bankDebitState = t.deps.processor.bankDebitState.bind(t.deps.processor);
+    t.deps.processor.bankDebitState = (key) => {
+      asked.push(key);
+      return bankDebitState(key);
+    };
+    const askedOurs = () => asked.filter((id) => ids.includes(id));
+    try {
+      // Two workers at once: each debit is asked about once, and both are still pending.
+      const sweeps = await Promise.all([settleBankPayments(t.deps), settleBankPayments(t.deps)]);
+      expect(askedOurs().sort()).toEqual([...ids].sort());
+      expect(sweeps.reduce((n, c) => n + c.settled + c.returned, 0)).toBe(0);
+      // Not asked again before their next check (a minute on: they are new)…
+      t.clock.advance({ seconds: 30 });
+      await settleBankPayments(t.deps);
+      expect(askedOurs()).toHaveLength(2);
+      // …and asked when it comes: the sandbox has settled them by then.
+      t.clock.advance({ seconds: 40 });
+      const later = await settleBankPayments(t.deps);
+      expect(askedOurs()).toHaveLength(4);
+      expect(later.settled).toBeGreaterThanOrEqual(2);
+      const rows = await t.deps.db
+        .selectFrom('payments')
+        .select(['status', 'settled_at'])
+        .where('id', 'in', ids)
+        .execute();
+      expect(rows.map((r) => [r.status, r.settled_at !== null])).toEqual([
+        ['succeeded', true],
+        ['succeeded', true],
+      ]);
+      // Settled debits are not asked about again.
+      t.clock.advance({ hours: 2 });
+      await settleBankPayments(t.deps);
+      expect(askedOurs()).toHaveLength(4);
+    } finally {
+      t.deps.processor.bankDebitState = bankDebitState;
+    }
+  });
+
   it('reverses a debit returned R02 (account closed): bills open again, payer told, account blocked, autopay paused', async () => {
     const m = await memberPayingByBank('000111111113');
     const enrolled = await m.call('PUT', `/api/v1/member/autopay/${m.account.accountId}`, {

@@ -4,8 +4,10 @@
  * payment in the ledger, opens its bills again and tells the payer, all in one transaction. A debit
  * returned for insufficient funds is presented again later (bank-representment.service.ts).
  */
+
+import { Temporal } from 'temporal-polyfill';
 import type { Deps } from '../../deps';
-import { BLOCKING_RETURN_CODES } from '../../domain/bank';
+import { BLOCKING_RETURN_CODES, nextSettlementCheck } from '../../domain/bank';
 import { formatLongDate } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import { toDate } from '../../platform/clock';
@@ -20,16 +22,36 @@ import * as store from './payments.store';
 
 const SYSTEM = { type: 'system', name: 'bank-settlement' } as const;
 
+/** How long a worker holds the debits it claimed while it asks the processor about them. */
+const SETTLEMENT_LEASE_SECONDS = 120;
+
+/**
+ * One sweep: claims the bank debits due for a settlement check (at most `limit`) and asks the
+ * processor about each. A debit still pending is asked about again later (nextSettlementCheck).
+ */
 export async function settleBankPayments(
   deps: Deps,
   limit = 50,
 ): Promise<{ settled: number; returned: number; pending: number }> {
   const counts = { settled: 0, returned: 0, pending: 0 };
-  for (const payment of await store.listUnsettledBankPayments(deps.db, limit)) {
+  const claimedAt = deps.clock.now();
+  const claimed = await store.claimUnsettledBankPayments(
+    deps.db,
+    toDate(claimedAt),
+    toDate(claimedAt.add({ seconds: SETTLEMENT_LEASE_SECONDS })),
+    limit,
+  );
+  for (const payment of claimed) {
     // Asked outside any transaction: on the embedded database the sandbox shares the one connection.
     const state = await deps.processor.bankDebitState(payment.id);
     const now = toDate(deps.clock.now());
     if (!state || state.state === 'pending') {
+      const createdAt = Temporal.Instant.fromEpochMilliseconds(payment.created_at.getTime());
+      await store.scheduleSettlementCheck(
+        deps.db,
+        payment.id,
+        toDate(nextSettlementCheck(createdAt, deps.clock.now())),
+      );
       counts.pending++;
       continue;
     }

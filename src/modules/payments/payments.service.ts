@@ -335,6 +335,7 @@ export function buildAttempt(
     updated_at: nowDate,
     completed_at: null,
     settled_at: null,
+    settlement_check_at: null,
     return_code: null,
     represents_payment_id: opts.represents?.id ?? null,
     presentment: opts.represents ? opts.represents.presentment + 1 : 1,

@@ -228,32 +228,59 @@ export function listCollectedForBill(db: Db, billId: string) {
     .execute();
 }
 
-/** Succeeded bank debits that have neither settled nor come back (payments_unsettled_bank_idx). */
-export function listUnsettledBankPayments(db: Db, limit: number) {
-  return (
-    db
-      .selectFrom('payments')
-      .innerJoin('accounts', 'accounts.id', 'payments.account_id')
-      .select([
-        'payments.id',
-        'payments.account_id',
-        'accounts.region_id',
-        'payments.amount_cents',
-        'payments.payer_email',
-        'payments.locale',
-        'payments.method_last4',
-        'payments.bank_account_type',
-        'payments.presentment',
-        'payments.created_at',
-      ])
-      // payments_unsettled_bank_idx
-      .where('payments.method_type', '=', 'bank')
-      .where('payments.status', '=', 'succeeded')
-      .where('payments.settled_at', 'is', null)
-      .orderBy('payments.created_at')
-      .limit(limit)
-      .execute()
-  );
+/**
+ * Claims succeeded bank debits that have neither settled nor come back and are due for a check
+ * (payments_unsettled_bank_idx). SKIP LOCKED lets several workers sweep at once without asking about
+ * the same debit; the lease moves the next check out before the lock is released, so a worker that
+ * dies while asking leaves its debits to the next once the lease runs out.
+ */
+export function claimUnsettledBankPayments(db: Db, now: Date, leaseUntil: Date, limit: number) {
+  const due = sql<Date>`coalesce(settlement_check_at, created_at)`;
+  return db
+    .updateTable('payments')
+    .from('accounts')
+    .set({ settlement_check_at: leaseUntil })
+    .whereRef('accounts.id', '=', 'payments.account_id')
+    .where(
+      'payments.id',
+      'in',
+      db
+        .selectFrom('payments')
+        .select('id')
+        // payments_unsettled_bank_idx
+        .where('method_type', '=', 'bank')
+        .where('status', '=', 'succeeded')
+        .where('settled_at', 'is', null)
+        .where(due, '<=', now)
+        .orderBy(due)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning([
+      'payments.id',
+      'payments.account_id',
+      'accounts.region_id',
+      'payments.amount_cents',
+      'payments.payer_email',
+      'payments.locale',
+      'payments.method_last4',
+      'payments.bank_account_type',
+      'payments.presentment',
+      'payments.created_at',
+    ])
+    .execute();
+}
+
+/** When to ask about a bank debit that is still pending again. */
+export async function scheduleSettlementCheck(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ settlement_check_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'succeeded')
+    .where('settled_at', 'is', null)
+    .execute();
 }
 
 export async function markSettled(db: Db, id: string, now: Date): Promise<void> {
