@@ -83,6 +83,12 @@ describe('guest payment', () => {
     const receipt = mail.json().find((m: { to: string }) => m.to === 'maria@example.org');
     expect(receipt.subject).toContain(payment.confirmationNumber);
     expect(receipt.text).not.toContain('4242424242424242');
+    // The mailbox page frames the email and links to it on a page of its own, shown whole at any width.
+    const message = await t.app.inject({ method: 'GET', url: `/dev/mailbox/${receipt.id}` });
+    expect(message.body).toContain(`<a href="/dev/mailbox/${receipt.id}/html">`);
+    const own = await t.app.inject({ method: 'GET', url: `/dev/mailbox/${receipt.id}/html` });
+    expect(own.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(own.body).toBe(receipt.html);
     await expectClean();
   });
 
