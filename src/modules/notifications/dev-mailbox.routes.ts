@@ -64,34 +64,30 @@ export const devMailboxRoutes =
       return reply.type('text/html; charset=utf-8').send(page('Development mailbox', body));
     });
 
-    app.get(
-      '/dev/mailbox/:id',
-      { schema: { hide: true, params: z.object({ id: z.uuid() }) } },
-      async (request, reply) => {
-        const e = await findMailboxEmail(deps, request.params.id);
-        if (!e) throw new AppError('not_found');
-        const c = await render(e, { attachments: false });
-        const body =
-          `<p><a href="/dev/mailbox">Back to the mailbox</a></p><h1>${escapeHtml(c.subject)}</h1>` +
-          `<p>To: ${escapeHtml(e.to_address)}</p>` +
-          // The frame has a fixed height; the email's own page shows all of it at any width.
-          `<p><a href="/dev/mailbox/${e.id}/html">Open the email on its own page</a></p>` +
-          `<iframe title="Email body" sandbox="" srcdoc="${escapeHtml(c.html)}"></iframe>` +
-          `<h2>Plain text</h2><pre>${escapeHtml(c.text)}</pre>`;
-        return reply.type('text/html; charset=utf-8').send(page(c.subject, body));
-      },
-    );
+    /** One email and what it says, or a 404. */
+    const oneWithContent = async (id: string) => {
+      const e = await findMailboxEmail(deps, id);
+      if (!e) throw new AppError('not_found');
+      return { e, c: await render(e, { attachments: false }) };
+    };
+    const byId = { schema: { hide: true, params: z.object({ id: z.uuid() }) } };
 
-    app.get(
-      '/dev/mailbox/:id/html',
-      { schema: { hide: true, params: z.object({ id: z.uuid() }) } },
-      async (request, reply) => {
-        const e = await findMailboxEmail(deps, request.params.id);
-        if (!e) throw new AppError('not_found');
-        const c = await render(e, { attachments: false });
-        return reply.type('text/html; charset=utf-8').send(c.html);
-      },
-    );
+    app.get('/dev/mailbox/:id', byId, async (request, reply) => {
+      const { e, c } = await oneWithContent(request.params.id);
+      const body =
+        `<p><a href="/dev/mailbox">Back to the mailbox</a></p><h1>${escapeHtml(c.subject)}</h1>` +
+        `<p>To: ${escapeHtml(e.to_address)}</p>` +
+        // The frame has a fixed height; the email's own page shows all of it at any width.
+        `<p><a href="/dev/mailbox/${e.id}/html">Open the email on its own page</a></p>` +
+        `<iframe title="Email body" sandbox="" srcdoc="${escapeHtml(c.html)}"></iframe>` +
+        `<h2>Plain text</h2><pre>${escapeHtml(c.text)}</pre>`;
+      return reply.type('text/html; charset=utf-8').send(page(c.subject, body));
+    });
+
+    app.get('/dev/mailbox/:id/html', byId, async (request, reply) => {
+      const { c } = await oneWithContent(request.params.id);
+      return reply.type('text/html; charset=utf-8').send(c.html);
+    });
 
     app.get('/dev/texts.json', { schema: { hide: true } }, async () => {
       const texts = await listTexts(deps, 200);
