@@ -4,7 +4,6 @@
  * payment in the ledger, opens its bills again and tells the payer, all in one transaction. A debit
  * returned for insufficient funds is presented again later (bank-representment.service.ts).
  */
-
 import { Temporal } from 'temporal-polyfill';
 import type { Deps } from '../../deps';
 import { BLOCKING_RETURN_CODES, nextSettlementCheck } from '../../domain/bank';
@@ -44,13 +43,14 @@ export async function settleBankPayments(
   for (const payment of claimed) {
     // Asked outside any transaction: on the embedded database the sandbox shares the one connection.
     const state = await deps.processor.bankDebitState(payment.id);
-    const now = toDate(deps.clock.now());
+    const answeredAt = deps.clock.now();
+    const now = toDate(answeredAt);
     if (!state || state.state === 'pending') {
       const createdAt = Temporal.Instant.fromEpochMilliseconds(payment.created_at.getTime());
       await store.scheduleSettlementCheck(
         deps.db,
         payment.id,
-        toDate(nextSettlementCheck(createdAt, deps.clock.now())),
+        toDate(nextSettlementCheck(createdAt, answeredAt)),
       );
       counts.pending++;
       continue;
