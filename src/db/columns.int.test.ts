@@ -69,4 +69,27 @@ describe('rows sent as array parameters', () => {
     );
     expect(back).toEqual(rows);
   });
+
+  it('arrive as sent when columns the rows share travel once', async () => {
+    const at = new Date('2026-12-06T10:00:00.123Z');
+    const detail = { list: [1, 'two'], quote: '"' };
+    const types = {
+      n: 'integer',
+      note: 'text',
+      at: 'timestamp with time zone',
+      detail: 'jsonb',
+      none: 'uuid',
+    } as const;
+    const rows = [0, 1, 2].map((n) => ({ n, note: 'say "hi", {ok}', at, detail, none: null }));
+    const read = (sent: readonly Record<string, unknown>[], shared: (keyof typeof types)[]) =>
+      runStmt<Record<string, unknown>>(
+        handle.db,
+        stmt`select * from ${rowsTable('r', types, sent, shared)} order by n`,
+      );
+    const shared: (keyof typeof types)[] = ['note', 'at', 'detail', 'none'];
+    expect(await read(rows, shared)).toEqual(rows);
+    // One that differs after all.
+    const differing = rows.map((r) => ({ ...r, at: new Date(at.getTime() + r.n) }));
+    expect(await read(differing, shared)).toEqual(differing);
+  });
 });

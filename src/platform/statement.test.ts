@@ -85,6 +85,54 @@ describe('batch statements', () => {
     expect(() => insertUnitRows('payment_allocations', [])).toThrow(/at least one row/);
   });
 
+  it('send a shared column once when every row has the same value in it, with one text for any number of rows', () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 6, 9, 0, 0, ms));
+    const rows = (n: number, when: (i: number) => Date = () => at(0)) =>
+      Array.from({ length: n }, (_, i) => ({
+        unit: `u${i}`,
+        row: {
+          id: `e${i}`,
+          payment_id: `p${i}`,
+          account_id: 'acc',
+          from_status: null,
+          to_status: 'processing' as const,
+          detail: null,
+          at: when(i),
+        },
+      }));
+    const shared = ['from_status', 'to_status', 'at'] as const;
+    const one = renderStmt(insertUnitRows('payment_events', rows(1), [...shared]));
+    const many = renderStmt(insertUnitRows('payment_events', rows(500), [...shared]));
+    expect(one.sql).toBe(many.sql);
+    expect(many.sql).toContain(
+      'from (select "r"."id", "r"."payment_id", "r"."account_id", $1::text as "from_status", $2::text as "to_status", "r"."detail", $3::timestamp with time zone as "at", "r"."batch_unit" from unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::uuid[]) as "r"("id", "payment_id", "account_id", "detail", "batch_unit")) as "r"',
+    );
+    expect(many.parameters.slice(0, 3)).toEqual([null, 'processing', at(0)]);
+    // Not listed: sent per row even when the same ('acc').
+    expect(many.parameters[5]).toEqual(Array.from({ length: 500 }, () => 'acc'));
+
+    // A listed column that differs after all travels as an array: the rows are the same.
+    const differing = renderStmt(insertUnitRows('payment_events', rows(3, at), [...shared]));
+    expect(differing.sql).toContain('$7::timestamp with time zone[]');
+    expect(differing.parameters[6]).toEqual([at(0), at(1), at(2)]);
+  });
+
+  it('keep one array when every column is shared, for the number of rows', () => {
+    const q = renderStmt(
+      rowsTable(
+        'x',
+        { a: 'text', b: 'integer' },
+        [
+          { a: 'k', b: 1 },
+          { a: 'k', b: 1 },
+        ],
+        ['a', 'b'],
+      ),
+    );
+    expect(q.sql).toBe('(select "x"."a", $1::integer as "b" from unnest($2::text[]) as "x"("a")) as "x"');
+    expect(q.parameters).toEqual([1, ['k', 'k']]);
+  });
+
   it('answer the ids of the units that happened', () => {
     const q = renderStmt(
       batchStatement({

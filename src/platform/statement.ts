@@ -91,6 +91,7 @@ export function rowsTable<C extends string>(
   alias: string,
   types: Readonly<Record<C, ColumnSqlType>>,
   rows: readonly Readonly<Partial<Record<C, unknown>>>[],
+  shared: readonly NoInfer<C>[] = [],
 ): Stmt {
   return arraysTable(
     alias,
@@ -98,15 +99,49 @@ export function rowsTable<C extends string>(
       const type = types[c];
       return [c, type, rows.map((r) => elementOf(r[c], type))];
     }),
+    shared,
   );
 }
 
-/** rowsTable from its columns' names, types and values (each array holds one value per row). */
-function arraysTable(alias: string, columns: readonly (readonly [string, ColumnSqlType, unknown[]])[]): Stmt {
-  const arrays = columns.map(
-    ([, type, values]) => stmt`${values}::${new Stmt([''], [new Raw(`${type}[]`)])}`,
+type ColumnValues = readonly [name: string, type: ColumnSqlType, values: readonly unknown[]];
+
+/** Every value is the first (dates by instant). */
+function sameThroughout(values: readonly unknown[]): boolean {
+  const first = values[0];
+  if (first instanceof Date) return values.every((v) => v instanceof Date && v.getTime() === first.getTime());
+  return values.every((v) => v === first);
+}
+
+const sqlType = (type: ColumnSqlType, array: boolean) =>
+  new Stmt([''], [new Raw(array ? `${type}[]` : type)]);
+
+/**
+ * rowsTable from its columns' names, types and values (each array holds one value per row). A column
+ * named in `shared` travels as ONE scalar parameter when every row has the same value in it (the
+ * batch's instant, the status every attempt starts in): PostgreSQL parses each array element on its
+ * own, and a batch's rows repeat many such values (bench/README.md). List only columns that are the
+ * same by construction, so that a call site keeps one statement text; one that differs after all is
+ * sent as an array, and the rows are the same either way.
+ */
+function arraysTable(alias: string, columns: readonly ColumnValues[], shared: readonly string[] = []): Stmt {
+  const once = new Set(
+    columns
+      .filter(([c, , values]) => shared.includes(c) && values.length > 0 && sameThroughout(values))
+      .map(([c]) => c),
   );
-  return stmt`unnest(${joinStmts(arrays)}) as ${ident(alias)}(${joinStmts(columns.map(([c]) => ident(c)))})`;
+  // One array at least, for the number of rows.
+  const first = columns[0];
+  if (first && once.size === columns.length) once.delete(first[0]);
+  const arrays = columns.filter(([c]) => !once.has(c));
+  const name = ident(alias);
+  const table = stmt`unnest(${joinStmts(
+    arrays.map(([, type, values]) => stmt`${values}::${sqlType(type, true)}`),
+  )}) as ${name}(${joinStmts(arrays.map(([c]) => ident(c)))})`;
+  if (once.size === 0) return table;
+  const selected = columns.map(([c, type, values]) =>
+    once.has(c) ? stmt`${values[0]}::${sqlType(type, false)} as ${ident(c)}` : stmt`${name}.${ident(c)}`,
+  );
+  return stmt`(select ${joinStmts(selected)} from ${table}) as ${name}`;
 }
 
 /** The first row's columns (every row must have the same) with their types, from columns.ts. */
@@ -196,19 +231,23 @@ export function unitGuarded(unit: Stmt): Stmt {
 export function insertUnitRows<T extends TableWithColumnTypes>(
   table: T,
   rows: readonly UnitRow<Insertable<Database[T]>>[],
+  /** Columns every row has the same value in by construction, sent once (see arraysTable). */
+  shared: readonly (keyof Insertable<Database[T]> & string)[] = [],
 ): Stmt {
   const first = rows[0];
   if (!first) throw new Error(`insertUnitRows(${table}) needs at least one row`);
   const types = Object.entries(columnsOf(table, first.row));
   const names = types.map(([c]) => ident(c));
-  const columns = types.map(([c, type]): [string, ColumnSqlType, unknown[]] => [
-    c,
-    type,
-    rows.map((r) => elementOf((r.row as Record<string, unknown>)[c], type)),
-  ]);
+  const columns = types.map(
+    ([c, type]): ColumnValues => [
+      c,
+      type,
+      rows.map((r) => elementOf((r.row as Record<string, unknown>)[c], type)),
+    ],
+  );
   return stmt`insert into ${ident(table)} (${joinStmts(names)})
     select ${joinStmts(names.map((c) => stmt`r.${c}`))}
-    from ${arraysTable('r', [...columns, [UNIT, 'uuid', rows.map((r) => r.unit)]])}
+    from ${arraysTable('r', [...columns, [UNIT, 'uuid', rows.map((r) => r.unit)]], shared)}
     where ${unitGuarded(stmt`r.${ident(UNIT)}`)}`;
 }
 

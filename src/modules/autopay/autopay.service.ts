@@ -973,6 +973,7 @@ async function runItems(deps: Deps, items: readonly AutopayItem[]): Promise<Char
                 at: now,
               }),
             })),
+            ['at', 'actor_type', 'actor_id', 'action', 'result', 'resource_type', 'ip'],
           ),
         ];
       },

@@ -45,6 +45,8 @@ export function claimsPart(rows: readonly UnitRow<Insertable<IdempotencyKeysTabl
       'r',
       columnTypes.idempotency_keys,
       rows.map((r) => r.row),
+      // What every claim is (keyedWork's claimRow), at the batch's one instant: sent once.
+      ['status', 'response_status', 'response_body', 'created_at', 'updated_at'],
     )}
     where ${when}
     on conflict do nothing
@@ -67,6 +69,7 @@ export function completionsPart(rows: readonly UnitRow<KeyCompletion>[]): Stmt {
         updated_at: 'timestamp with time zone',
       },
       rows.map((r) => ({ unit: r.unit, ...r.row })),
+      ['updated_at'],
     )}
     where k.scope = c.scope and k.key = c.key and ${unitGuarded(stmt`c.unit`)}`;
 }

@@ -149,6 +149,27 @@ function buildAttempts(deps: Deps, payments: readonly BatchPayment[], outcomes: 
   return attempts;
 }
 
+/** What every attempt of a batch starts as (buildAttempt, at the batch's one instant). */
+const ATTEMPT_SHARED = [
+  'status',
+  'currency',
+  'processor',
+  'processor_charge_id',
+  'failure_code',
+  'failure_message',
+  'failure_retryable',
+  'reconcile_attempts',
+  'next_reconcile_at',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'settled_at',
+  'settlement_check_at',
+  'return_code',
+  'represents_payment_id',
+  'presentment',
+] as const;
+
 /** The attempt statement: the payments that went ahead (their bills locked as read, their keys claimed). */
 function insertAttempts(deps: Deps, attempts: readonly Attempt[]): Promise<Set<string> | null> {
   const unit = <T>(a: Attempt, row: T): UnitRow<T> => ({ unit: a.loaded.payment.id, row });
@@ -164,22 +185,27 @@ function insertAttempts(deps: Deps, attempts: readonly Attempt[]): Promise<Set<s
       attempts.map((a) => unit(a, a.request.idempotency.claimRow(a.loaded.payment.id))),
       stmt`r.resource_id in (select id from ready)`,
     ),
+    // The columns named after the rows are the same in every attempt: sent once (insertUnitRows).
     parts: [
       insertUnitRows(
         'payments',
         attempts.map((a) => unit(a, a.loaded.payment)),
+        ATTEMPT_SHARED,
       ),
       insertUnitRows(
         'payment_allocations',
         attempts.flatMap((a) => a.rows.allocations.map((row) => unit(a, row))),
+        ['live'],
       ),
       insertUnitRows(
         'payment_events',
         attempts.map((a) => unit(a, a.rows.event)),
+        ['from_status', 'to_status', 'at'],
       ),
       insertUnitRows(
         'audit_events',
         attempts.map((a) => unit(a, a.rows.audit)),
+        ['at', 'action', 'result', 'resource_type'],
       ),
     ],
   });
@@ -233,6 +259,21 @@ const PATCH_COLUMNS = {
   failure_retryable: 'boolean',
 } as const;
 
+/** What every receipt a batch queues has (notifications referenceEmailRow, at one instant). */
+const RECEIPT_SHARED = [
+  'kind',
+  'subject',
+  'text_body',
+  'html_body',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'message_id',
+  'created_at',
+  'sent_at',
+] as const;
+
 /** The outcome statement: the payments it moved from `processing`. */
 function applyOutcomes(
   deps: Deps,
@@ -273,6 +314,7 @@ function applyOutcomes(
       insertUnitRows(
         'payment_events',
         applied.map((x) => unit(x.attempt, x.rows.event)),
+        ['from_status', 'at'],
       ),
       ...(collect.length > 0 ? [billPaymentParts.collectOnBillsInBatch(collect, now)] : []),
       ...(postings.length > 0
@@ -280,6 +322,7 @@ function applyOutcomes(
             insertUnitRows(
               'ledger_postings',
               postings.map((p) => unit(p.a, p.posting)),
+              ['kind', 'bill_id', 'reverses_posting_id', 'memo', 'created_at'],
             ),
             insertUnitRows(
               'ledger_lines',
@@ -287,8 +330,20 @@ function applyOutcomes(
             ),
           ]
         : []),
-      ...(audits.length > 0 ? [insertUnitRows('audit_events', audits)] : []),
-      ...(receipts.length > 0 ? [insertUnitRows('outbox_emails', receipts)] : []),
+      ...(audits.length > 0
+        ? [
+            insertUnitRows('audit_events', audits, [
+              'at',
+              'actor_type',
+              'actor_id',
+              'resource_type',
+              'ip',
+              'request_id',
+            ]),
+          ]
+        : []),
+      // Receipts are queued by reference (rendered when sent): no subject or bodies of their own.
+      ...(receipts.length > 0 ? [insertUnitRows('outbox_emails', receipts, RECEIPT_SHARED)] : []),
       ...(completions.length > 0 ? [completionsPart(completions)] : []),
       ...(callerParts?.(
         applied.map((x) => ({
