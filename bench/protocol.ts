@@ -75,13 +75,16 @@ const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 /**
  * CPU seconds used so far by a local PostgreSQL's processes that work for `dbName`: its backends and
- * the server's shared helpers (WAL writer, checkpointer, background writer). Null where /proc is not
+ * the server's shared helpers (WAL writer, checkpointer, background writer), and the backends that
+ * have ended (a pool closes idle connections), which the server's postmaster counts as its children's
+ * time — of any database, so run nothing else on the server meanwhile. Null where /proc is not
  * readable (not Linux, or the server is elsewhere).
  */
 export function postgresCpu(dbName: string): number | null {
   try {
     let ticks = 0;
     let seen = 0;
+    const postmasters = new Set<string>();
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       let cmdline: string;
@@ -99,7 +102,18 @@ export function postgresCpu(dbName: string): number | null {
       // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
+      postmasters.add(fields[1] ?? '');
       seen++;
+    }
+    for (const pid of postmasters) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // cutime and cstime: the CPU of the children it has waited for.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[13]) + Number(fields[14]);
+      } catch {
+        // the server stopped meanwhile
+      }
     }
     return seen > 0 ? ticks / CLOCK_TICKS_PER_SECOND : null;
   } catch {
