@@ -85,7 +85,8 @@ function elementOf(value: unknown, type: ColumnSqlType): unknown {
  * `unnest($1::<type>[], $2::<type>[], …) as <alias>(<column>, …)`: rows as a table, each column sent as
  * ONE array parameter of its own type, so any number of rows shares one statement text. PostgreSQL
  * reads a typed array faster than the same rows as JSON objects, and it is smaller: no key per value
- * (bench/README.md). A column a row lacks is null. Types are constants of our code, never input.
+ * (bench/README.md). A column a row lacks is null. Types are constants of our code, never input. A
+ * column named in `shared` may travel once instead of per row (arraysTable).
  */
 export function rowsTable<C extends string>(
   alias: string,
