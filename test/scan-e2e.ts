@@ -1,16 +1,19 @@
 /**
  * Run after the end-to-end suite (npm run test:e2e): the e2e server kept its embedded database and
  * its log on disk, and no card number, CVC or bank account number typed in the browser may be in
- * either; no medical record number may be in the log or an email, and no date of birth in an email.
- * Exits 1 with the leaks listed.
+ * either or in an email; no medical record number may be in the log or an email, and no date of birth
+ * in an email. Emails are read as they are sent: a receipt queued by reference is rendered from its
+ * payment, as the worker renders it. Exits 1 with the leaks listed.
  *
  *   tsx test/scan-e2e.ts <data dir> <log file>
  */
 import { readFileSync } from 'node:fs';
-import { migrate } from '../src/db/migrate';
-import { openDb } from '../src/platform/db';
+import { loadConfig } from '../src/config';
+import { renderOutboxEmail } from '../src/modules/payments/payments.service';
+import { createLogger } from '../src/platform/logger';
 import { testBankAccounts, testCards } from '../src/platform/processors/sandbox/test-numbers';
-import { dumpRows, type ScanRules, scanLogLines, scanRows } from './card-data-scan';
+import { openRuntime } from '../src/runtime';
+import { dumpRows, type ScanRules, scanLogLines, scanRows, scanText } from './card-data-scan';
 
 const [dataDir, logFile] = process.argv.slice(2);
 if (!dataDir || !logFile) {
@@ -25,12 +28,20 @@ const rules: ScanRules = {
   cvcs: [],
 };
 
-const handle = await openDb({ dataDir });
-await migrate(handle.db);
-const rows = await dumpRows(handle.db);
-const people = await handle.db.selectFrom('people').select(['medical_record_number', 'birth_date']).execute();
-const emails = await handle.db.selectFrom('outbox_emails').select(['id', 'text_body', 'html_body']).execute();
-await handle.close();
+// The e2e server's configuration (playwright.config.ts), on the database it left.
+const runtime = await openRuntime(loadConfig({ ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' }), {
+  logger: createLogger('warn'),
+});
+const { db } = runtime.deps;
+const rows = await dumpRows(db);
+const people = await db.selectFrom('people').select(['medical_record_number', 'birth_date']).execute();
+const outbox = await db.selectFrom('outbox_emails').selectAll().execute();
+const emails = [];
+for (const email of outbox) {
+  const content = await renderOutboxEmail(runtime.deps, email, { attachments: false });
+  emails.push({ id: email.id, text: [content.subject, content.text, content.html].join('\n') });
+}
+await runtime.close();
 const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
 const payments = rows.payments?.length ?? 0;
 
@@ -46,12 +57,16 @@ const personalLeaks = [
   ),
   ...emails.flatMap((e) =>
     [...mrns, ...births]
-      // A receipt is stored by reference (null bodies): what it says is rendered from the payment when sent.
-      .filter((re) => re.test(e.text_body ?? '') || re.test(e.html_body ?? ''))
+      .filter((re) => re.test(e.text))
       .map((re) => ({ where: `email ${e.id}`, what: re.source })),
   ),
 ];
-const leaks = [...scanRows(rows, rules), ...scanLogLines(lines, rules), ...personalLeaks];
+const leaks = [
+  ...scanRows(rows, rules),
+  ...scanLogLines(lines, rules),
+  ...emails.flatMap((e) => scanText(`email ${e.id}`, e.text, rules)),
+  ...personalLeaks,
+];
 if (payments === 0 || lines.length === 0) {
   console.error(`e2e scan: nothing to scan (payments ${payments}, log lines ${lines.length})`);
   process.exit(1);
@@ -64,6 +79,7 @@ if (leaks.length > 0) {
   process.exit(1);
 }
 console.log(
-  `e2e scan: no card or bank numbers in ${payments} payments' database or ${lines.length} log lines; ` +
-    `no record number (of ${people.length} people) in the log or ${emails.length} emails, no date of birth in an email`,
+  `e2e scan: no card or bank numbers in ${payments} payments' database, ${lines.length} log lines or ` +
+    `${emails.length} emails as sent; no record number (of ${people.length} people) in the log or an email, ` +
+    'no date of birth in an email',
 );
