@@ -294,6 +294,7 @@ async function main(): Promise<number> {
     // 3. The same run's limit on the same database.
     await checkpoint(runtime);
     let raw: RawLimitResult;
+    const rawCpu0 = machineCpu();
     if (onPg && dbUrl) {
       const pgbench = findPgbench();
       raw = pgbench
@@ -302,6 +303,9 @@ async function main(): Promise<number> {
     } else {
       raw = await sameConnectionLimit(runtime.deps.db, CONNECTIONS, durationSeconds);
     }
+    const rawCpu1 = machineCpu();
+    // How busy the cores were: a limit that leaves them idle waits on the disk's commit flushes.
+    const rawBusy = (rawCpu1.busy - rawCpu0.busy) / Math.max(rawCpu1.total - rawCpu0.total, 1e-9);
 
     // 4. Signed-in members' dashboards: 100,000 demo members (as `settle demo --members` makes them), 200
     // at a time, each request with one of 5,000 sessions.
@@ -494,7 +498,11 @@ async function main(): Promise<number> {
     );
     if (autopayTables.length > 0) say(`  rows per automatic payment, by table:\n${autopayTables.join('\n')}`);
     say(
-      `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction`,
+      `raw_limit: ${raw.method}, ${CONNECTIONS} clients, insert with unique key + balance update + ledger insert per transaction; ` +
+        `machine ${Math.round(rawBusy * 100)}% busy` +
+        (rawBusy < 0.8
+          ? " (bound by the disk's commit flushes more than by the CPU: a ratio to it is higher than to a CPU-bound limit)"
+          : ''),
     );
     say(
       integrity.ok
