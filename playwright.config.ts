@@ -5,7 +5,7 @@ import { defineConfig, devices } from '@playwright/test';
  * seeded with the demo organization. The web app must be built first (`vite build`), which the
  * e2e npm script does. Set E2E_BASE_URL to run against a server that is already up instead.
  */
-const PORT = 3917;
+const PORT = Number(process.env.E2E_PORT ?? 3917);
 const external = process.env.E2E_BASE_URL;
 // Optional, for scanning the server's database and log after the run (test/scan-e2e.ts).
 const dataDir = process.env.E2E_DATA_DIR ?? 'memory://';
