@@ -10,6 +10,7 @@ import { atOneInstant, type Deps, type RequestContext } from '../../deps';
 import { chargeAmount, chargeDateFor, monthlyChargeDate, nextTryOn, noticeDue } from '../../domain/autopay';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
+import { acceptedBrand } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -884,7 +885,6 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
     deps,
     enrollments.map((e) => ({ memberId: e.member_id, regionId: e.region_id, methodId: e.payment_method_id })),
   );
-  const accepted = deps.config.organization.payments.acceptedCardBrands;
   const tries: { item: AutopayItem; enrollment: AutopayEnrollment; payment: BatchPayment }[] = [];
   for (const item of fresh) {
     const enrollment = enrollmentById.get(item.enrollment_id);
@@ -901,7 +901,7 @@ async function batchableTries(deps: Deps, items: readonly AutopayItem[]) {
     const method = methods.get(enrollment.payment_method_id);
     if (amountCents === 0 || !method || method.view.expired || method.view.blocked) continue;
     const { view } = method;
-    const brand = accepted.find((b) => b === view.brand);
+    const brand = view.brand ? acceptedBrand(deps.config.organization.payments, view.brand) : null;
     const auth = enrollment.bank_authorization;
     let details: PaymentMethodDetails;
     if (view.kind === 'card' && brand && view.expMonth && view.expYear) {

@@ -79,7 +79,8 @@ export function listLinesForBills(db: Db, billIds: readonly string[]) {
 
 /**
  * Takes collected money off the bills, as part of a guarded statement. The bills' own checks refuse
- * a balance below zero, which the one-live-attempt-per-bill index rules out.
+ * a balance below zero, which the one-live-attempt-per-bill index rules out. The status follows
+ * billStatusAfterCollecting (domain/payment-rules), written in SQL so the statement stays one.
  */
 export function collectOnBillsPart(
   allocations: readonly { bill_id: string; amount_cents: number }[],

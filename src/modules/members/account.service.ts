@@ -1,6 +1,7 @@
 /** A signed-in member's accounts: the dashboard, bills and bill PDFs, payments and receipts. */
 import { findRegion } from '../../config';
 import type { Deps, RequestContext } from '../../deps';
+import { isBillOwed } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { renderBillPdf } from '../../platform/pdf/bill';
 import { recordAudit } from '../audit/audit.service';
@@ -75,7 +76,7 @@ export async function getDashboard(
       ? `${r.person_first_name} ${r.person_last_name}`
       : `${r.holder_first_name} ${r.holder_last_name}`,
   }));
-  const open = bills.filter(({ bill }) => bill.status === 'open' && bill.balanceCents > 0);
+  const open = bills.filter(({ bill }) => isBillOwed(bill.status, bill.balanceCents));
   const groups = new Map<string, DashboardView['people'][number]>();
   for (const { bill, personId, personName } of open) {
     const group = groups.get(personId) ?? {
@@ -206,7 +207,7 @@ export async function listMemberBills(
   const accounts = await responsibleAccounts(deps, session);
   const bills = (await listBillsForAccounts(deps.db, [...accounts.keys()]))
     .filter((b) => {
-      if (query.status === 'open' && !(b.status === 'open' && b.balanceCents > 0)) return false;
+      if (query.status === 'open' && !isBillOwed(b.status, b.balanceCents)) return false;
       if (query.status === 'paid' && b.status !== 'paid') return false;
       if (query.kind && b.kind !== query.kind) return false;
       if (query.from && b.statementDate < query.from) return false;

@@ -14,6 +14,7 @@ import type { Deps, RequestContext } from '../../deps';
 import { INSUFFICIENT_FUNDS, representmentDate } from '../../domain/bank';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
+import { isBillOwed } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -123,7 +124,7 @@ function present(deps: Deps, row: Representment, returned: Payment): Promise<Bac
       // The same amount or nothing: a bill paid (even in part) some other way is not presented again.
       const bills = await findBillsForPayment(deps.db, returned.account_id, base.billIds);
       const owed = bills
-        .filter((b) => b.status === 'open' && b.balance_cents > 0)
+        .filter((b) => isBillOwed(b.status, b.balance_cents))
         .reduce((sum, b) => sum + b.balance_cents, 0);
       if (owed < returned.amount_cents) return skip('paid_otherwise');
       if (await store.isBankMethodStopped(deps.db, returned.processor_token)) return skip('method_stopped');

@@ -14,6 +14,7 @@
 import type { BankAuthorization } from '../../db/schema';
 import { type Actor, atOneInstant, type Deps, type RequestContext } from '../../deps';
 import { cardBrandLabel } from '../../domain/cards';
+import { methodRefusal as refusalOf } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { newId } from '../../platform/ids';
 import {
@@ -110,10 +111,9 @@ interface Attempt {
 /** What payBills's checkPaymentMethod refuses, for a method known from the wallet. */
 function methodRefusal(deps: Deps, p: BatchPayment): string | null {
   const org = deps.config.organization;
-  if (p.method.kind === 'card' && !org.payments.acceptedCardBrands.includes(p.method.brand)) {
-    return `brand_not_accepted:${cardBrandLabel(p.method.brand)}`;
-  }
-  if (p.method.kind === 'bank' && (!org.payments.bankAccounts || !p.bankAuthorization)) {
+  const refusal = refusalOf(org.payments, p.method);
+  if (refusal?.code === 'brand_not_accepted') return `brand_not_accepted:${cardBrandLabel(refusal.brand)}`;
+  if (p.method.kind === 'bank' && (refusal || !p.bankAuthorization)) {
     return 'bank_not_authorized';
   }
   return null;

@@ -16,6 +16,12 @@ import type { Actor, Deps, RequestContext } from '../../deps';
 import { allocatePayment } from '../../domain/allocation';
 import { cardBrandLabel } from '../../domain/cards';
 import { formatMoney } from '../../domain/money';
+import {
+  amountProblem,
+  isBillOwed,
+  isLivePaymentStatus,
+  minimumPaymentCents,
+} from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -48,6 +54,7 @@ import {
   referenceEmailRow,
   storedContent,
 } from '../notifications/notifications.service';
+import { checkAcceptedMethod } from '../wallet/wallet.service';
 import type { CreateGuestPaymentBody, PaymentView } from './payments.schema';
 import * as store from './payments.store';
 
@@ -97,17 +104,8 @@ async function checkPaymentMethod(
       errors: [{ field: 'paymentToken', code: 'unknown_token', message: 'Enter your payment details again' }],
     });
   }
-  if (method.kind === 'card' && !org.payments.acceptedCardBrands.includes(method.brand)) {
-    const accepted = org.payments.acceptedCardBrands.map((b) => cardBrandLabel(b)).join(', ');
-    throw new AppError('payment_method_invalid', {
-      detail: `We accept ${accepted}. ${cardBrandLabel(method.brand)} cards cannot be used.`,
-      errors: [{ field: 'paymentToken', code: 'brand_not_accepted', message: `We accept ${accepted}` }],
-    });
-  }
+  checkAcceptedMethod(deps, method);
   if (method.kind === 'bank') {
-    if (!org.payments.bankAccounts) {
-      throw new AppError('payment_method_invalid', { detail: 'Bank account payments are not accepted.' });
-    }
     const auth = opts.bankAuthorization;
     // An authorization given earlier (a scheduled payment's, autopay's recurring one) was checked
     // against the words then in force, and stands as given; one given now must be to today's words.
@@ -239,7 +237,7 @@ export function checkPayable(
   bills: readonly Pick<BillForPayment, 'id' | 'number' | 'status' | 'balance_cents'>[],
   amountCents: number,
 ): void {
-  const unpayable = bills.find((b) => b.status !== 'open' || b.balance_cents <= 0);
+  const unpayable = bills.find((b) => !isBillOwed(b.status, b.balance_cents));
   if (unpayable) {
     throw new AppError('bill_not_payable', {
       detail: `Bill ${unpayable.number} has nothing left to pay.`,
@@ -247,8 +245,9 @@ export function checkPayable(
     });
   }
   const total = bills.reduce((sum, b) => sum + b.balance_cents, 0);
-  const minimum = Math.min(minimumCents, total);
-  if (amountCents < minimum || amountCents > total) {
+  const minimum = minimumPaymentCents(total, minimumCents);
+  const problem = amountProblem(amountCents, total, minimumCents);
+  if (problem) {
     throw new AppError('amount_out_of_range', {
       detail: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}.`,
       minimumCents: minimum,
@@ -256,7 +255,7 @@ export function checkPayable(
       errors: [
         {
           field: 'amountCents',
-          code: amountCents < minimum ? 'too_small' : 'too_large',
+          code: problem,
           message: `Enter an amount from ${formatMoney(minimum)} to ${formatMoney(total)}`,
         },
       ],
@@ -540,7 +539,7 @@ async function applyOutcome(
   idempotency?: IdempotentWork,
 ): Promise<IdempotentResult | null> {
   const { payment } = loaded;
-  if (!['pending', 'processing', 'unknown'].includes(payment.status)) return null;
+  if (!isLivePaymentStatus(payment.status)) return null;
   // An outcome still unknown is recorded once.
   if (!outcome && payment.status === 'unknown') return null;
   const rows = outcomeRows(deps, loaded, outcome);
@@ -570,7 +569,7 @@ async function applyOutcome(
 /** Asks the processor what became of one attempt and applies it; re-sends the same key if it never arrived. */
 export async function reconcilePayment(deps: Deps, paymentId: string): Promise<void> {
   const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (!loaded || !['pending', 'processing', 'unknown'].includes(loaded.payment.status)) return;
+  if (!loaded || !isLivePaymentStatus(loaded.payment.status)) return;
   const { payment } = loaded;
   let outcome: ChargeOutcome | null = null;
   try {

@@ -7,6 +7,7 @@ import type {
   PaymentStatus,
   PaymentsTable,
 } from '../../db/schema';
+import { LIVE_PAYMENT_STATUSES } from '../../domain/payment-rules';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import {
@@ -144,7 +145,7 @@ export async function claimForReconcile(db: Db, now: Date, leaseUntil: Date, lim
         'reconcile_attempts',
         'created_at',
       ])
-      .where('status', 'in', ['pending', 'processing', 'unknown'])
+      .where('status', 'in', LIVE_PAYMENT_STATUSES)
       .where('next_reconcile_at', '<=', now)
       .orderBy('next_reconcile_at')
       .limit(limit)
@@ -175,7 +176,7 @@ export async function scheduleReconcile(db: Db, id: string, at: Date): Promise<v
     .updateTable('payments')
     .set({ next_reconcile_at: at })
     .where('id', '=', id)
-    .where('status', 'in', ['pending', 'processing', 'unknown'])
+    .where('status', 'in', LIVE_PAYMENT_STATUSES)
     .execute();
 }
 

@@ -7,6 +7,7 @@ import type { ScheduledPayment } from '../../db/schema';
 import type { Deps, RequestContext } from '../../deps';
 import { formatLongDate, todayIn } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
+import { isBillOwed } from '../../domain/payment-rules';
 import {
   canChange,
   changeDeadline,
@@ -434,8 +435,8 @@ async function charge(deps: Deps, row: ScheduledPayment, payerEmail: string | nu
         });
       }
       // Bills paid some other way since are not charged again; one paid in part, only what is left.
-      const open = (await findBillsForPayment(deps.db, row.account_id, row.bill_ids)).filter(
-        (b) => b.status === 'open' && b.balance_cents > 0,
+      const open = (await findBillsForPayment(deps.db, row.account_id, row.bill_ids)).filter((b) =>
+        isBillOwed(b.status, b.balance_cents),
       );
       if (open.length === 0) return skip('nothing_owed');
       const method = await findSavedMethod(deps, row.member_id, row.region_id, row.payment_method_id);

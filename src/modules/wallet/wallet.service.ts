@@ -2,6 +2,7 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { cardBrandLabel } from '../../domain/cards';
 import { todayIn } from '../../domain/dates';
+import { methodRefusal } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
@@ -95,14 +96,15 @@ function notFound(): AppError {
 /** Refuses a method the organization does not take (a brand it does not accept, bank when it takes none). */
 export function checkAcceptedMethod(deps: Deps, method: PaymentMethodDetails): void {
   const payments = deps.config.organization.payments;
-  if (method.kind === 'card' && !payments.acceptedCardBrands.includes(method.brand)) {
+  const refusal = methodRefusal(payments, method);
+  if (refusal?.code === 'brand_not_accepted') {
     const accepted = payments.acceptedCardBrands.map((b) => cardBrandLabel(b)).join(', ');
     throw new AppError('payment_method_invalid', {
-      detail: `We accept ${accepted}. ${cardBrandLabel(method.brand)} cards cannot be used.`,
+      detail: `We accept ${accepted}. ${cardBrandLabel(refusal.brand)} cards cannot be used.`,
       errors: [{ field: 'paymentToken', code: 'brand_not_accepted', message: `We accept ${accepted}` }],
     });
   }
-  if (method.kind === 'bank' && !payments.bankAccounts) {
+  if (refusal?.code === 'bank_not_accepted') {
     throw new AppError('payment_method_invalid', { detail: 'Bank account payments are not accepted.' });
   }
 }
