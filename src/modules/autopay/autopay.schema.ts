@@ -38,7 +38,12 @@ export const autopayEnrollmentView = z.object({
   dayOfMonth: z.number().int().nullable(),
   maxChargeCents: z.number().int().nullable(),
   billKinds: z.array(billKind),
-  /** null when the method was removed from the wallet since (autopay is then paused). */
+  /**
+   * false when another member responsible for the account set it up: they alone can change or stop
+   * it, and its method and authorization are theirs (null here).
+   */
+  setUpByYou: z.boolean(),
+  /** null when the method was removed from the wallet since (autopay is then paused), or is not yours. */
   method: paymentMethodView.nullable(),
   /** The recurring debit authorization, with how to revoke it. */
   bankAuthorization: z

@@ -89,12 +89,20 @@ function howToRevoke(deps: Deps, regionId: string, locale: Locale): string {
     : `Turn automatic payments off here, or call ${phone}, at least 3 business days before the next charge.`;
 }
 
+/**
+ * An enrollment as `viewerId` sees it. The saved method and the bank authorization belong to the
+ * member who set autopay up: another member responsible for the account sees only that it is on.
+ */
 async function enrollmentView(
   deps: Deps,
   row: AutopayEnrollment,
   locale: Locale,
+  viewerId: string,
 ): Promise<AutopayEnrollmentView> {
-  const method = await findSavedMethod(deps, row.member_id, row.region_id, row.payment_method_id);
+  const setUpByYou = row.member_id === viewerId;
+  const method = setUpByYou
+    ? await findSavedMethod(deps, row.member_id, row.region_id, row.payment_method_id)
+    : null;
   return {
     id: row.id,
     status: row.status,
@@ -104,14 +112,16 @@ async function enrollmentView(
     dayOfMonth: row.day_of_month,
     maxChargeCents: row.max_charge_cents,
     billKinds: row.bill_kinds,
+    setUpByYou,
     method: method?.view ?? null,
-    bankAuthorization: row.bank_authorization
-      ? {
-          textVersion: row.bank_authorization.textVersion,
-          acceptedAt: row.bank_authorization.acceptedAt,
-          howToRevoke: howToRevoke(deps, row.region_id, locale),
-        }
-      : null,
+    bankAuthorization:
+      setUpByYou && row.bank_authorization
+        ? {
+            textVersion: row.bank_authorization.textVersion,
+            acceptedAt: row.bank_authorization.acceptedAt,
+            howToRevoke: howToRevoke(deps, row.region_id, locale),
+          }
+        : null,
     notifyByText: row.notify_by_text,
     pausedReason: row.paused_reason,
     createdAt: row.created_at.toISOString(),
@@ -154,7 +164,9 @@ export async function getAutopay(
           personName: a.personName,
           accountKind: a.kind,
           availability: availabilityOf(deps, a.region_id, ctx.locale),
-          enrollment: enrollment ? await enrollmentView(deps, enrollment, ctx.locale) : null,
+          enrollment: enrollment
+            ? await enrollmentView(deps, enrollment, ctx.locale, session.actor.memberId)
+            : null,
         };
       }),
     ),
@@ -165,6 +177,20 @@ async function ownAccount(deps: Deps, session: MemberSession, accountId: string)
   const account = (await responsibleAccounts(deps, session)).get(accountId);
   if (!account) throw new AppError('not_found', { detail: 'Account not found' });
   return account;
+}
+
+/**
+ * Autopay belongs to the member who set it up: another member responsible for the same account may
+ * not replace it (its charges would then look for their method in the first member's wallet and
+ * pause as "method removed") nor stop it.
+ */
+function checkSetUpBy(enrollment: AutopayEnrollment, session: MemberSession): void {
+  if (enrollment.member_id !== session.actor.memberId) {
+    throw new AppError('forbidden', {
+      detail:
+        'Automatic payments on this account were set up by another member of this account. Only they can change or turn them off.',
+    });
+  }
 }
 
 function summaryOf(body: AutopayBody, locale: Locale): string {
@@ -255,6 +281,7 @@ export async function enrollAutopay(
     },
   );
   const existing = await store.findLiveEnrollment(deps.db, accountId);
+  if (existing) checkSetUpBy(existing, session);
   const version = deps.config.organization.payments.achRecurringAuthorizationVersion;
   let bankAuthorization: AutopayEnrollment['bank_authorization'] = null;
   if (method.view.kind === 'bank') {
@@ -356,7 +383,7 @@ export async function enrollAutopay(
   });
   const saved = await store.findEnrollmentById(deps.db, id);
   if (!saved) throw new Error(`enrollment ${id} vanished`);
-  return enrollmentView(deps, saved, ctx.locale);
+  return enrollmentView(deps, saved, ctx.locale, session.actor.memberId);
 }
 
 /** Turns autopay off for an account; what was noticed and not yet charged is not charged. */
@@ -369,6 +396,7 @@ export async function stopAutopay(
   await ownAccount(deps, session, accountId);
   const existing = await store.findLiveEnrollment(deps.db, accountId);
   if (!existing) return;
+  checkSetUpBy(existing, session);
   const now = toDate(deps.clock.now());
   await deps.db.transaction().execute(async (trx) => {
     await store.updateEnrollment(trx, existing.id, { status: 'canceled', canceled_at: now, updated_at: now });
