@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
-import { runDueAutopay } from '../src/modules/autopay/autopay.service';
+import { runDueAutopay } from '../src/modules/autopay/autopay-run.service';
 import { checkIntegrity } from '../src/modules/integrity/integrity.service';
 import { createLogger } from '../src/platform/logger';
 import { openRuntime } from '../src/runtime';

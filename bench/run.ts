@@ -19,7 +19,7 @@ import { Temporal } from 'temporal-polyfill';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { todayIn } from '../src/domain/dates';
-import { runDueAutopay } from '../src/modules/autopay/autopay.service';
+import { runDueAutopay } from '../src/modules/autopay/autopay-run.service';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity, type IntegrityReport } from '../src/modules/integrity/integrity.service';
 import { newSecretToken, sha256 } from '../src/platform/ids';

@@ -1,16 +1,14 @@
 import type { Deps } from './deps';
-import {
-  noticeAutopay,
-  pauseAutopayOnBlockedMethods,
-  runDueAutopay,
-} from './modules/autopay/autopay.service';
+import { noticeAutopay } from './modules/autopay/autopay-notices.service';
+import { pauseAutopayOnBlockedMethods, runDueAutopay } from './modules/autopay/autopay-run.service';
 import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
 import { pruneMemberSessions } from './modules/members/members.service';
 import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
 import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
-import { reconcilePayments, renderOutboxEmail } from './modules/payments/payments.service';
+import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
+import { reconcilePayments } from './modules/payments/reconciliation.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { toDate } from './platform/clock';

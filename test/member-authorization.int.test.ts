@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticeAutopay } from '../src/modules/autopay/autopay.service';
+import { noticeAutopay } from '../src/modules/autopay/autopay-notices.service';
 import { buildTestApp, type TestApp } from './app';
 import {
   createMedicalAccount,

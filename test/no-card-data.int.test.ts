@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
-import { reconcilePayments, renderOutboxEmail } from '../src/modules/payments/payments.service';
+import { renderOutboxEmail } from '../src/modules/payments/payment-receipts.service';
+import { reconcilePayments } from '../src/modules/payments/reconciliation.service';
 import {
   TEST_ROUTING_NUMBER,
   testBankAccounts,

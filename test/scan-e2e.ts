@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config';
-import { renderOutboxEmail } from '../src/modules/payments/payments.service';
+import { renderOutboxEmail } from '../src/modules/payments/payment-receipts.service';
 import { createLogger } from '../src/platform/logger';
 import { testBankAccounts, testCards } from '../src/platform/processors/sandbox/test-numbers';
 import { openRuntime } from '../src/runtime';

@@ -9,7 +9,8 @@ import {
   signIn,
   tokenizeCard,
 } from '../../../test/factories';
-import { noticeAutopay, runDueAutopay } from './autopay.service';
+import { noticeAutopay } from './autopay-notices.service';
+import { runDueAutopay } from './autopay-run.service';
 
 /**
  * An account two members pay for. Saved methods and automatic payments belong to the member who set

@@ -11,7 +11,8 @@ import {
   tokenizeCard,
 } from '../../../test/factories';
 import { checkIntegrity } from '../integrity/integrity.service';
-import { noticeAutopay, runDueAutopay } from './autopay.service';
+import { noticeAutopay } from './autopay-notices.service';
+import { runDueAutopay } from './autopay-run.service';
 
 let t: TestApp;
 beforeAll(async () => {

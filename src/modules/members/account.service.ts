@@ -19,9 +19,9 @@ import {
   getPaymentOnAccounts,
   listPaymentsOnBill,
   listRecentPayments,
-  payBills,
   renderReceiptOnAccounts,
-} from '../payments/payments.service';
+} from '../payments/payment-history.service';
+import { payBills } from '../payments/payments.service';
 import { rememberPaidMethod, savedMethodToken } from '../wallet/wallet.service';
 import type {
   BillSummary,

@@ -14,7 +14,7 @@ import {
   keyedWork,
   runIdempotent,
 } from '../idempotency/idempotency.service';
-import { getPaymentView } from './payments.service';
+import { getPaymentView } from './payment-views.service';
 
 export type BackgroundOutcome =
   | { status: 'paid'; paymentId: string }

@@ -31,7 +31,8 @@ import {
   skip,
 } from './background-charge';
 import * as store from './bank-representments.store';
-import { methodLabel, payBills } from './payments.service';
+import { methodLabel } from './payment-views.service';
+import { payBills } from './payments.service';
 import * as payments from './payments.store';
 
 const RUNNER = { type: 'system', name: 'bank-representment' } as const;

@@ -10,12 +10,12 @@ import {
   tokenizeBank,
   tokenizeCard,
 } from '../../../test/factories';
-import { pauseAutopayOnBlockedMethods } from '../autopay/autopay.service';
+import { pauseAutopayOnBlockedMethods } from '../autopay/autopay-run.service';
 import { checkIntegrity } from '../integrity/integrity.service';
 import { blockReturnedBankMethods } from '../wallet/wallet.service';
 import { presentReturnedBankDebits } from './bank-representment.service';
 import { settleBankPayments } from './bank-settlement.service';
-import { reconcilePayments } from './payments.service';
+import { reconcilePayments } from './reconciliation.service';
 
 let t: TestApp;
 beforeAll(async () => {

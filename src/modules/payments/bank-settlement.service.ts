@@ -16,7 +16,7 @@ import { reopenBillsForReturn } from '../bills/bills.service';
 import { postPaymentReversal } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
 import { planRepresentment, type ReturnedDebit, scheduleRepresentment } from './bank-representment.service';
-import { methodLabel } from './payments.service';
+import { methodLabel } from './payment-views.service';
 import * as store from './payments.store';
 
 const SYSTEM = { type: 'system', name: 'bank-settlement' } as const;

@@ -7,7 +7,8 @@ import { runIdempotent } from '../idempotency/idempotency.service';
 import { checkIntegrity } from '../integrity/integrity.service';
 import { backgroundKey, chargeInBackground } from './background-charge';
 import { type BatchPayment, payBillsInBatch } from './payments.batch';
-import { payBills, reconcilePayments } from './payments.service';
+import { payBills } from './payments.service';
+import { reconcilePayments } from './reconciliation.service';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -34,10 +34,10 @@ import {
 import { paymentParts as billPaymentParts } from '../bills/bills.service';
 import type { KeyCompletion, KeyedWork } from '../idempotency/idempotency.service';
 import { claimsPart, completionsPart } from '../idempotency/idempotency.store';
+import type { LoadedPayment } from './payment-views.service';
 import {
   type BillForPayment,
   buildAttempt,
-  type LoadedPayment,
   type OutcomeRows,
   outcomeRows,
   type PayBillsOptions,

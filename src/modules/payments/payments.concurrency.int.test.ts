@@ -6,7 +6,8 @@ import { buildTestApp, type TestApp } from '../../../test/app';
 import { createMedicalAccount, type MedicalAccountFixture, tokenizeCard } from '../../../test/factories';
 import type { GuestSessionView } from '../guest/guest.schema';
 import { checkIntegrity } from '../integrity/integrity.service';
-import { reconcilePayment, reconcilePayments } from './payments.service';
+import { reconcilePayment } from './payments.service';
+import { reconcilePayments } from './reconciliation.service';
 
 /**
  * Races that only a real PostgreSQL can show: PGlite is one connection, so its transactions never

@@ -13,8 +13,8 @@ import { newId } from '../../platform/ids';
 import { auditRow } from '../audit/audit.service';
 import { paymentParts } from '../bills/bills.service';
 import { checkIntegrity } from '../integrity/integrity.service';
-import { reconcilePayments } from './payments.service';
 import { eventRow, insertAttempt } from './payments.store';
+import { reconcilePayments } from './reconciliation.service';
 
 let t: TestApp;
 beforeAll(async () => {

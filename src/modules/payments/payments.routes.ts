@@ -7,13 +7,18 @@ import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
 import { authenticateGuest } from '../guest/guest.service';
 import { runIdempotent } from '../idempotency/idempotency.service';
 import {
+  emailGuestReceipt,
+  getGuestPayment,
+  payBillsAsGuest,
+  renderGuestReceipt,
+} from './guest-payments.service';
+import {
   createGuestPaymentBody,
   paymentIdParams,
   paymentView,
   receiptEmailBody,
   receiptEmailView,
 } from './payments.schema';
-import { emailGuestReceipt, getGuestPayment, payBillsAsGuest, renderGuestReceipt } from './payments.service';
 
 const localeQuery = z.object({ locale: z.enum(['en', 'es']).default('en') });
 

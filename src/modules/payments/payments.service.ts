@@ -1,11 +1,13 @@
+/**
+ * Making a payment (DESIGN.md §4): the checks every payment passes, the attempt committed before the
+ * processor is called, the outcome applied, and one attempt reconciled. Views and receipts are in
+ * payment-views and payment-receipts; the guest, history and reconciler use cases in their own files.
+ */
 import type { Insertable } from 'kysely';
-import { Temporal } from 'temporal-polyfill';
-import { findRegion } from '../../config';
 import type {
   AuditEventsTable,
   BankAuthorization,
   BillKind,
-  OutboxEmail,
   OutboxEmailsTable,
   Payment,
   PaymentAllocationsTable,
@@ -14,7 +16,6 @@ import type {
 } from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { allocatePayment } from '../../domain/allocation';
-import { cardBrandLabel } from '../../domain/cards';
 import { formatMoney } from '../../domain/money';
 import {
   amountProblem,
@@ -24,46 +25,35 @@ import {
 } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
-import type { Db } from '../../platform/db';
-import { receiptEmail } from '../../platform/email-templates';
 import { newConfirmationNumber, newId } from '../../platform/ids';
-import { type ReceiptDocument, renderReceiptPdf } from '../../platform/pdf/receipt';
 import {
   type ChargeOutcome,
   type PaymentMethodDetails,
   ProcessorError,
 } from '../../platform/processors/processor';
 import { insertRows } from '../../platform/statement';
-import { auditRow, recordAudit } from '../audit/audit.service';
-import {
-  billKindLabel,
-  paymentParts as billPaymentParts,
-  findBillsForPayment,
-  getAccount,
-} from '../bills/bills.service';
-import type { GuestActor } from '../guest/guest.service';
+import { auditRow } from '../audit/audit.service';
+import { paymentParts as billPaymentParts, findBillsForPayment } from '../bills/bills.service';
 import type {
   IdempotentResponse,
   IdempotentResult,
   IdempotentWork,
 } from '../idempotency/idempotency.service';
 import { paymentCollectedRows } from '../ledger/ledger.service';
-import {
-  type EmailContent,
-  queueEmailRow,
-  referenceEmailRow,
-  storedContent,
-} from '../notifications/notifications.service';
 import { checkAcceptedMethod } from '../wallet/wallet.service';
-import type { CreateGuestPaymentBody, PaymentView } from './payments.schema';
+import { receiptRow } from './payment-receipts.service';
+import {
+  type LoadedPayment,
+  type Locale,
+  loadPaymentWithAccount,
+  paymentResponse,
+  toPaymentView,
+  viewResponse,
+} from './payment-views.service';
 import * as store from './payments.store';
 
 /** First reconciler look at an attempt the API is still working on. */
 const RECONCILE_GRACE_SECONDS = 60;
-/** After this many sweeps with no record at the processor, the attempt is final: it never arrived. */
-const MAX_RECONCILE_ATTEMPTS = 10;
-
-type Locale = 'en' | 'es';
 
 export interface PayBillsOptions {
   actor: Actor;
@@ -133,19 +123,6 @@ async function checkPaymentMethod(
     };
   }
   return { method, authorization: null };
-}
-
-/** What the payment view, the receipt and the outcome phase need: the payment, its region, its bills. */
-export interface LoadedPayment {
-  payment: Payment;
-  account: { region_id: string };
-  allocations: {
-    bill_id: string;
-    amount_cents: number;
-    number: string;
-    kind: BillKind;
-    due_date: string;
-  }[];
 }
 
 /** How many times the bills are read again when one changed between the read and the lock. */
@@ -566,6 +543,9 @@ async function applyOutcome(
   return applied && response ? { ...response, stored: !!idempotency } : null;
 }
 
+/** After this many sweeps with no record at the processor, the attempt is final: it never arrived. */
+const MAX_RECONCILE_ATTEMPTS = 10;
+
 /** Asks the processor what became of one attempt and applies it; re-sends the same key if it never arrived. */
 export async function reconcilePayment(deps: Deps, paymentId: string): Promise<void> {
   const loaded = await loadPaymentWithAccount(deps.db, paymentId);
@@ -589,425 +569,4 @@ export async function reconcilePayment(deps: Deps, paymentId: string): Promise<v
     if (!(err instanceof ProcessorError)) throw err;
   }
   await applyOutcome(deps, loaded, outcome);
-}
-
-/** One sweep of the reconciler: claims due non-terminal attempts and resolves each. */
-export async function reconcilePayments(deps: Deps, limit = 50): Promise<number> {
-  const now = deps.clock.now();
-  const claimed = await store.claimForReconcile(
-    deps.db,
-    toDate(now),
-    toDate(now.add({ seconds: 120 })),
-    limit,
-  );
-  for (const row of claimed) {
-    await reconcilePayment(deps, row.id);
-    // Still unresolved: back off (30 s, 1 min, 2 min … at most an hour).
-    const backoff = Math.min(30 * 2 ** row.reconcile_attempts, 3600);
-    await store.scheduleReconcile(deps.db, row.id, toDate(deps.clock.now().add({ seconds: backoff })));
-  }
-  return claimed.length;
-}
-
-function regionTimeZone(deps: Deps, regionId: string): string {
-  return findRegion(deps.config, regionId)?.timeZone ?? 'UTC';
-}
-
-export function methodLabel(
-  p: Pick<Payment, 'method_type' | 'method_brand' | 'method_last4' | 'bank_account_type'>,
-  locale: Locale,
-): string {
-  if (p.method_type === 'card') {
-    const brand = cardBrandLabel((p.method_brand ?? 'unknown') as Parameters<typeof cardBrandLabel>[0]);
-    return locale === 'es' ? `${brand} terminada en ${p.method_last4}` : `${brand} ending ${p.method_last4}`;
-  }
-  const savings = p.bank_account_type === 'savings';
-  if (locale === 'es')
-    return `${savings ? 'Cuenta de ahorros' : 'Cuenta de cheques'} terminada en ${p.method_last4}`;
-  return `${savings ? 'Savings' : 'Checking'} account ending ${p.method_last4}`;
-}
-
-const paidAtFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatPaidAt(instant: Date, timeZone: string, locale: Locale): string {
-  // One formatter per language and zone: building one costs far more than using it.
-  const key = `${locale}|${timeZone}`;
-  let format = paidAtFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale === 'es' ? 'es-US' : 'en-US', {
-      dateStyle: 'long',
-      timeStyle: 'short',
-      timeZone,
-    });
-    paidAtFormats.set(key, format);
-  }
-  return format.format(instant);
-}
-
-async function loadPaymentWithAccount(db: Db, paymentId: string) {
-  const payment = await store.findPayment(db, paymentId);
-  if (!payment) return null;
-  const [account, allocations] = await Promise.all([
-    getAccount(db, payment.account_id),
-    store.listAllocations(db, paymentId),
-  ]);
-  return { payment, account, allocations };
-}
-
-/** A collected payment's receipt, queued by reference: rendered from the payment when it is sent. */
-function receiptRow(payment: Payment, to: string, locale: Locale, now: Date): Insertable<OutboxEmailsTable> {
-  return referenceEmailRow({
-    accountId: payment.account_id,
-    kind: 'payment_receipt',
-    to,
-    ref: { receiptPaymentId: payment.id, locale },
-    now,
-  });
-}
-
-/**
- * An outbox email as it is sent: a receipt queued by reference is rendered from its payment now (and
- * its PDF attached); any other email is sent as stored.
- */
-export async function renderOutboxEmail(
-  deps: Deps,
-  email: OutboxEmail,
-  options: { attachments: boolean },
-): Promise<EmailContent> {
-  const ref = email.attachment_ref;
-  const stored = storedContent(email);
-  if (!ref?.receiptPaymentId) {
-    if (!stored) throw new Error(`outbox email ${email.id} has neither content nor a reference`);
-    return stored;
-  }
-  const locale: Locale = ref.locale === 'es' ? 'es' : 'en';
-  const loaded = await loadPaymentWithAccount(deps.db, ref.receiptPaymentId);
-  if (!loaded) throw new AppError('not_found', { detail: 'The payment of this receipt was not found' });
-  const content = stored ?? receiptContent(deps, loaded, locale);
-  if (!options.attachments) return content;
-  const doc = receiptDocument(deps, loaded, locale);
-  return {
-    ...content,
-    attachments: [
-      {
-        filename: `receipt-${doc.confirmationNumber}.pdf`,
-        contentType: 'application/pdf',
-        content: await renderReceiptPdf(doc),
-      },
-    ],
-  };
-}
-
-/** The receipt email's subject and bodies for a collected payment. */
-function receiptContent(
-  deps: Deps,
-  { payment, account, allocations }: LoadedPayment,
-  locale: Locale,
-): EmailContent {
-  const org = deps.config.organization;
-  const email = receiptEmail({
-    locale,
-    organizationName: org.name,
-    confirmationNumber: payment.confirmation_number,
-    amountCents: payment.amount_cents,
-    methodLabel: methodLabel(payment, locale),
-    paidAt: formatPaidAt(
-      payment.completed_at ?? payment.created_at,
-      regionTimeZone(deps, account.region_id),
-      locale,
-    ),
-    bills: allocations.map((a) => ({
-      description: billKindLabel(a.kind, locale),
-      number: a.number,
-      amountCents: a.amount_cents,
-    })),
-    supportPhone: findRegion(deps.config, account.region_id)?.phone ?? org.support.phone,
-  });
-  return { subject: email.subject, text: email.text, html: email.html };
-}
-
-export async function getPaymentView(deps: Deps, paymentId: string): Promise<PaymentView> {
-  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (!loaded) throw new AppError('not_found');
-  return toPaymentView(deps, loaded);
-}
-
-function toPaymentView(deps: Deps, { payment, account, allocations }: LoadedPayment): PaymentView {
-  const tz = regionTimeZone(deps, account.region_id);
-  return {
-    id: payment.id,
-    confirmationNumber: payment.confirmation_number,
-    status: payment.status,
-    amountCents: payment.amount_cents,
-    currency: payment.currency,
-    method: {
-      type: payment.method_type,
-      brand: payment.method_brand,
-      last4: payment.method_last4,
-      bankAccountType: payment.bank_account_type,
-    },
-    createdAt: payment.created_at.toISOString(),
-    paidOn: dayIn(tz, payment.created_at),
-    bills: allocations.map((a) => ({
-      billId: a.bill_id,
-      number: a.number,
-      kind: a.kind,
-      amountCents: a.amount_cents,
-    })),
-    receiptEmail: payment.payer_email,
-    failure:
-      payment.status === 'failed' && payment.failure_code
-        ? {
-            code: payment.failure_code,
-            message: payment.failure_message ?? '',
-            retryable: payment.failure_retryable ?? false,
-          }
-        : null,
-  };
-}
-
-/** 201 for a collected payment, 202 while the outcome is being confirmed, 402 problem for a decline. */
-async function paymentResponse(deps: Deps, paymentId: string): Promise<IdempotentResult> {
-  return viewResponse(await getPaymentView(deps, paymentId));
-}
-
-function viewResponse(view: PaymentView): IdempotentResponse {
-  if (view.status === 'failed' && view.failure) {
-    const err = new AppError('payment_declined', {
-      detail: view.failure.message,
-      decline: view.failure,
-      paymentId: view.id,
-      errors: [{ field: 'paymentToken', code: view.failure.code, message: view.failure.message }],
-    });
-    return { status: err.status, body: err };
-  }
-  return { status: view.status === 'succeeded' ? 201 : 202, body: view };
-}
-
-/** A guest sees a payment only if it is on their account and paid only bills they looked up. */
-/**
- * A payment a guest may see: on their account, and paying only bills they looked up. Anything else is
- * the same 404 as a payment that does not exist.
- */
-async function findGuestPayment(deps: Deps, actor: GuestActor, paymentId: string) {
-  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (
-    !loaded ||
-    loaded.payment.account_id !== actor.accountId ||
-    !loaded.allocations.every((a) => actor.billIds.includes(a.bill_id))
-  ) {
-    throw new AppError('not_found', { detail: 'Payment not found' });
-  }
-  return loaded;
-}
-
-export async function getGuestPayment(
-  deps: Deps,
-  actor: GuestActor,
-  paymentId: string,
-): Promise<PaymentView> {
-  return toPaymentView(deps, await findGuestPayment(deps, actor, paymentId));
-}
-
-export function payBillsAsGuest(
-  deps: Deps,
-  actor: GuestActor,
-  body: CreateGuestPaymentBody,
-  ctx: RequestContext,
-  idempotency: IdempotentWork,
-): Promise<IdempotentResult> {
-  if (!body.billIds.every((id) => actor.billIds.includes(id))) {
-    throw new AppError('not_found', { detail: 'Bill not found' });
-  }
-  return payBills(deps, {
-    actor,
-    ctx,
-    channel: 'guest',
-    accountId: actor.accountId,
-    billIds: body.billIds,
-    amountCents: body.amountCents,
-    paymentToken: body.paymentToken,
-    payerEmail: body.email ?? null,
-    bankAuthorization: body.bankAuthorization ?? null,
-    idempotency,
-  });
-}
-
-/** Only money actually collected gets a receipt. */
-function assertReceiptable(payment: Payment): void {
-  if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
-    throw new AppError('payment_not_final', {
-      detail: 'A receipt is available once the payment is complete.',
-    });
-  }
-}
-
-function receiptDocument(
-  deps: Deps,
-  { payment, account, allocations }: LoadedPayment & { account: { account_number: string } },
-  locale: Locale,
-): ReceiptDocument {
-  assertReceiptable(payment);
-  const org = deps.config.organization;
-  const region = findRegion(deps.config, account.region_id);
-  return {
-    locale,
-    organization: {
-      name: org.name,
-      addressLines: region?.mailingAddress ?? org.mailingAddress,
-      phone: region?.phone ?? org.support.phone,
-      accentColor: org.branding.accentColor,
-    },
-    confirmationNumber: payment.confirmation_number,
-    paidAt: formatPaidAt(
-      payment.completed_at ?? payment.created_at,
-      regionTimeZone(deps, account.region_id),
-      locale,
-    ),
-    amountCents: payment.amount_cents,
-    method: { label: methodLabel(payment, locale) },
-    accountLabel: `${locale === 'es' ? 'Cuenta' : 'Account'} •••• ${account.account_number.slice(-4)}`,
-    bills: allocations.map((a) => ({
-      description: billKindLabel(a.kind, locale),
-      number: a.number,
-      amountCents: a.amount_cents,
-    })),
-    status: locale === 'es' ? 'Pago recibido' : 'Payment received',
-  };
-}
-
-export async function renderGuestReceipt(
-  deps: Deps,
-  actor: GuestActor,
-  paymentId: string,
-  locale: Locale,
-): Promise<{ filename: string; pdf: Buffer }> {
-  const doc = receiptDocument(deps, await findGuestPayment(deps, actor, paymentId), locale);
-  await recordAudit(deps.db, {
-    actor,
-    ctx: null,
-    action: 'receipt.view',
-    result: 'success',
-    accountId: actor.accountId,
-    resourceType: 'payment',
-    resourceId: paymentId,
-  });
-  return { filename: `receipt-${doc.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
-}
-
-export async function emailGuestReceipt(
-  deps: Deps,
-  actor: GuestActor,
-  paymentId: string,
-  to: string,
-  locale: Locale,
-): Promise<void> {
-  const loaded = await findGuestPayment(deps, actor, paymentId);
-  assertReceiptable(loaded.payment);
-  await queueEmailRow(deps.db, receiptRow(loaded.payment, to, locale, toDate(deps.clock.now())));
-}
-
-/** A payment as a history list shows it. */
-export interface PaymentListItem {
-  id: string;
-  confirmationNumber: string;
-  status: Payment['status'];
-  amountCents: number;
-  paidOn: string;
-  method: { type: 'card' | 'bank'; brand: string | null; last4: string };
-  bills: { billId: string; number: string }[];
-}
-
-/** The latest payments on these accounts, newest first, dated in each account's region. */
-export async function listRecentPayments(
-  deps: Deps,
-  accountIds: readonly string[],
-  limit = 5,
-): Promise<PaymentListItem[]> {
-  const payments = await store.listRecentPayments(deps.db, accountIds, limit);
-  const allocations = await store.listAllocationsOfPayments(
-    deps.db,
-    payments.map((p) => p.id),
-  );
-  return payments.map((p) => ({
-    id: p.id,
-    confirmationNumber: p.confirmation_number,
-    status: p.status,
-    amountCents: p.amount_cents,
-    paidOn: paidOnIn(deps, p.region_id, p.created_at),
-    method: { type: p.method_type, brand: p.method_brand, last4: p.method_last4 },
-    bills: allocations
-      .filter((a) => a.payment_id === p.id)
-      .map((a) => ({ billId: a.bill_id, number: a.number })),
-  }));
-}
-
-function paidOnIn(deps: Deps, regionId: string, at: Date): string {
-  return dayIn(regionTimeZone(deps, regionId), at);
-}
-
-/** The last day asked for in each zone: a batch's payments all share one instant, and this is not cheap. */
-const lastDays = new Map<string, { ms: number; day: string }>();
-
-/** The calendar day (ISO) of an instant in a time zone. */
-function dayIn(timeZone: string, at: Date): string {
-  const ms = at.getTime();
-  const last = lastDays.get(timeZone);
-  if (last?.ms === ms) return last.day;
-  const day = Temporal.Instant.fromEpochMilliseconds(ms)
-    .toZonedDateTimeISO(timeZone)
-    .toPlainDate()
-    .toString();
-  lastDays.set(timeZone, { ms, day });
-  return day;
-}
-
-/** What was collected on one bill, oldest first: each payment's share of it. */
-export async function listPaymentsOnBill(deps: Deps, billId: string) {
-  const rows = await store.listCollectedForBill(deps.db, billId);
-  return rows.map((r) => ({
-    paymentId: r.id,
-    confirmationNumber: r.confirmation_number,
-    paidOn: paidOnIn(deps, r.region_id, r.created_at),
-    amountCents: r.amount_cents,
-    method: { type: r.method_type, brand: r.method_brand, last4: r.method_last4 },
-  }));
-}
-
-/** A payment on one of `accountIds` (a member's accounts); anything else is the same 404. */
-async function findPaymentOnAccounts(deps: Deps, accountIds: ReadonlySet<string>, paymentId: string) {
-  const loaded = await loadPaymentWithAccount(deps.db, paymentId);
-  if (!loaded || !accountIds.has(loaded.payment.account_id)) {
-    throw new AppError('not_found', { detail: 'Payment not found' });
-  }
-  return loaded;
-}
-
-export async function getPaymentOnAccounts(
-  deps: Deps,
-  accountIds: ReadonlySet<string>,
-  paymentId: string,
-): Promise<PaymentView> {
-  return toPaymentView(deps, await findPaymentOnAccounts(deps, accountIds, paymentId));
-}
-
-export async function renderReceiptOnAccounts(
-  deps: Deps,
-  actor: Actor,
-  accountIds: ReadonlySet<string>,
-  paymentId: string,
-  locale: Locale,
-): Promise<{ filename: string; pdf: Buffer }> {
-  const loaded = await findPaymentOnAccounts(deps, accountIds, paymentId);
-  const doc = receiptDocument(deps, loaded, locale);
-  await recordAudit(deps.db, {
-    actor,
-    ctx: null,
-    action: 'receipt.view',
-    result: 'success',
-    accountId: loaded.payment.account_id,
-    resourceType: 'payment',
-    resourceId: paymentId,
-  });
-  return { filename: `receipt-${doc.confirmationNumber}.pdf`, pdf: await renderReceiptPdf(doc) };
 }

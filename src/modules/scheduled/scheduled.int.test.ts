@@ -377,7 +377,7 @@ describe('running scheduled payments', () => {
 
     // The reconciler asks the processor; a later pass reads the outcome.
     t.clock.advance({ minutes: 2 });
-    const { reconcilePayments } = await import('../payments/payments.service');
+    const { reconcilePayments } = await import('../payments/reconciliation.service');
     await reconcilePayments(t.deps);
     await runDueScheduledPayments(t.deps);
     await m.signInAgain();

@@ -31,7 +31,8 @@ import {
   chargeInBackground,
   skip,
 } from '../payments/background-charge';
-import { checkPayable, getPaymentView, payBills } from '../payments/payments.service';
+import { getPaymentView } from '../payments/payment-views.service';
+import { checkPayable, payBills } from '../payments/payments.service';
 import { findSavedMethod, usableSavedMethod } from '../wallet/wallet.service';
 import type {
   CreateScheduledPaymentBody,
