@@ -1276,6 +1276,9 @@ export const en = {
       emailAndText: 'By email and text message, at least 3 days before each payment',
     },
     methodRemoved: 'None: the payment method was removed',
+    setUpByAnother:
+      'Another member of this account set up these automatic payments. Only they can change or turn them off.',
+    methodOfAnother: 'Chosen by the member who set them up',
     bankAuthorization:
       'You authorized automatic debits from this bank account on {{date}} (authorization version {{version}}).',
     howToRevoke:

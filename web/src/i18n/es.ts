@@ -1310,6 +1310,9 @@ export const es: Translation = {
       emailAndText: 'Por correo electrónico y mensaje de texto, por lo menos 3 días antes de cada pago',
     },
     methodRemoved: 'Ninguno: el método de pago se quitó',
+    setUpByAnother:
+      'Otro miembro de esta cuenta activó estos pagos automáticos. Solo esa persona puede cambiarlos o desactivarlos.',
+    methodOfAnother: 'El que eligió el miembro que los activó',
     bankAuthorization:
       'Usted autorizó débitos automáticos de esta cuenta bancaria el {{date}} (autorización versión {{version}}).',
     howToRevoke:

@@ -77,6 +77,14 @@ function AccountAutopay({ account }: { account: AutopayAccount }) {
         </Link>
       </>
     );
+  } else if (!enrollment.setUpByYou) {
+    // Another member's autopay: they alone can change it, and its method is theirs.
+    body = (
+      <>
+        <p>{t('autopay.setUpByAnother')}</p>
+        <EnrollmentFacts enrollment={enrollment} compact />
+      </>
+    );
   } else {
     body = (
       <>

@@ -195,7 +195,11 @@ export function EnrollmentFacts({
       </div>
       <div className="summary-row">
         <dt>{t('autopay.facts.method')}</dt>
-        <dd>{enrollment.method ? methodTitle(enrollment.method, lang, t) : t('autopay.methodRemoved')}</dd>
+        <dd>
+          {enrollment.method
+            ? methodTitle(enrollment.method, lang, t)
+            : t(enrollment.setUpByYou ? 'autopay.methodRemoved' : 'autopay.methodOfAnother')}
+        </dd>
       </div>
       <div className="summary-row">
         <dt>{t('autopay.facts.limit')}</dt>
