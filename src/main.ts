@@ -42,9 +42,17 @@ async function buildWebIfStale(): Promise<void> {
     return newest;
   };
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(src)) return;
+  // vite is a dev dependency: without it (npm ci --omit=dev), serve the build that is there.
+  const vite = await import('vite').catch((err: { code?: string }) => {
+    if (err.code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  });
+  if (!vite) {
+    console.warn('web/dist is older than web/src, and vite is not installed to rebuild it (npm run build).');
+    return;
+  }
   console.log('Building the web app (first run or sources changed)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve('web/vite.config.ts'), logLevel: 'warn' });
+  await vite.build({ configFile: path.resolve('web/vite.config.ts'), logLevel: 'warn' });
 }
 
 async function serve(runtime: Runtime, config: Config, withWorker: boolean): Promise<void> {
