@@ -137,6 +137,25 @@ describe('a database that never answers', () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
+  it('names a refused connection as such', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      openRuntime(
+        testConfig({
+          databaseUrl: `postgres://settle:secret@127.0.0.1:${port}/settle`,
+          databaseTimeouts: fastTimeouts,
+        }),
+        { logger: silent },
+      ),
+    ).rejects.toThrow(
+      new RegExp(`^Cannot use the database at 127\\.0\\.0\\.1:${port}/settle: .*ECONNREFUSED`),
+    );
+  });
+
   it('answers /readyz with 503 quickly, and /healthz with 200', async () => {
     const handle = await openDb({ url: silentDb.url, timeouts: fastTimeouts });
     const { app, runtime } = await appOn(handle, { databaseTimeouts: fastTimeouts });
@@ -145,7 +164,12 @@ describe('a database that never answers', () => {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(performance.now() - started).toBeLessThan(3000);
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toMatchObject({ code: 'not_ready', reason: 'database_unavailable' });
+      expect(res.json()).toMatchObject({
+        code: 'not_ready',
+        reason: 'database_unavailable',
+        detail: 'The database is not available',
+      });
+      expect(res.json()).not.toHaveProperty('cause');
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await app.close();

@@ -21,7 +21,11 @@ export const readinessRoutes =
       });
       reply.header('cache-control', 'no-store');
       if (readiness.ready) return { ok: true };
-      const { ready: _ready, ...details } = readiness;
-      return sendProblem(reply, new AppError('not_ready', details), request);
+      if (readiness.reason === 'database_unavailable') {
+        const { cause, ...details } = readiness;
+        request.log.warn({ cause }, 'not ready: the database is not available');
+        return sendProblem(reply, new AppError('not_ready', details), request);
+      }
+      return sendProblem(reply, new AppError('not_ready', readiness), request);
     });
   };

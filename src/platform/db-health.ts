@@ -8,7 +8,7 @@ export class DatabaseUnavailableError extends Error {
 
 export type Readiness =
   | { ready: true }
-  | { ready: false; reason: 'database_unavailable'; detail: string }
+  | { ready: false; reason: 'database_unavailable'; detail: string; cause: string }
   | { ready: false; reason: 'migrations_pending'; detail: string; pendingMigrations: string[] };
 
 /** Where a postgres:// URL points, without its password, for messages an operator reads. */
@@ -39,9 +39,12 @@ export async function pingDatabase(db: Db, options: { timeoutMs: number; where: 
   try {
     await within(sql`select 1`.execute(db), options.timeoutMs);
   } catch (err) {
+    const message = (err as Error).message;
     throw new DatabaseUnavailableError(
-      `The database at ${options.where} did not answer within ${options.timeoutMs} ms ` +
-        `(DATABASE_CONNECT_TIMEOUT_MS): ${(err as Error).message}`,
+      /timeout|no answer within/i.test(message)
+        ? `The database at ${options.where} did not answer within ${options.timeoutMs} ms ` +
+            `(DATABASE_CONNECT_TIMEOUT_MS): ${message}`
+        : `Cannot use the database at ${options.where}: ${message}`,
     );
   }
 }
@@ -66,10 +69,12 @@ export async function checkReadiness(
     const code = (err as { code?: string }).code;
     // 42P01: the table does not exist yet — nothing has been migrated.
     if (code !== '42P01') {
+      // The cause is for the log: the answer is public and names nothing inside.
       return {
         ready: false,
         reason: 'database_unavailable',
-        detail: `The database did not answer: ${(err as Error).message}`,
+        detail: 'The database is not available',
+        cause: (err as Error).message,
       };
     }
     applied = new Set();
