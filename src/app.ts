@@ -17,6 +17,8 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
+import { readinessRoutes } from './http/readiness';
+import { refuseSourceMaps } from './http/source-maps';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { memberRoutes } from './modules/members/members.routes';
@@ -104,10 +106,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Production serves the OpenAPI document only: no docs page, and (below) no source maps.
+  if (deps.config.env !== 'production') await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(readinessRoutes(deps));
   await app.register(cookie);
   await app.register(organizationRoutes(deps));
   await app.register(guestRoutes(deps));
@@ -121,6 +125,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(devMailboxRoutes(deps, (email, options) => renderOutboxEmail(deps, email, options)));
   }
 
+  if (deps.config.env === 'production') refuseSourceMaps(app);
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
   }

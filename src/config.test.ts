@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseOrganization } from './config';
 
@@ -39,6 +41,65 @@ describe('organization config', () => {
 
   it('refuses bad environment values with their names', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+
+  it('lists every problem at once: bad variables, production rules and the organization file', () => {
+    const bad = structuredClone(example) as { branding: object };
+    bad.branding = { accentColor: 'green' };
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'settle-config-')), 'org.json');
+    writeFileSync(file, JSON.stringify(bad));
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'eighty',
+        DATABASE_STATEMENT_TIMEOUT_MS: '-1',
+        ORGANIZATION_FILE: file,
+        TWILIO_ACCOUNT_SID: 'AC123',
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      expect(problems).toEqual([
+        expect.stringMatching(/^env PORT: /),
+        expect.stringMatching(/^env DATABASE_STATEMENT_TIMEOUT_MS: /),
+        expect.stringMatching(/branding\.accentColor/),
+        expect.stringMatching(/^PROCESSOR_MODE=test in production/),
+        expect.stringMatching(/^DATA_ENCRYPTION_KEY is required in production/),
+        expect.stringMatching(/^TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM/),
+      ]);
+    }
+  });
+
+  it('reports a bad data encryption key once, not also as missing', () => {
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
+        DATA_ENCRYPTION_KEY: 'c2hvcnQ=',
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        expect.stringMatching(/DATA_ENCRYPTION_KEY: must be 32 bytes/),
+      ]);
+    }
+  });
+
+  it('reads the database timeouts, with defaults', () => {
+    expect(loadConfig({}).databaseTimeouts).toEqual({
+      connectMs: 5000,
+      statementMs: 30_000,
+      idleInTransactionMs: 60_000,
+    });
+    expect(
+      loadConfig({
+        DATABASE_CONNECT_TIMEOUT_MS: '250',
+        DATABASE_STATEMENT_TIMEOUT_MS: '0',
+        DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000',
+      }).databaseTimeouts,
+    ).toEqual({ connectMs: 250, statementMs: 0, idleInTransactionMs: 1000 });
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
   });
 
   it('refuses the test processor in production unless a demo deployment says so', () => {

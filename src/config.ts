@@ -86,6 +86,12 @@ const envSchema = z.object({
       message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** How long to wait for a PostgreSQL connection (new or from the pool) before failing. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** PostgreSQL's statement_timeout for every pooled connection; 0 turns it off. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** PostgreSQL's idle_in_transaction_session_timeout; 0 turns it off. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   DATA_DIR: z.string().default('./data'),
   ORGANIZATION_FILE: z.string().default('config/organization.json'),
   SMTP_URL: z.string().optional(),
@@ -106,6 +112,12 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
+export interface DatabaseTimeouts {
+  readonly connectMs: number;
+  readonly statementMs: number;
+  readonly idleInTransactionMs: number;
+}
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
@@ -114,6 +126,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
   readonly databasePoolSize: number;
+  /** PostgreSQL timeouts in milliseconds (0: none, except connect); PGlite ignores them. */
+  readonly databaseTimeouts: DatabaseTimeouts;
   /** Seals secrets at rest; a fixed development key outside production. */
   readonly dataEncryptionKey: Buffer;
   readonly dataDir: string;
@@ -155,12 +169,23 @@ export function parseOrganization(raw: unknown, source = 'organization'): Organi
   return result.data;
 }
 
+/**
+ * The environment, with each invalid variable reported and left at its default, so the checks that
+ * depend on the others (production rules, the organization file) still run and report too.
+ */
+function parseEnv(env: NodeJS.ProcessEnv, problems: string[]) {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return { e: parsed.data, invalid: new Set<string>() };
+  problems.push(...describeIssues('env ', parsed.error));
+  const invalid = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  const rest = Object.fromEntries(Object.entries(env).filter(([key]) => !invalid.has(key)));
+  return { e: envSchema.parse(rest), invalid };
+}
+
 /** Reads the environment and the organization file once, listing every problem before failing. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
-  const parsedEnv = envSchema.safeParse(env);
-  if (!parsedEnv.success) problems.push(...describeIssues('env ', parsedEnv.error));
-  const e = parsedEnv.success ? parsedEnv.data : envSchema.parse({});
+  const { e, invalid } = parseEnv(env, problems);
 
   let organization: Organization | undefined;
   const file = path.resolve(e.ORGANIZATION_FILE);
@@ -171,12 +196,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (err instanceof ConfigError) problems.push(...err.problems);
     else problems.push(`cannot read organization file ${file}: ${(err as Error).message}`);
   }
-  if (e.NODE_ENV === 'production' && e.PROCESSOR_MODE === 'test' && !env.ALLOW_TEST_PROCESSOR_IN_PRODUCTION) {
+  const production = e.NODE_ENV === 'production';
+  if (
+    production &&
+    e.PROCESSOR_MODE === 'test' &&
+    !invalid.has('PROCESSOR_MODE') &&
+    !env.ALLOW_TEST_PROCESSOR_IN_PRODUCTION
+  ) {
     problems.push(
       'PROCESSOR_MODE=test in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1 for a demo deployment',
     );
   }
-  if (e.NODE_ENV === 'production' && !e.DATA_ENCRYPTION_KEY) {
+  if (production && !e.DATA_ENCRYPTION_KEY && !invalid.has('DATA_ENCRYPTION_KEY')) {
     problems.push(
       'DATA_ENCRYPTION_KEY is required in production (generate one with: openssl rand -base64 32)',
     );
@@ -194,6 +225,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     databaseUrl: e.DATABASE_URL || undefined,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeouts: Object.freeze({
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    }),
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64') : DEVELOPMENT_KEY,
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL || undefined,

@@ -48,6 +48,8 @@ export const errorCodes = {
   rate_limited: { status: 429, title: 'Too many attempts' },
   /** The payment processor could not be reached; nothing was charged. */
   processor_unavailable: { status: 503, title: 'We cannot take payments right now' },
+  /** /readyz: the database does not answer or migrations are pending; `reason` says which. */
+  not_ready: { status: 503, title: 'Not ready to serve requests' },
   /** An unexpected failure; never leaks details. */
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

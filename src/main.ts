@@ -8,6 +8,7 @@ import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
 import { checkIntegrity } from './modules/integrity/integrity.service';
 import { systemClock } from './platform/clock';
+import { DatabaseUnavailableError } from './platform/db-health';
 import { hashPassword } from './platform/passwords';
 import { openRuntime, type Runtime } from './runtime';
 import { startWorker } from './worker';
@@ -15,12 +16,15 @@ import { startWorker } from './worker';
 const usage = `Usage: settle <command> [options]
 
 Commands:
-  start      migrate, seed the demo organization on first run, serve the web app + API and run the worker
+  start      migrate, seed the demo organization on first run (never in production), serve the web app
+             + API and run the worker
   serve      serve the web app + API (no background jobs)
   worker     run background jobs: payment reconciliation, email delivery, housekeeping
   migrate    apply database migrations and exit
-  seed       seed the demo organization (accounts and bills, people and members) where missing
+  seed       seed the demo organization (accounts and bills, people and members) where missing;
+             refused with NODE_ENV=production unless --demo-in-production (a public demo)
   demo       print demo identities (--json for JSON); --members N adds N demo members to the database
+             (refused in production like seed)
   check      verify the money invariants; exits 1 with a JSON report of any violation
 
 Environment: see README.md and .env.example (DATABASE_URL, DATA_DIR, PORT, SMTP_URL, …).`;
@@ -38,9 +42,17 @@ async function buildWebIfStale(): Promise<void> {
     return newest;
   };
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(src)) return;
+  // vite is a dev dependency: without it (npm ci --omit=dev), serve the build that is there.
+  const vite = await import('vite').catch((err: { code?: string }) => {
+    if (err.code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  });
+  if (!vite) {
+    console.warn('web/dist is older than web/src, and vite is not installed to rebuild it (npm run build).');
+    return;
+  }
   console.log('Building the web app (first run or sources changed)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve('web/vite.config.ts'), logLevel: 'warn' });
+  await vite.build({ configFile: path.resolve('web/vite.config.ts'), logLevel: 'warn' });
 }
 
 async function serve(runtime: Runtime, config: Config, withWorker: boolean): Promise<void> {
@@ -50,12 +62,12 @@ async function serve(runtime: Runtime, config: Config, withWorker: boolean): Pro
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`\n  ${config.organization.name} bill pay is running at http://${config.host}:${port}`);
-  if (withWorker) {
+  // The demo hints and developer pages exist only outside production.
+  if (withWorker && config.env !== 'production') {
     console.log(
       `  Demo bills to pay and members to sign in as: npx settle demo   (or npx settle demo --json)`,
     );
-    if (config.env !== 'production')
-      console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
+    console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
     console.log(`  API docs: http://${config.host}:${port}/api/docs\n`);
   }
   const shutdown = async () => {
@@ -101,6 +113,24 @@ function printDemo(config: Config, json: boolean): void {
   console.log('Test bank: routing 110000000, account 000123456789.');
 }
 
+/**
+ * Demo members sign in with a password printed in the README, so demo data never reaches a
+ * production database unless the operator says it is a public demo (--demo-in-production).
+ */
+function demoRefusedInProduction(config: Config, allowed: boolean): boolean {
+  if (config.env !== 'production' || allowed) return false;
+  console.error(
+    'Refusing to add demo data with NODE_ENV=production: demo members sign in with a published password.\n' +
+      'For a public demo deployment, run it again with --demo-in-production.',
+  );
+  return true;
+}
+
+/** One-off commands (seeding, checks) may run long statements: no statement timeout for them. */
+function withoutStatementTimeout(config: Config): Config {
+  return { ...config, databaseTimeouts: { ...config.databaseTimeouts, statementMs: 0 } };
+}
+
 /** `settle demo --members N`: N more registered demo members (a medical account and two bills each). */
 async function seedManyMembers(config: Config, countText: string): Promise<number> {
   const count = Number(countText);
@@ -109,7 +139,7 @@ async function seedManyMembers(config: Config, countText: string): Promise<numbe
     return 2;
   }
   const started = performance.now();
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(withoutStatementTimeout(config));
   try {
     const region = config.organization.regions[0];
     if (!region) throw new Error('the organization has no region');
@@ -137,6 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       members: { type: 'string' },
+      'demo-in-production': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -146,10 +177,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  const demoInProduction = values['demo-in-production'] ?? false;
 
   switch (command) {
     case 'demo':
-      if (values.members !== undefined) return seedManyMembers(config, values.members);
+      if (values.members !== undefined) {
+        if (demoRefusedInProduction(config, demoInProduction)) return 2;
+        return seedManyMembers(config, values.members);
+      }
       printDemo(config, values.json ?? false);
       return 0;
     case 'migrate': {
@@ -159,7 +194,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      const runtime = await openRuntime(config);
+      if (demoRefusedInProduction(config, demoInProduction)) return 2;
+      const runtime = await openRuntime(withoutStatementTimeout(config));
       const result = await seedDemo(runtime.deps);
       await runtime.close();
       console.log(
@@ -170,20 +206,27 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'check': {
-      const runtime = await openRuntime(config);
+      const runtime = await openRuntime(withoutStatementTimeout(config));
       const report = await checkIntegrity(runtime.deps);
       await runtime.close();
       console.log(JSON.stringify(report, null, 2));
       return report.ok ? 0 : 1;
     }
     case 'start': {
-      await buildWebIfStale();
+      // Production runs what `npm run build` made; vite is a dev dependency it never loads.
+      if (config.env !== 'production') await buildWebIfStale();
+      else if (!existsSync(path.resolve('web/dist/index.html')))
+        console.warn('web/dist is missing: serving the API only (run `npm run build` for the web app).');
       const runtime = await openRuntime(config);
-      const seeded = await seedDemo(runtime.deps);
-      if (seeded.seeded)
-        console.log(
-          `Seeded the demo organization: ${seeded.accounts} accounts, ${seeded.bills} bills, ${seeded.members} members.`,
-        );
+      if (config.env === 'production') {
+        console.log('NODE_ENV=production: the demo organization is not seeded.');
+      } else {
+        const seeded = await seedDemo(runtime.deps);
+        if (seeded.seeded)
+          console.log(
+            `Seeded the demo organization: ${seeded.accounts} accounts, ${seeded.bills} bills, ${seeded.members} members.`,
+          );
+      }
       await serve(runtime, config, true);
       return -1;
     }
@@ -217,7 +260,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.stdout.write('', () => process.exit(code));
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) console.error(err.message);
+    if (err instanceof ConfigError || err instanceof DatabaseUnavailableError) console.error(err.message);
     else console.error(err);
     process.exit(1);
   },

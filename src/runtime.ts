@@ -4,6 +4,7 @@ import { migrate } from './db/migrate';
 import type { Deps } from './deps';
 import { AdjustableClock, type Clock, systemClock } from './platform/clock';
 import { type DbHandle, openDb } from './platform/db';
+import { describeDatabaseUrl, pingDatabase } from './platform/db-health';
 import { createLogger, type Logger } from './platform/logger';
 import { createSmtpMailer } from './platform/mailer';
 import { SandboxProcessor } from './platform/processors/sandbox/sandbox';
@@ -31,6 +32,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     (await openDb({
       url: config.databaseUrl,
       poolSize: config.databasePoolSize,
+      timeouts: config.databaseTimeouts,
       dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir),
       // Only what helps: pg attaches its whole client (statement texts and all) to such errors.
       onIdleError: (err) =>
@@ -39,6 +41,16 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
           'idle database connection lost',
         ),
     }));
+  if (!options.handle && handle.kind === 'postgres' && config.databaseUrl) {
+    // Fail start-up with a clear message when the database does not answer, rather than hang.
+    await pingDatabase(handle.db, {
+      timeoutMs: config.databaseTimeouts.connectMs,
+      where: describeDatabaseUrl(config.databaseUrl),
+    }).catch(async (err: unknown) => {
+      await handle.close();
+      throw err;
+    });
+  }
   if (options.migrate !== false) {
     const ran = await migrate(handle.db);
     if (ran.length > 0) logger.info({ migrations: ran }, 'database migrated');

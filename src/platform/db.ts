@@ -27,13 +27,30 @@ export interface OpenDbOptions {
   /** An already open PGlite (tests load a migrated snapshot). */
   pglite?: PGlite;
   poolSize?: number;
+  /** PostgreSQL only: connect, statement and idle-in-transaction timeouts (ms; 0 = none). */
+  timeouts?: { connectMs: number; statementMs: number; idleInTransactionMs: number };
   /** Told when the server drops an idle pooled connection (restart, failover, pg_terminate_backend). */
   onIdleError?: (err: Error) => void;
 }
 
 export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    const t = options.timeouts;
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 20,
+      // A database that never answers fails the connect (and the wait for a pooled client) instead of
+      // hanging; the server ends a statement or an abandoned transaction that runs too long.
+      ...(t
+        ? {
+            connectionTimeoutMillis: t.connectMs,
+            statement_timeout: t.statementMs,
+            idle_in_transaction_session_timeout: t.idleInTransactionMs,
+          }
+        : {}),
+      // Notices a peer that vanished (failover, cut network) on idle connections.
+      keepAlive: true,
+    });
     // pg re-emits an idle client's error on the pool, and an 'error' event nobody listens to crashes
     // the process. The pool has already discarded that client and connects a new one when needed.
     pool.on('error', (err) => options.onIdleError?.(err));

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Db } from './db';
+
+/** The database did not answer: start-up stops with this message instead of hanging. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+}
+
+export type Readiness =
+  | { ready: true }
+  | { ready: false; reason: 'database_unavailable'; detail: string; cause: string }
+  | { ready: false; reason: 'migrations_pending'; detail: string; pendingMigrations: string[] };
+
+/** Where a postgres:// URL points, without its password, for messages an operator reads. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** Resolves with the query's result, or rejects once `timeoutMs` has passed without one. */
+async function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Fails with DatabaseUnavailableError unless the database answers `select 1` within `timeoutMs`. */
+export async function pingDatabase(db: Db, options: { timeoutMs: number; where: string }): Promise<void> {
+  try {
+    await within(sql`select 1`.execute(db), options.timeoutMs);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new DatabaseUnavailableError(
+      /timeout|no answer within/i.test(message)
+        ? `The database at ${options.where} did not answer within ${options.timeoutMs} ms ` +
+            `(DATABASE_CONNECT_TIMEOUT_MS): ${message}`
+        : `Cannot use the database at ${options.where}: ${message}`,
+    );
+  }
+}
+
+/**
+ * Ready to serve: the database answers within `timeoutMs` and every migration this build knows
+ * (`expected`) is applied. Migrations the database has beyond these (a newer release rolling out)
+ * do not make it unready.
+ */
+export async function checkReadiness(
+  db: Db,
+  options: { expected: readonly string[]; timeoutMs: number },
+): Promise<Readiness> {
+  let applied: Set<string>;
+  try {
+    const rows = await within(
+      sql<{ name: string }>`select name from schema_migrations`.execute(db),
+      options.timeoutMs,
+    );
+    applied = new Set(rows.rows.map((r) => r.name));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // 42P01: the table does not exist yet — nothing has been migrated.
+    if (code !== '42P01') {
+      // The cause is for the log: the answer is public and names nothing inside.
+      return {
+        ready: false,
+        reason: 'database_unavailable',
+        detail: 'The database is not available',
+        cause: (err as Error).message,
+      };
+    }
+    applied = new Set();
+  }
+  const pendingMigrations = options.expected.filter((name) => !applied.has(name));
+  if (pendingMigrations.length === 0) return { ready: true };
+  return {
+    ready: false,
+    reason: 'migrations_pending',
+    detail: `${pendingMigrations.length} migration${pendingMigrations.length === 1 ? '' : 's'} pending: run settle migrate`,
+    pendingMigrations,
+  };
+}
