@@ -17,6 +17,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
+import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { memberRoutes } from './modules/members/members.routes';
@@ -112,6 +113,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(organizationRoutes(deps));
   await app.register(guestRoutes(deps));
   await app.register(paymentRoutes(deps));
+  await app.register(authRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(walletRoutes(deps));
   await app.register(scheduledRoutes(deps));

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { authenticateMember, csrfMatches, type MemberSession } from '../modules/members/members.service';
+import { authenticateMember, csrfMatches, type MemberSession } from '../modules/auth/auth.service';
 import { headerValue } from './context';
 
 export const SESSION_COOKIE = 'settle_session';
