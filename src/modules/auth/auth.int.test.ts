@@ -246,3 +246,51 @@ describe('sessions', () => {
     expect((await getSession(tablet.cookie)).statusCode).toBe(401);
   });
 });
+
+describe('sign-in under load', () => {
+  it('counts wrong passwords sent in parallel one by one: once 10 are counted, even the right one is refused', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    const paused = async () =>
+      (
+        await t.deps.db
+          .selectFrom('members')
+          .select('locked_until')
+          .where('id', '=', member.memberId)
+          .executeTakeFirstOrThrow()
+      ).locked_until !== null;
+    let settled = false;
+    const wrong = Promise.all(
+      Array.from({ length: 19 }, (_, i) => signInRequest(member.email, `wrong password number ${i}`)),
+    ).finally(() => {
+      settled = true;
+    });
+    // The right password goes in once the pause is on, while the wrong ones are still being checked.
+    while (!settled && !(await paused())) await new Promise((resolve) => setTimeout(resolve, 2));
+    const sentWhileInFlight = !settled;
+    const right = await signInRequest(member.email, MEMBER_PASSWORD);
+    const answers = await wrong;
+    expect(sentWhileInFlight).toBe(true);
+    expect([...answers, right].map((a) => a.statusCode)).toEqual(Array.from({ length: 20 }, () => 401));
+    expect(right.json()).toEqual(answers[0]?.json());
+    const row = await t.deps.db
+      .selectFrom('members')
+      .select(['failed_sign_ins', 'locked_until'])
+      .where('id', '=', member.memberId)
+      .executeTakeFirstOrThrow();
+    expect(row.failed_sign_ins).toBe(10);
+    expect(row.locked_until).not.toBeNull();
+    // Only 10 passwords were judged at all; the rest met the pause.
+    const reasons = await t.deps.db
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('resource_id', '=', member.memberId)
+      .where('action', '=', 'member.sign_in')
+      .execute();
+    const judged = reasons.filter((r) =>
+      String((r.detail as { reason?: string })?.reason).startsWith('wrong'),
+    );
+    expect(judged).toHaveLength(10);
+    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual(['member_sign_in_paused']);
+  });
+});

@@ -84,19 +84,18 @@ export async function signIn(
     await verifyPassword(await decoyPasswordHash(), body.password);
     throw await failure('unknown_email', null);
   }
+  // Counted before it is judged, so parallel wrong passwords cannot outrun the pause (see the store).
+  const attempt = await store.countSignInAttempt(
+    deps.db,
+    member.id,
+    LOCK_AFTER_FAILURES,
+    toDate(now.add({ minutes: LOCK_MINUTES })),
+    nowDate,
+  );
   const passwordOk = await verifyPassword(member.password_hash, body.password);
-  if (member.locked_until && member.locked_until.getTime() > nowDate.getTime()) {
-    throw await failure('locked', member.id);
-  }
+  if (!attempt) throw await failure('locked', member.id);
   if (!passwordOk) {
-    const counted = await store.recordFailedSignIn(
-      deps.db,
-      member.id,
-      LOCK_AFTER_FAILURES,
-      toDate(now.add({ minutes: LOCK_MINUTES })),
-      nowDate,
-    );
-    if (counted.failed_sign_ins === LOCK_AFTER_FAILURES) {
+    if (attempt.failed_sign_ins === LOCK_AFTER_FAILURES) {
       const email = signInPausedMessage({
         locale: member.preferred_language,
         organizationName: deps.config.organization.name,
@@ -107,10 +106,12 @@ export async function signIn(
       await sendMemberEmail(deps.db, 'member_sign_in_paused', member.email, email, nowDate);
     }
     throw await failure(
-      counted.failed_sign_ins >= LOCK_AFTER_FAILURES ? 'wrong_password_locked' : 'wrong_password',
+      attempt.failed_sign_ins >= LOCK_AFTER_FAILURES ? 'wrong_password_locked' : 'wrong_password',
       member.id,
     );
   }
+  // The right password ends the run of failures, and a pause its own count may have started.
+  await store.resetFailedSignIns(deps.db, member.id, nowDate);
   if (!member.email_verified_at) {
     await queueVerificationEmail(deps, deps.db, {
       id: member.id,
@@ -126,8 +127,6 @@ export async function signIn(
 
   const bothPlanTypes = deps.config.organization.accountTypes.length > 1;
   const planType = bothPlanTypes ? (body.planType ?? null) : null;
-  if (member.failed_sign_ins > 0 || member.locked_until)
-    await store.resetFailedSignIns(deps.db, member.id, nowDate);
   if (member.totp_enabled_at) {
     // The password was right; the session opens once the second factor is proved too.
     const challenge = newSecretToken();

@@ -62,6 +62,32 @@ export async function endResetTokens(db: Db, memberId: string, now: Date): Promi
     .execute();
 }
 
+/**
+ * Counts a password attempt as failed before the password is judged (the right one clears it), in
+ * one statement: parallel attempts each see the count the one before them left, so at most
+ * `lockAfter` are ever judged in a row, and the attempt that reaches it pauses sign-in at once.
+ * Undefined while sign-in is paused: that attempt is not judged at all.
+ */
+export function countSignInAttempt(db: Db, memberId: string, lockAfter: number, lockUntil: Date, now: Date) {
+  // A concurrent UPDATE of the row makes PostgreSQL re-check the WHERE on the row it left.
+  return db
+    .updateTable('members')
+    .set((eb) => ({
+      failed_sign_ins: eb('failed_sign_ins', '+', 1),
+      locked_until: eb
+        .case()
+        .when('failed_sign_ins', '>=', lockAfter - 1)
+        .then(sql<Date>`${lockUntil}::timestamptz`)
+        .else(null)
+        .end(),
+      updated_at: now,
+    }))
+    .where('id', '=', memberId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning('failed_sign_ins')
+    .executeTakeFirst();
+}
+
 /** Counts a failed sign-in; locks the member once `lockAfter` failures in a row are reached. */
 export function recordFailedSignIn(db: Db, memberId: string, lockAfter: number, lockUntil: Date, now: Date) {
   return db
