@@ -294,3 +294,61 @@ describe('sign-in under load', () => {
     expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual(['member_sign_in_paused']);
   });
 });
+
+describe('reset links', () => {
+  const resetTokenIn = (text: string) => {
+    const match = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(text);
+    if (!match?.[1]) throw new Error(`no reset link in: ${text}`);
+    return match[1];
+  };
+  const requestReset = (email: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/password-resets',
+      payload: { email },
+      remoteAddress: nextTestAddress(),
+    });
+  const completeReset = (token: string, password: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/password-resets/complete',
+      payload: { token, password },
+      remoteAddress: nextTestAddress(),
+    });
+  const resetLinks = async (email: string) =>
+    (await emailsTo(email))
+      .filter((m) => m.kind === 'member_reset_password')
+      .map((m) => resetTokenIn(m.text_body ?? ''));
+
+  it('ends every earlier reset link when the password is reset', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    await requestReset(member.email);
+    await requestReset(member.email);
+    const [first, second] = await resetLinks(member.email);
+    expect((await completeReset(second ?? '', PASSWORD)).statusCode).toBe(200);
+    const earlier = await completeReset(first ?? '', 'a third passphrase nobody knows');
+    expect(earlier.statusCode).toBe(400);
+    expect(earlier.json().code).toBe('token_invalid');
+    await signIn(t.app, member.email, PASSWORD);
+  });
+
+  it('ends every outstanding reset link when the password is changed', async () => {
+    const person = await createPerson(t.deps);
+    const member = await createMember(t.deps, person);
+    await requestReset(member.email);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/password',
+      headers: withSession(s.cookie, s.csrfToken),
+      payload: { currentPassword: MEMBER_PASSWORD, newPassword: PASSWORD },
+    });
+    expect(changed.statusCode).toBe(200);
+    const [link] = await resetLinks(member.email);
+    const late = await completeReset(link ?? '', 'a third passphrase nobody knows');
+    expect(late.statusCode).toBe(400);
+    expect(late.json().code).toBe('token_invalid');
+    await signIn(t.app, member.email, PASSWORD);
+  });
+});

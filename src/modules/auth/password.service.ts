@@ -106,7 +106,8 @@ export async function requestPasswordReset(
 
 /**
  * Sets a new password with an emailed reset link. Every session of the member ends (whoever had the
- * old password is out), a lock is lifted, and the email address counts as confirmed.
+ * old password is out), so does every other reset link, a lock is lifted, and the email address
+ * counts as confirmed.
  */
 export async function completePasswordReset(
   deps: Deps,
@@ -135,6 +136,8 @@ export async function completePasswordReset(
     if (!used) return false;
     await store.setPassword(trx, member.id, passwordHash, now);
     await store.markEmailVerified(trx, member.id, now);
+    // Any other link still in a mailbox would set the password again: end them with this one.
+    await store.endResetTokens(trx, member.id, now);
     await store.deleteOtherSessions(trx, member.id, null);
     await tellPasswordChanged(deps, trx, member);
     return true;
@@ -151,7 +154,7 @@ export async function completePasswordReset(
   });
 }
 
-/** Changes the password of a signed-in member who knows the current one; their other sessions end. */
+/** Changes the password of a member who knows the current one; their other sessions and reset links end. */
 export async function changePassword(
   deps: Deps,
   session: MemberSession,
@@ -182,6 +185,7 @@ export async function changePassword(
   const now = toDate(deps.clock.now());
   await deps.db.transaction().execute(async (trx) => {
     await store.setPassword(trx, member.id, passwordHash, now);
+    await store.endResetTokens(trx, member.id, now);
     await store.deleteOtherSessions(trx, member.id, session.idHash);
     await tellPasswordChanged(deps, trx, member);
   });
