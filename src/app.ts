@@ -16,6 +16,7 @@ import {
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
+import { keepNoCopyOfMemberAnswers } from './http/member-session';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
@@ -110,6 +111,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(cookie);
+  keepNoCopyOfMemberAnswers(app);
   await app.register(organizationRoutes(deps));
   await app.register(guestRoutes(deps));
   await app.register(paymentRoutes(deps));

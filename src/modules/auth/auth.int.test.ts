@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app';
 import {
+  createMedicalAccount,
   createMember,
   createPerson,
   MEMBER_PASSWORD,
@@ -350,5 +351,46 @@ describe('reset links', () => {
     expect(late.statusCode).toBe(400);
     expect(late.json().code).toBe('token_invalid');
     await signIn(t.app, member.email, PASSWORD);
+  });
+});
+
+describe('caching', () => {
+  it('tells browsers and proxies to keep no copy of any member answer', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [5_000] });
+    const person = await createPerson(t.deps, { accountsFor: [account.accountId] });
+    const member = await createMember(t.deps, person);
+    const signedIn = await signInRequest(member.email, MEMBER_PASSWORD);
+    expect(signedIn.statusCode).toBe(201);
+    expect(signedIn.headers['cache-control']).toBe('no-store');
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const openapi = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const reads = Object.entries(openapi.paths)
+      .filter(([path, ops]) => path.startsWith('/api/v1/member/') && 'get' in ops)
+      .map(([path]) => path.replace('{billId}', account.billIds[0] ?? ''));
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        '/api/v1/member/session',
+        '/api/v1/member/dashboard',
+        '/api/v1/member/bills',
+        `/api/v1/member/bills/${account.billIds[0]}`,
+        '/api/v1/member/profile',
+      ]),
+    );
+    for (const url of reads.filter((u) => !u.includes('{'))) {
+      const res = await t.app.inject({ method: 'GET', url, headers: withSession(s.cookie) });
+      expect(res.statusCode, url).toBeLessThan(300);
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/member/session/refresh',
+      headers: withSession(s.cookie, s.csrfToken),
+    });
+    expect(refreshed.headers['cache-control']).toBe('no-store');
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/member/dashboard' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['cache-control']).toBe('no-store');
   });
 });
