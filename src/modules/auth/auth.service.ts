@@ -9,7 +9,12 @@ import { signInPausedMessage } from '../../platform/member-emails';
 import { decoyPasswordHash, verifyPassword } from '../../platform/passwords';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
-import { queueVerificationEmail, regionPhone, sendMemberEmail } from '../members/contact.service';
+import {
+  queueVerificationEmail,
+  regionPhone,
+  registrationLapsed,
+  sendMemberEmail,
+} from '../members/contact.service';
 import type { MemberSessionView, SignInBody } from './auth.schema';
 import * as store from './auth.store';
 
@@ -83,6 +88,11 @@ export async function signIn(
   if (!member) {
     await verifyPassword(await decoyPasswordHash(), body.password);
     throw await failure('unknown_email', null);
+  }
+  if (registrationLapsed(deps, member)) {
+    // Never confirmed within a day: as if it did not exist (registering again is the way back in).
+    await verifyPassword(await decoyPasswordHash(), body.password);
+    throw await failure('registration_lapsed', member.id);
   }
   // Counted before it is judged, so parallel wrong passwords cannot outrun the pause (see the store).
   const attempt = await store.countSignInAttempt(

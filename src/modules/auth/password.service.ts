@@ -14,7 +14,7 @@ import { passwordChangedMessage, resetPasswordMessage } from '../../platform/mem
 import { hashPassword, isCommonPassword, verifyPassword } from '../../platform/passwords';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
-import { regionPhone, sendMemberEmail } from '../members/contact.service';
+import { regionPhone, registrationLapsed, sendMemberEmail } from '../members/contact.service';
 import { type MemberSession, sessionEnded } from './auth.service';
 import * as store from './auth.store';
 
@@ -69,7 +69,9 @@ export async function requestPasswordReset(
     { bucket: `reset:ip:${ctx.ip ?? 'unknown'}`, ...RESET_LIMIT_PER_IP },
     { bucket: `reset:email:${sha256(emailAddress.toLowerCase())}`, ...RESET_LIMIT_PER_EMAIL },
   ]);
-  const member = await store.findMemberByEmail(deps.db, emailAddress);
+  const found = await store.findMemberByEmail(deps.db, emailAddress);
+  // A lapsed registration gets no link: the link would confirm the address and revive it.
+  const member = found && !registrationLapsed(deps, found) ? found : undefined;
   if (member) {
     const token = newSecretToken();
     const now = deps.clock.now();

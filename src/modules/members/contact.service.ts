@@ -1,5 +1,5 @@
 /**
- * How to reach a member, and the verification link a registration waits on. Other modules (auth,
+ * How to reach a member, and the verification link a registration waits on (and how long it waits). Other modules (auth,
  * autopay, scheduled payments) use these; this file imports nothing from auth, so auth can.
  */
 import { findRegion } from '../../config';
@@ -13,6 +13,17 @@ import { queueEmail } from '../notifications/notifications.service';
 import * as store from './members.store';
 
 const VERIFY_LINK_HOURS = 24;
+/** An unconfirmed registration lapses after this long: it no longer holds its record number or address. */
+export const REGISTRATION_HOURS = 24;
+
+/** True for a registration whose email address was never confirmed within REGISTRATION_HOURS. */
+export function registrationLapsed(
+  deps: Deps,
+  member: { email_verified_at: Date | null; created_at: Date },
+): boolean {
+  const cutoff = deps.clock.now().subtract({ hours: REGISTRATION_HOURS }).epochMilliseconds;
+  return member.email_verified_at === null && member.created_at.getTime() <= cutoff;
+}
 
 export function regionPhone(deps: Deps, regionId: string): string {
   return findRegion(deps.config, regionId)?.phone ?? deps.config.organization.support.phone;

@@ -123,6 +123,65 @@ describe('registration', () => {
     }
   });
 
+  it('lets an unconfirmed registration lapse after 24 hours, freeing its record number and email', async () => {
+    const person = await createPerson(t.deps);
+    const other = await createPerson(t.deps);
+    const email = uniqueEmail('lapsed');
+    await registration(person, email);
+    const oldToken = tokenIn((await emailsTo(email))[0]?.text_body ?? '');
+    const verify = (token: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/member/email-verifications', payload: { token } });
+    // Within the day the registration holds the record number: nothing new is created.
+    await registration(person, uniqueEmail('early'));
+    const held = await t.deps.db
+      .selectFrom('members')
+      .select('email')
+      .where('person_id', '=', person.personId)
+      .execute();
+    expect(held).toEqual([{ email }]);
+
+    t.clock.advance({ hours: 24, seconds: 1 });
+    try {
+      const lapsed = await verify(oldToken);
+      expect(lapsed.statusCode).toBe(400);
+      expect(lapsed.json().code).toBe('token_invalid');
+      expect(lapsed.json().detail).toMatch(/expired.*register again/i);
+      const signInLapsed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/member/sessions',
+        payload: { email, password: PASSWORD },
+        remoteAddress: nextTestAddress(),
+      });
+      expect(signInLapsed.json().code).toBe('sign_in_failed');
+
+      // The same record number registers again with another address, and the address with another person.
+      const newEmail = uniqueEmail('again');
+      expect((await registration(person, newEmail)).statusCode).toBe(202);
+      expect((await registration(other, email)).statusCode).toBe(202);
+      const sent = (await emailsTo(newEmail)).filter((m) => m.kind === 'member_verify_email');
+      expect(sent).toHaveLength(1);
+      expect((await verify(tokenIn(sent[0]?.text_body ?? ''))).statusCode).toBe(200);
+      const toOld = (await emailsTo(email)).filter((m) => m.kind === 'member_verify_email');
+      expect(toOld).toHaveLength(2);
+      expect((await verify(tokenIn(toOld[1]?.text_body ?? ''))).statusCode).toBe(200);
+      const owners = await t.deps.db
+        .selectFrom('members')
+        .select(['person_id', 'email'])
+        .where('person_id', 'in', [person.personId, other.personId])
+        .orderBy('email')
+        .execute();
+      expect(owners).toEqual(
+        expect.arrayContaining([
+          { person_id: person.personId, email: newEmail },
+          { person_id: other.personId, email },
+        ]),
+      );
+      expect(owners).toHaveLength(2);
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
   it('answers a mismatch, an unknown number and an existing member exactly like a success', async () => {
     const registered = await createPerson(t.deps);
     const member = await createMember(t.deps, registered);

@@ -9,7 +9,13 @@ import { hashPassword } from '../../platform/passwords';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
 import { passwordError } from '../auth/password.service';
-import { queueVerificationEmail, regionPhone, sendMemberEmail } from './contact.service';
+import {
+  queueVerificationEmail,
+  REGISTRATION_HOURS,
+  regionPhone,
+  registrationLapsed,
+  sendMemberEmail,
+} from './contact.service';
 import type { RegistrationBody } from './members.schema';
 import * as store from './members.store';
 
@@ -93,7 +99,13 @@ export async function registerMember(
         });
         return sendMemberEmail(trx, 'member_already_registered', to, email, now);
       };
-      if (person.member_id && person.member_email) {
+      // An unconfirmed registration lapses after a day: it holds neither the record number nor the address.
+      const lapsed = await store.deleteLapsedRegistrations(trx, {
+        personId: person.id,
+        email: body.email,
+        createdBefore: toDate(deps.clock.now().subtract({ hours: REGISTRATION_HOURS })),
+      });
+      if (person.member_id && person.member_email && !lapsed.includes(person.member_id)) {
         outcome = 'already_registered';
         await told(person.member_email, person.member_language === 'es' ? 'es' : 'en');
         return;
@@ -145,6 +157,14 @@ export async function verifyMemberEmail(deps: Deps, token: string, ctx: RequestC
   ]);
   const now = toDate(deps.clock.now());
   const tokenHash = sha256(token);
+  const registration = await store.findVerificationLinkMember(deps.db, tokenHash);
+  if (registration && registrationLapsed(deps, registration)) {
+    throw new AppError('token_invalid', {
+      detail:
+        `This link has expired: a registration not confirmed within ${REGISTRATION_HOURS} hours ends. ` +
+        'Register again to get a new link.',
+    });
+  }
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const confirmed = await store.consumeToken(trx, tokenHash, 'verify_email', now);
     if (confirmed) {

@@ -284,3 +284,44 @@ export async function confirmMobileNumber(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Deletes unconfirmed registrations made before `createdBefore` that hold this person or this address
+ * (with their links: a member who never confirmed the address never signed in, so nothing else refers
+ * to them). Returns the ids deleted.
+ */
+export async function deleteLapsedRegistrations(
+  db: Db,
+  opts: { personId: string; email: string; createdBefore: Date },
+): Promise<string[]> {
+  // members_person_id_key, members_email_idx
+  const lapsed = await db
+    .selectFrom('members')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb('person_id', '=', opts.personId),
+        eb(sql<string>`lower(email)`, '=', opts.email.toLowerCase()),
+      ]),
+    )
+    .where('email_verified_at', 'is', null)
+    .where('created_at', '<=', opts.createdBefore)
+    .forUpdate()
+    .execute();
+  const ids = lapsed.map((m) => m.id);
+  if (ids.length === 0) return ids;
+  await db.deleteFrom('member_tokens').where('member_id', 'in', ids).execute();
+  await db.deleteFrom('members').where('id', 'in', ids).where('email_verified_at', 'is', null).execute();
+  return ids;
+}
+
+/** The registration an emailed verification link belongs to, whatever state the link is in. */
+export function findVerificationLinkMember(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('member_tokens')
+    .innerJoin('members', 'members.id', 'member_tokens.member_id')
+    .select(['members.email_verified_at', 'members.created_at'])
+    .where('member_tokens.token_hash', '=', tokenHash)
+    .where('member_tokens.purpose', '=', 'verify_email')
+    .executeTakeFirst();
+}
