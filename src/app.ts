@@ -16,9 +16,11 @@ import {
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
+import { keepNoCopyOfMemberAnswers } from './http/member-session';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { readinessRoutes } from './http/readiness';
 import { refuseSourceMaps } from './http/source-maps';
+import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { memberRoutes } from './modules/members/members.routes';
@@ -113,9 +115,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(readinessRoutes(deps));
   await app.register(cookie);
+  keepNoCopyOfMemberAnswers(app);
   await app.register(organizationRoutes(deps));
   await app.register(guestRoutes(deps));
   await app.register(paymentRoutes(deps));
+  await app.register(authRoutes(deps));
   await app.register(memberRoutes(deps));
   await app.register(walletRoutes(deps));
   await app.register(scheduledRoutes(deps));

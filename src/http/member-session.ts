@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { authenticateMember, csrfMatches, type MemberSession } from '../modules/members/members.service';
+import { authenticateMember, csrfMatches, type MemberSession } from '../modules/auth/auth.service';
 import { headerValue } from './context';
 
 export const SESSION_COOKIE = 'settle_session';
@@ -33,4 +33,19 @@ export function memberAuth(deps: Deps) {
     return session;
   };
   return { sessionOf, changingSessionOf };
+}
+
+/**
+ * Every answer under /api/v1/member (a signed-in member's bills, profile, session, and the sign-in
+ * itself) carries `Cache-Control: no-store`, so no browser cache or shared proxy keeps a copy for the
+ * next person at the same computer. Added on the root instance, so the member routes of every module
+ * (wallet, autopay, scheduled payments) get it too.
+ */
+export function keepNoCopyOfMemberAnswers(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url === '/api/v1/member' || request.url.startsWith('/api/v1/member/')) {
+      reply.header('cache-control', 'no-store');
+    }
+    return payload;
+  });
 }

@@ -5,6 +5,7 @@ import { isBillOwed } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { renderBillPdf } from '../../platform/pdf/bill';
 import { recordAudit } from '../audit/audit.service';
+import { type MemberSession, requireStepUp } from '../auth/auth.service';
 import {
   type BillListItem,
   billKindLabel,
@@ -30,7 +31,6 @@ import type {
   MemberBillsQuery,
   MemberPaymentBody,
 } from './members.schema';
-import { type MemberSession, requireStepUp } from './members.service';
 import * as store from './members.store';
 
 function toBillSummary(b: BillListItem): BillSummary {

@@ -123,6 +123,65 @@ describe('registration', () => {
     }
   });
 
+  it('lets an unconfirmed registration lapse after 24 hours, freeing its record number and email', async () => {
+    const person = await createPerson(t.deps);
+    const other = await createPerson(t.deps);
+    const email = uniqueEmail('lapsed');
+    await registration(person, email);
+    const oldToken = tokenIn((await emailsTo(email))[0]?.text_body ?? '');
+    const verify = (token: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/member/email-verifications', payload: { token } });
+    // Within the day the registration holds the record number: nothing new is created.
+    await registration(person, uniqueEmail('early'));
+    const held = await t.deps.db
+      .selectFrom('members')
+      .select('email')
+      .where('person_id', '=', person.personId)
+      .execute();
+    expect(held).toEqual([{ email }]);
+
+    t.clock.advance({ hours: 24, seconds: 1 });
+    try {
+      const lapsed = await verify(oldToken);
+      expect(lapsed.statusCode).toBe(400);
+      expect(lapsed.json().code).toBe('token_invalid');
+      expect(lapsed.json().detail).toMatch(/expired.*register again/i);
+      const signInLapsed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/member/sessions',
+        payload: { email, password: PASSWORD },
+        remoteAddress: nextTestAddress(),
+      });
+      expect(signInLapsed.json().code).toBe('sign_in_failed');
+
+      // The same record number registers again with another address, and the address with another person.
+      const newEmail = uniqueEmail('again');
+      expect((await registration(person, newEmail)).statusCode).toBe(202);
+      expect((await registration(other, email)).statusCode).toBe(202);
+      const sent = (await emailsTo(newEmail)).filter((m) => m.kind === 'member_verify_email');
+      expect(sent).toHaveLength(1);
+      expect((await verify(tokenIn(sent[0]?.text_body ?? ''))).statusCode).toBe(200);
+      const toOld = (await emailsTo(email)).filter((m) => m.kind === 'member_verify_email');
+      expect(toOld).toHaveLength(2);
+      expect((await verify(tokenIn(toOld[1]?.text_body ?? ''))).statusCode).toBe(200);
+      const owners = await t.deps.db
+        .selectFrom('members')
+        .select(['person_id', 'email'])
+        .where('person_id', 'in', [person.personId, other.personId])
+        .orderBy('email')
+        .execute();
+      expect(owners).toEqual(
+        expect.arrayContaining([
+          { person_id: person.personId, email: newEmail },
+          { person_id: other.personId, email },
+        ]),
+      );
+      expect(owners).toHaveLength(2);
+    } finally {
+      t.clock.set('2026-11-23T18:00:00Z');
+    }
+  });
+
   it('answers a mismatch, an unknown number and an existing member exactly like a success', async () => {
     const registered = await createPerson(t.deps);
     const member = await createMember(t.deps, registered);
@@ -190,211 +249,6 @@ describe('registration', () => {
     });
     expect(res.statusCode).toBe(202);
     expect(await emailsTo(email)).toHaveLength(1);
-  });
-});
-
-describe('sign-in', () => {
-  it('gives an unknown email and a wrong password the same answer', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    const unknown = await signInRequest(uniqueEmail('nobody'), MEMBER_PASSWORD);
-    const wrong = await signInRequest(member.email, 'not the password at all');
-    expect(unknown.statusCode).toBe(401);
-    expect(wrong.statusCode).toBe(401);
-    expect(unknown.json()).toEqual(wrong.json());
-  });
-
-  it('pauses sign-in for 30 minutes after 10 wrong passwords in a row, and tells the member', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    for (let i = 0; i < 10; i++) {
-      expect((await signInRequest(member.email, `wrong password number ${i}`)).statusCode).toBe(401);
-    }
-    const locked = await signInRequest(member.email, MEMBER_PASSWORD);
-    expect(locked.statusCode).toBe(401);
-    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual(['member_sign_in_paused']);
-    t.clock.advance({ minutes: 31 });
-    try {
-      const session = await signIn(t.app, member.email, MEMBER_PASSWORD);
-      expect(session.cookie).toMatch(/^settle_session=/);
-    } finally {
-      t.clock.set('2026-11-23T18:00:00Z');
-    }
-  });
-
-  it('sets a fresh HttpOnly SameSite=Lax session cookie at every sign-in', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    const res = await signInRequest(member.email, MEMBER_PASSWORD);
-    const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/settle_session=[A-Za-z0-9_-]{22}/);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Lax/);
-    const second = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    expect(second.cookie).not.toBe(cookie.split(';')[0]);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'result', 'ip'])
-      .where('resource_id', '=', member.memberId)
-      .execute();
-    expect(audit.filter((a) => a.action === 'member.sign_in' && a.result === 'success')).toHaveLength(2);
-  });
-});
-
-describe('passwords', () => {
-  const resetTokenIn = (text: string) => {
-    const match = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(text);
-    if (!match?.[1]) throw new Error(`no reset link in: ${text}`);
-    return match[1];
-  };
-  const requestReset = (email: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/member/password-resets', payload: { email } });
-  const completeReset = (token: string, password: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/v1/member/password-resets/complete',
-      payload: { token, password },
-    });
-
-  it('resets a forgotten password with a single-use link, ending every session', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    const old = await signIn(t.app, member.email, MEMBER_PASSWORD);
-
-    const unknown = await requestReset(uniqueEmail('nobody'));
-    const known = await requestReset(member.email);
-    expect(known.statusCode).toBe(202);
-    expect(unknown.statusCode).toBe(202);
-    expect(Object.keys(unknown.json())).toEqual(Object.keys(known.json()));
-    const [mail] = await emailsTo(member.email);
-    const token = resetTokenIn(mail?.text_body ?? '');
-
-    const weak = await completeReset(token, 'short one');
-    expect(weak.statusCode).toBe(400);
-    expect(weak.json().errors[0]).toMatchObject({ field: 'password', code: 'too_short' });
-    expect((await completeReset(token, PASSWORD)).statusCode).toBe(200);
-    expect((await completeReset(token, PASSWORD)).json().code).toBe('token_invalid');
-
-    const stale = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/member/session',
-      headers: withSession(old.cookie),
-    });
-    expect(stale.statusCode).toBe(401);
-    expect((await signInRequest(member.email, MEMBER_PASSWORD)).statusCode).toBe(401);
-    await signIn(t.app, member.email, PASSWORD);
-    expect((await emailsTo(member.email)).map((m) => m.kind)).toEqual([
-      'member_reset_password',
-      'member_password_changed',
-    ]);
-  });
-
-  it('expires the reset link after an hour', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    await requestReset(member.email);
-    const token = resetTokenIn((await emailsTo(member.email))[0]?.text_body ?? '');
-    t.clock.advance({ minutes: 61 });
-    try {
-      expect((await completeReset(token, PASSWORD)).json().code).toBe('token_invalid');
-    } finally {
-      t.clock.set('2026-11-23T18:00:00Z');
-    }
-  });
-
-  it('changes the password with the current one, keeping this session and ending the others', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    const here = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    const there = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    const change = (currentPassword: string, newPassword: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/v1/member/password',
-        headers: withSession(here.cookie, here.csrfToken),
-        payload: { currentPassword, newPassword },
-      });
-    const wrong = await change('not my password', PASSWORD);
-    expect(wrong.json().errors[0]).toMatchObject({ field: 'currentPassword', code: 'wrong_password' });
-    expect((await change(MEMBER_PASSWORD, 'password')).json().errors[0]).toMatchObject({
-      field: 'newPassword',
-    });
-    expect((await change(MEMBER_PASSWORD, PASSWORD)).statusCode).toBe(200);
-    const session = (cookie: string) =>
-      t.app.inject({ method: 'GET', url: '/api/v1/member/session', headers: withSession(cookie) });
-    expect((await session(here.cookie)).statusCode).toBe(200);
-    expect((await session(there.cookie)).statusCode).toBe(401);
-  });
-});
-
-describe('sessions', () => {
-  async function signedIn() {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    return signIn(t.app, member.email, MEMBER_PASSWORD);
-  }
-  const getSession = (cookie: string) =>
-    t.app.inject({ method: 'GET', url: '/api/v1/member/session', headers: withSession(cookie) });
-
-  it('ends after 30 idle minutes; activity keeps it alive, but never past 12 hours', async () => {
-    const a = await signedIn();
-    try {
-      t.clock.advance({ minutes: 31 });
-      expect((await getSession(a.cookie)).statusCode).toBe(401);
-
-      t.clock.set('2026-11-23T18:00:00Z');
-      const b = await signedIn();
-      for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
-        t.clock.set(new Date(Date.parse('2026-11-23T18:00:00Z') + minutes * 60_000).toISOString());
-        expect((await getSession(b.cookie)).statusCode).toBe(200);
-      }
-      t.clock.set('2026-11-24T06:00:01Z');
-      expect((await getSession(b.cookie)).statusCode).toBe(401);
-    } finally {
-      t.clock.set('2026-11-23T18:00:00Z');
-    }
-  });
-
-  it('needs the CSRF token and this site to change anything', async () => {
-    const s = await signedIn();
-    const refresh = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/member/session/refresh', headers });
-    const missing = await refresh(withSession(s.cookie));
-    expect(missing.statusCode).toBe(403);
-    expect(missing.json().code).toBe('csrf_failed');
-    expect((await refresh(withSession(s.cookie, 'wrong-token'))).statusCode).toBe(403);
-    expect(
-      (await refresh(withSession(s.cookie, s.csrfToken, { origin: 'https://evil.example' }))).statusCode,
-    ).toBe(403);
-    expect((await refresh(withSession(s.cookie, s.csrfToken, { origin: 'not a url' }))).statusCode).toBe(403);
-    expect((await refresh(withSession(s.cookie, s.csrfToken))).statusCode).toBe(200);
-  });
-
-  it('signs out here, or everywhere', async () => {
-    const person = await createPerson(t.deps);
-    const member = await createMember(t.deps, person);
-    const phone = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    const laptop = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    const tablet = await signIn(t.app, member.email, MEMBER_PASSWORD);
-
-    const out = await t.app.inject({
-      method: 'DELETE',
-      url: '/api/v1/member/session',
-      headers: withSession(phone.cookie, phone.csrfToken),
-    });
-    expect(out.statusCode).toBe(204);
-    expect(String(out.headers['set-cookie'])).toMatch(/settle_session=;/);
-    expect((await getSession(phone.cookie)).statusCode).toBe(401);
-    expect((await getSession(laptop.cookie)).statusCode).toBe(200);
-
-    const everywhere = await t.app.inject({
-      method: 'DELETE',
-      url: '/api/v1/member/sessions',
-      headers: withSession(laptop.cookie, laptop.csrfToken),
-    });
-    expect(everywhere.statusCode).toBe(204);
-    expect((await getSession(laptop.cookie)).statusCode).toBe(401);
-    expect((await getSession(tablet.cookie)).statusCode).toBe(401);
   });
 });
 

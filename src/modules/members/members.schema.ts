@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { emailAddress as email, language, memberView, newPassword as password } from '../auth/auth.schema';
 import { billView, isoDate } from '../bills/bills.schema';
 import { createGuestPaymentBody } from '../payments/payments.schema';
 
+// The sign-in, session, password and two-step contracts moved to the auth module; the web still imports
+// their types from here.
+export type { MemberSessionView, SecondFactorBody, SignInBody } from '../auth/auth.schema';
+
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
-const email = z.string().trim().max(254).pipe(z.email());
-/** Passwords are checked in the service (length, common list) so each rule gets its own message. */
-const password = z.string().max(1024);
-const language = z.enum(['en', 'es']);
-const planType = z.enum(['individual_family', 'employer_group']);
 
 export const registrationBody = z.object({
   language,
@@ -30,37 +30,6 @@ export const registrationView = z.object({ status: z.literal('check_email'), ema
 
 export const emailVerificationBody = z.object({ token: trimmed(200) });
 export const emailVerificationView = z.object({ verified: z.literal(true) });
-
-export const signInBody = z.object({
-  email,
-  password: z.string().min(1).max(1024),
-  /** Where the organization has both kinds of premium accounts: which one to sign in to. */
-  planType: planType.optional(),
-});
-export type SignInBody = z.infer<typeof signInBody>;
-
-export const memberView = z.object({
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-  preferredLanguage: language,
-  regionId: z.string(),
-});
-
-export const memberSessionView = z.object({
-  member: memberView,
-  /** Send as `X-CSRF-Token` on every request that changes something. */
-  csrfToken: z.string(),
-  planType: planType.nullable(),
-  /** The session ends at this time unless the member does something (or asks to stay signed in). */
-  idleExpiresAt: z.iso.datetime(),
-  /** The session ends at this time whatever happens. */
-  absoluteExpiresAt: z.iso.datetime(),
-  twoStepEnabled: z.boolean(),
-  /** Until when wallet changes need no new code (null: they ask for one, when two-step is on). */
-  steppedUpUntil: z.iso.datetime().nullable(),
-});
-export type MemberSessionView = z.infer<typeof memberSessionView>;
 
 export const billSummary = z.object({
   id: z.uuid(),
@@ -136,18 +105,6 @@ export const dashboardView = z.object({
 });
 export type DashboardView = z.infer<typeof dashboardView>;
 
-export const passwordResetBody = z.object({ email });
-export const passwordResetView = z.object({ status: z.literal('check_email'), email: z.string() });
-
-export const passwordResetCompletionBody = z.object({ token: trimmed(200), password });
-export const passwordResetCompletionView = z.object({ reset: z.literal(true) });
-
-export const passwordChangeBody = z.object({
-  currentPassword: z.string().min(1).max(1024),
-  newPassword: password,
-});
-export const passwordChangeView = z.object({ changed: z.literal(true) });
-
 export const memberBillsQuery = z.object({
   status: z.enum(['open', 'paid', 'all']).default('all'),
   kind: z.enum(['hospital', 'professional', 'premium']).optional(),
@@ -200,40 +157,6 @@ export const memberPaymentBody = createGuestPaymentBody.extend({
   saveMethod: z.object({ nickname: z.string().trim().min(1).max(40).optional() }).optional(),
 });
 export type MemberPaymentBody = z.infer<typeof memberPaymentBody>;
-
-/** The password was right and two-step verification is on: send a code with this challenge. */
-export const twoStepChallengeView = z.object({
-  status: z.literal('two_step_required'),
-  /** Valid 5 minutes, for 5 tries. */
-  challenge: z.string(),
-});
-
-const code = z
-  .string()
-  .trim()
-  .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app');
-const recoveryCode = z.string().trim().min(8).max(20);
-
-/** A second factor: a code from the authenticator app, or one of the recovery codes. */
-export const secondFactorBody = z.object({ code: code.optional(), recoveryCode: recoveryCode.optional() });
-export type SecondFactorBody = z.infer<typeof secondFactorBody>;
-
-export const twoStepSignInBody = secondFactorBody.extend({ challenge: trimmed(200) });
-
-export const twoStepSetupView = z.object({
-  /** Base32, for typing into an authenticator app. */
-  secret: z.string(),
-  /** otpauth:// URI, for a QR code. */
-  otpauthUri: z.string(),
-});
-
-export const twoStepConfirmBody = z.object({ code });
-export const recoveryCodesView = z.object({
-  /** Shown once: each works once instead of a code. */
-  recoveryCodes: z.array(z.string()),
-});
-
-export const twoStepDisableBody = z.object({ password: z.string().min(1).max(1024) });
 
 export const mailingAddress = z.object({
   line1: trimmed(100),

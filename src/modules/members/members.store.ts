@@ -1,12 +1,5 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type {
-  MemberMobileCodesTable,
-  MemberSessionsTable,
-  MemberSignInChallengesTable,
-  MembersTable,
-  MemberTokensTable,
-  PlanType,
-} from '../../db/schema';
+import type { MemberMobileCodesTable, MembersTable, MemberTokensTable, PlanType } from '../../db/schema';
 import type { Db } from '../../platform/db';
 
 /** The person with this record number, with their sign-in if they registered. */
@@ -98,17 +91,6 @@ export async function insertToken(db: Db, row: Insertable<MemberTokensTable>): P
 
 type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
-export function findLiveToken(db: Db, tokenHash: string, purpose: TokenPurpose, now: Date) {
-  return db
-    .selectFrom('member_tokens')
-    .select('member_id')
-    .where('token_hash', '=', tokenHash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-}
-
 /** Uses a live token once: only one caller gets the row back. */
 export function consumeToken(db: Db, tokenHash: string, purpose: TokenPurpose, now: Date) {
   return db
@@ -128,61 +110,6 @@ export async function markEmailVerified(db: Db, memberId: string, now: Date): Pr
     .set({ email_verified_at: now, updated_at: now })
     .where('id', '=', memberId)
     .where('email_verified_at', 'is', null)
-    .execute();
-}
-
-/** Counts a failed sign-in; locks the member once `lockAfter` failures in a row are reached. */
-export function recordFailedSignIn(db: Db, memberId: string, lockAfter: number, lockUntil: Date, now: Date) {
-  return db
-    .updateTable('members')
-    .set((eb) => ({
-      failed_sign_ins: eb('failed_sign_ins', '+', 1),
-      locked_until: eb
-        .case()
-        .when('failed_sign_ins', '>=', lockAfter - 1)
-        .then(lockUntil)
-        .else(eb.ref('locked_until'))
-        .end(),
-      updated_at: now,
-    }))
-    .where('id', '=', memberId)
-    .returning(['failed_sign_ins', 'locked_until'])
-    .executeTakeFirstOrThrow();
-}
-
-export async function resetFailedSignIns(db: Db, memberId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('members')
-    .set({ failed_sign_ins: 0, locked_until: null, updated_at: now })
-    .where('id', '=', memberId)
-    .execute();
-}
-
-export async function insertSession(db: Db, row: Insertable<MemberSessionsTable>): Promise<void> {
-  await db.insertInto('member_sessions').values(row).execute();
-}
-
-export async function touchSession(db: Db, idHash: string, now: Date, idleExpiresAt: Date): Promise<void> {
-  await db
-    .updateTable('member_sessions')
-    .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
-    .where('id_hash', '=', idHash)
-    .execute();
-}
-
-export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await db.deleteFrom('member_sessions').where('id_hash', '=', idHash).execute();
-}
-
-export async function deleteMemberSessions(db: Db, memberId: string): Promise<number> {
-  const result = await db.deleteFrom('member_sessions').where('member_id', '=', memberId).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
-export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
-  await db
-    .deleteFrom('member_sessions')
-    .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
     .execute();
 }
 
@@ -211,158 +138,6 @@ export function listResponsibleAccounts(db: Db, personId: string, planType: Plan
     );
   }
   return q.execute();
-}
-
-export async function setPassword(db: Db, memberId: string, passwordHash: string, now: Date): Promise<void> {
-  await db
-    .updateTable('members')
-    .set({
-      password_hash: passwordHash,
-      password_changed_at: now,
-      failed_sign_ins: 0,
-      locked_until: null,
-      updated_at: now,
-    })
-    .where('id', '=', memberId)
-    .execute();
-}
-
-/** Ends every session of a member but `keepIdHash` (the one that changed the password). */
-export async function deleteOtherSessions(
-  db: Db,
-  memberId: string,
-  keepIdHash: string | null,
-): Promise<void> {
-  let q = db.deleteFrom('member_sessions').where('member_id', '=', memberId);
-  if (keepIdHash) q = q.where('id_hash', '<>', keepIdHash);
-  await q.execute();
-}
-
-export async function setPendingTotp(
-  db: Db,
-  memberId: string,
-  sealed: string | null,
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('members')
-    .set({ totp_pending_secret_enc: sealed, updated_at: now })
-    .where('id', '=', memberId)
-    .execute();
-}
-
-export async function enableTotp(db: Db, memberId: string, now: Date, step: number): Promise<void> {
-  await db
-    .updateTable('members')
-    .set((eb) => ({
-      totp_secret_enc: eb.ref('totp_pending_secret_enc'),
-      totp_pending_secret_enc: null,
-      totp_enabled_at: now,
-      totp_last_step: step,
-      updated_at: now,
-    }))
-    .where('id', '=', memberId)
-    .execute();
-}
-
-export async function disableTotp(db: Db, memberId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('members')
-    .set({
-      totp_secret_enc: null,
-      totp_pending_secret_enc: null,
-      totp_enabled_at: null,
-      totp_last_step: null,
-      updated_at: now,
-    })
-    .where('id', '=', memberId)
-    .execute();
-  await db.deleteFrom('member_recovery_codes').where('member_id', '=', memberId).execute();
-}
-
-/** Accepts a TOTP step once: only a step later than the last accepted one moves it. */
-export async function advanceTotpStep(db: Db, memberId: string, step: number): Promise<boolean> {
-  const row = await db
-    .updateTable('members')
-    .set({ totp_last_step: step })
-    .where('id', '=', memberId)
-    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function replaceRecoveryCodes(
-  db: Db,
-  memberId: string,
-  hashes: readonly string[],
-): Promise<void> {
-  await db.deleteFrom('member_recovery_codes').where('member_id', '=', memberId).execute();
-  await db
-    .insertInto('member_recovery_codes')
-    .values(hashes.map((code_hash) => ({ member_id: memberId, code_hash, used_at: null })))
-    .execute();
-}
-
-/** Uses a recovery code once. */
-export async function spendRecoveryCode(
-  db: Db,
-  memberId: string,
-  codeHash: string,
-  now: Date,
-): Promise<boolean> {
-  const row = await db
-    .updateTable('member_recovery_codes')
-    .set({ used_at: now })
-    .where('member_id', '=', memberId)
-    .where('code_hash', '=', codeHash)
-    .where('used_at', 'is', null)
-    .returning('member_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function countUnusedRecoveryCodes(db: Db, memberId: string): Promise<number> {
-  const row = await db
-    .selectFrom('member_recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('member_id', '=', memberId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function insertChallenge(db: Db, row: Insertable<MemberSignInChallengesTable>): Promise<void> {
-  await db.insertInto('member_sign_in_challenges').values(row).execute();
-}
-
-/** Counts an attempt on a live challenge and returns it (null when unknown, expired or tried too often). */
-export function tryChallenge(db: Db, tokenHash: string, now: Date, maxAttempts: number) {
-  return db
-    .updateTable('member_sign_in_challenges')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-    .where('token_hash', '=', tokenHash)
-    .where('expires_at', '>', now)
-    .where('attempts', '<', maxAttempts)
-    .returning(['member_id', 'plan_type'])
-    .executeTakeFirst();
-}
-
-export async function deleteChallenge(db: Db, tokenHash: string): Promise<void> {
-  await db.deleteFrom('member_sign_in_challenges').where('token_hash', '=', tokenHash).execute();
-}
-
-export async function markSteppedUp(db: Db, idHash: string, now: Date): Promise<void> {
-  await db.updateTable('member_sessions').set({ stepped_up_at: now }).where('id_hash', '=', idHash).execute();
-}
-
-/** Gives a session a new id (after step-up), keeping everything else. */
-export async function rotateSession(db: Db, oldIdHash: string, newIdHash: string, now: Date): Promise<void> {
-  await db
-    .updateTable('member_sessions')
-    .set({ id_hash: newIdHash, stepped_up_at: now, last_seen_at: now })
-    .where('id_hash', '=', oldIdHash)
-    .execute();
 }
 
 export async function updateProfile(
@@ -404,30 +179,6 @@ export async function changeEmail(db: Db, memberId: string, email: string, now: 
     .where('id', '=', memberId)
     .execute();
   return true;
-}
-
-/** A live session with its member, in one query (every signed-in request starts here). */
-export function findLiveSessionWithMember(db: Db, idHash: string, now: Date) {
-  // member_sessions_pkey, members_pkey, people_pkey
-  return db
-    .selectFrom('member_sessions')
-    .innerJoin('members', 'members.id', 'member_sessions.member_id')
-    .innerJoin('people', 'people.id', 'members.person_id')
-    .selectAll('members')
-    .select([
-      'people.first_name',
-      'people.last_name',
-      'people.region_id',
-      'member_sessions.csrf_token',
-      'member_sessions.plan_type',
-      'member_sessions.idle_expires_at',
-      'member_sessions.absolute_expires_at',
-      'member_sessions.stepped_up_at',
-    ])
-    .where('member_sessions.id_hash', '=', idHash)
-    .where('member_sessions.idle_expires_at', '>', now)
-    .where('member_sessions.absolute_expires_at', '>', now)
-    .executeTakeFirst();
 }
 
 /**
@@ -532,4 +283,45 @@ export async function confirmMobileNumber(
     .where('mobile_number', '=', number)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Deletes unconfirmed registrations made before `createdBefore` that hold this person or this address
+ * (with their links: a member who never confirmed the address never signed in, so nothing else refers
+ * to them). Returns the ids deleted.
+ */
+export async function deleteLapsedRegistrations(
+  db: Db,
+  opts: { personId: string; email: string; createdBefore: Date },
+): Promise<string[]> {
+  // members_person_id_key, members_email_idx
+  const lapsed = await db
+    .selectFrom('members')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb('person_id', '=', opts.personId),
+        eb(sql<string>`lower(email)`, '=', opts.email.toLowerCase()),
+      ]),
+    )
+    .where('email_verified_at', 'is', null)
+    .where('created_at', '<=', opts.createdBefore)
+    .forUpdate()
+    .execute();
+  const ids = lapsed.map((m) => m.id);
+  if (ids.length === 0) return ids;
+  await db.deleteFrom('member_tokens').where('member_id', 'in', ids).execute();
+  await db.deleteFrom('members').where('id', 'in', ids).where('email_verified_at', 'is', null).execute();
+  return ids;
+}
+
+/** The registration an emailed verification link belongs to, whatever state the link is in. */
+export function findVerificationLinkMember(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('member_tokens')
+    .innerJoin('members', 'members.id', 'member_tokens.member_id')
+    .select(['members.email_verified_at', 'members.created_at'])
+    .where('member_tokens.token_hash', '=', tokenHash)
+    .where('member_tokens.purpose', '=', 'verify_email')
+    .executeTakeFirst();
 }

@@ -9,9 +9,10 @@ import { verifyEmailMessage } from '../../platform/member-emails';
 import { mobileCodeText } from '../../platform/member-texts';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
+import { type MemberSession, sessionEnded } from '../auth/auth.service';
 import { queueText } from '../notifications/notifications.service';
+import { regionPhone, sendMemberEmail } from './contact.service';
 import type { ProfileUpdateBody, ProfileView } from './members.schema';
-import { type MemberSession, regionPhone, sendMemberEmail, sessionEnded } from './members.service';
 import * as store from './members.store';
 
 const CHANGE_EMAIL_LINK_HOURS = 24;
