@@ -13,6 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { TrustProxy } from './config';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
@@ -26,6 +27,7 @@ import { paymentRoutes } from './modules/payments/payments.routes';
 import { renderOutboxEmail } from './modules/payments/payments.service';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
+import { requestIdOf } from './platform/logger';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 
 export interface BuildAppOptions {
@@ -35,15 +37,27 @@ export interface BuildAppOptions {
 
 const defaultWebDist = path.resolve('web/dist');
 
+/**
+ * Fastify's trustProxy for config's TRUST_PROXY (config.ts refuses `true`: clients would pick their own
+ * address). A hop count trusts the peer and the hops before it (proxy-addr counts the peer as hop 0),
+ * which Fastify no longer does for a bare number; addresses/CIDRs trust only those proxies.
+ */
+function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 /** The Fastify instance with every route; it never listens (tests use `inject`). */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 64 * 1024,
-    requestIdHeader: 'x-request-id',
+    // The caller's X-Request-Id only when it is a plain id (requestIdOf); never a header as it is.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     frameworkErrors: sendFrameworkError,
-    // Query strings and params never carry secrets here; bodies are never logged.
+    // Bodies are never logged; URLs are logged with allow-listed query values only (createLogger).
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
