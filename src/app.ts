@@ -17,6 +17,7 @@ import type { TrustProxy } from './config';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
+import { registerMetrics } from './http/metrics';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
@@ -28,6 +29,7 @@ import { renderOutboxEmail } from './modules/payments/payments.service';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { requestIdOf } from './platform/logger';
+import { Metrics } from './platform/metrics';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 
 export interface BuildAppOptions {
@@ -48,7 +50,9 @@ function trustProxyOption(trust: TrustProxy): false | string[] | ((address: stri
 }
 
 /** The Fastify instance with every route; it never listens (tests use `inject`). */
-export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(given: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  // Every app counts into a registry of its own; one built without a runtime's gets one here.
+  const deps: Deps = given.metrics ? given : { ...given, metrics: new Metrics({ db: given.db }) };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: trustProxyOption(deps.config.trustProxy),
@@ -69,6 +73,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     hasWeb ? (reply) => reply.type('text/html; charset=utf-8').sendFile('index.html') : undefined,
   );
   registerInputGuards(app);
+  if (deps.metrics) registerMetrics(app, deps.metrics);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -21,6 +21,7 @@ import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import { receiptEmail } from '../../platform/email-templates';
 import { newConfirmationNumber, newId } from '../../platform/ids';
+import { recordPaymentOutcome } from '../../platform/metrics';
 import { type ReceiptDocument, renderReceiptPdf } from '../../platform/pdf/receipt';
 import {
   type ChargeOutcome,
@@ -564,6 +565,7 @@ async function applyOutcome(
       ...(idempotency && response ? [idempotency.completionPart(response)] : []),
     ],
   });
+  if (applied) recordPaymentOutcome(deps.metrics, rows.patch.status, payment.method_type);
   return applied && response ? { ...response, stored: !!idempotency } : null;
 }
 
