@@ -20,7 +20,7 @@ async function scrape(app = t.app): Promise<string> {
 }
 
 /** The value of one series, e.g. `settle_payments_total{outcome="succeeded",method="card"}`. */
-function valueOf(text: string, series: string): number | undefined {
+function seriesValue(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -49,16 +49,16 @@ describe('/metrics', () => {
     expect(view.statusCode).toBe(200);
 
     const text = await scrape();
-    expect(valueOf(text, 'settle_payments_total{outcome="succeeded",method="card"}')).toBe(1);
-    expect(valueOf(text, 'settle_payments_total{outcome="failed",method="card"}')).toBe(1);
+    expect(seriesValue(text, 'settle_payments_total{outcome="succeeded",method="card"}')).toBe(1);
+    expect(seriesValue(text, 'settle_payments_total{outcome="failed",method="card"}')).toBe(1);
     expect(
-      valueOf(
+      seriesValue(
         text,
         'settle_http_request_duration_seconds_count{method="POST",route="/api/v1/guest/payments",status_code="201"}',
       ),
     ).toBe(1);
     expect(
-      valueOf(
+      seriesValue(
         text,
         'settle_http_request_duration_seconds_count{method="GET",route="/api/v1/guest/payments/:paymentId",status_code="200"}',
       ),
@@ -71,7 +71,7 @@ describe('/metrics', () => {
   });
 
   it('reports outbox depth and database pool use on each scrape', async () => {
-    const before = valueOf(await scrape(), 'settle_outbox_depth{channel="email"}') ?? -1;
+    const before = seriesValue(await scrape(), 'settle_outbox_depth{channel="email"}') ?? -1;
     const account = await createMedicalAccount(t.deps, { amounts: [1_200] });
     const session = await lookupMedical(t.app, account);
     const res = await pay(t.app, session.sessionToken, {
@@ -82,11 +82,11 @@ describe('/metrics', () => {
     });
     expect(res.statusCode).toBe(201);
     const text = await scrape();
-    expect(valueOf(text, 'settle_outbox_depth{channel="email"}')).toBe(before + 1);
-    expect(valueOf(text, 'settle_outbox_depth{channel="sms"}')).toBeGreaterThanOrEqual(0);
-    expect(valueOf(text, 'settle_db_pool_connections{state="max"}')).toBeGreaterThanOrEqual(1);
-    expect(valueOf(text, 'settle_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
-    expect(valueOf(text, 'settle_db_pool_connections{state="waiting"}')).toBeGreaterThanOrEqual(0);
+    expect(seriesValue(text, 'settle_outbox_depth{channel="email"}')).toBe(before + 1);
+    expect(seriesValue(text, 'settle_outbox_depth{channel="sms"}')).toBeGreaterThanOrEqual(0);
+    expect(seriesValue(text, 'settle_db_pool_connections{state="max"}')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(text, 'settle_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(text, 'settle_db_pool_connections{state="waiting"}')).toBeGreaterThanOrEqual(0);
   });
 
   it('counts worker passes and job runs, with each job’s lag', async () => {
@@ -94,11 +94,13 @@ describe('/metrics', () => {
     await worker.tick();
     await worker.stop();
     const text = await scrape();
-    expect(valueOf(text, 'settle_worker_passes_total')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(text, 'settle_worker_passes_total')).toBeGreaterThanOrEqual(1);
     expect(
-      valueOf(text, 'settle_worker_job_runs_total{job="deliver-emails",result="ok"}'),
+      seriesValue(text, 'settle_worker_job_runs_total{job="deliver-emails",result="ok"}'),
     ).toBeGreaterThanOrEqual(1);
-    expect(valueOf(text, 'settle_worker_job_lag_seconds{job="run-due-autopay"}')).toBeGreaterThanOrEqual(0);
+    expect(seriesValue(text, 'settle_worker_job_lag_seconds{job="run-due-autopay"}')).toBeGreaterThanOrEqual(
+      0,
+    );
     expect(text).toContain('# TYPE settle_worker_job_failures_total counter');
   });
 
@@ -108,7 +110,7 @@ describe('/metrics', () => {
     try {
       await other.ready();
       const text = await scrape(other);
-      expect(valueOf(text, 'settle_payments_total{outcome="succeeded",method="card"}')).toBeUndefined();
+      expect(seriesValue(text, 'settle_payments_total{outcome="succeeded",method="card"}')).toBeUndefined();
       expect((await scrape()).length).toBeGreaterThan(0);
     } finally {
       await other.close();
