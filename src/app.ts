@@ -19,6 +19,7 @@ import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { registerMetrics } from './http/metrics';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
+import { testOnlyRoutes } from './http/test-routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { memberRoutes } from './modules/members/members.routes';
@@ -136,6 +137,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(scheduledRoutes(deps));
   await app.register(autopayRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
+  if (deps.config.env === 'test') await app.register(testOnlyRoutes);
   if (deps.config.env !== 'production') {
     await app.register(devMailboxRoutes(deps, (email, options) => renderOutboxEmail(deps, email, options)));
   }

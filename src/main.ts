@@ -10,6 +10,7 @@ import { checkIntegrity } from './modules/integrity/integrity.service';
 import { systemClock } from './platform/clock';
 import { hashPassword } from './platform/passwords';
 import { openRuntime, type Runtime } from './runtime';
+import { drainOnSignal } from './shutdown';
 import { startWorker } from './worker';
 
 const usage = `Usage: settle <command> [options]
@@ -45,6 +46,7 @@ async function buildWebIfStale(): Promise<void> {
 
 async function serve(runtime: Runtime, config: Config, withWorker: boolean): Promise<void> {
   const app = await buildApp(runtime.deps);
+  runtime.deps.metrics?.collectProcessMetrics();
   const worker = withWorker ? startWorker(runtime.deps) : null;
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -58,14 +60,7 @@ async function serve(runtime: Runtime, config: Config, withWorker: boolean): Pro
       console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
     console.log(`  API docs: http://${config.host}:${port}/api/docs\n`);
   }
-  const shutdown = async () => {
-    await app.close();
-    await worker?.stop();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  drainOnSignal({ app, worker, close: () => runtime.close(), logger: runtime.deps.logger });
 }
 
 function printDemo(config: Config, json: boolean): void {
@@ -196,13 +191,7 @@ export async function main(argv: string[]): Promise<number> {
       const runtime = await openRuntime(config);
       const worker = startWorker(runtime.deps);
       console.log('Worker running. Ctrl+C to stop.');
-      const stop = async () => {
-        await worker.stop();
-        await runtime.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      drainOnSignal({ worker, close: () => runtime.close(), logger: runtime.deps.logger });
       return -1;
     }
     default:
