@@ -136,7 +136,9 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
   return entries;
 }
 
+/** An address, a CIDR, or one of proxy-addr's named ranges (loopback, linklocal, uniquelocal). */
 function isAddressOrCidr(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
   const [address = '', bits, ...rest] = entry.split('/');
   const version = isIP(address);
   if (version === 0 || rest.length > 0) return false;

@@ -10,6 +10,7 @@ describe('TRUST_PROXY', () => {
     expect(hop('1')).toBe(1);
     expect(hop('2')).toBe(2);
     expect(hop('10.0.0.0/8, 192.168.1.7,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    expect(hop('loopback,10.1.2.3')).toEqual(['loopback', '10.1.2.3']);
     expect(() => hop('true')).toThrow(ConfigError);
     expect(() => hop('true')).toThrow(/TRUST_PROXY: true would trust every X-Forwarded-For hop/);
     expect(() => hop('10.0.0.0/33')).toThrow(/not an address: 10.0.0.0\/33/);
