@@ -102,6 +102,8 @@ const envSchema = z.object({
   /** How long a worker holds a due payment it claimed; a worker that dies frees its claims after this. */
   WORKER_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
+  /** `settle worker` serves /metrics on this port (on HOST) when set; API processes serve it themselves. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 /**
@@ -168,6 +170,8 @@ export interface Config {
   readonly workerClaimSeconds: number;
   /** X-Forwarded-For hops to believe: none, the last N, or those from these addresses/CIDRs. */
   readonly trustProxy: TrustProxy;
+  /** Where a worker-only process serves /metrics; null: it serves none. */
+  readonly metricsPort: number | null;
   readonly organization: Organization;
 }
 
@@ -248,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     guestSessionMinutes: e.GUEST_SESSION_MINUTES,
     workerClaimSeconds: e.WORKER_CLAIM_SECONDS,
     trustProxy: e.TRUST_PROXY,
+    metricsPort: e.METRICS_PORT ?? null,
     organization,
     ...overrides,
   });

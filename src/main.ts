@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { serveMetrics } from './http/metrics-server';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from './modules/demo/bulk-members';
 import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
@@ -191,7 +192,16 @@ export async function main(argv: string[]): Promise<number> {
       const runtime = await openRuntime(config);
       const worker = startWorker(runtime.deps);
       console.log('Worker running. Ctrl+C to stop.');
-      drainOnSignal({ worker, close: () => runtime.close(), logger: runtime.deps.logger });
+      const metricsServer =
+        config.metricsPort && runtime.deps.metrics
+          ? await serveMetrics(runtime.deps.metrics, { host: config.host, port: config.metricsPort })
+          : null;
+      runtime.deps.metrics?.collectProcessMetrics();
+      const close = async () => {
+        await metricsServer?.close();
+        await runtime.close();
+      };
+      drainOnSignal({ worker, close, logger: runtime.deps.logger });
       return -1;
     }
     default:
