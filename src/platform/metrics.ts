@@ -78,19 +78,7 @@ export class Metrics {
       },
     });
     const { db, poolStats } = sources;
-    if (db) {
-      new Gauge({
-        name: 'settle_outbox_depth',
-        help: 'Messages waiting in the outbox to be sent, by channel (email, sms)',
-        labelNames: ['channel'] as const,
-        registers: [this.registry],
-        async collect() {
-          const depth = await outboxDepth(db);
-          this.set({ channel: 'email' }, depth.email);
-          this.set({ channel: 'sms' }, depth.sms);
-        },
-      });
-    }
+    // Pool use first: collects start in registration order, and the outbox count takes a connection.
     if (poolStats) {
       new Gauge({
         name: 'settle_db_pool_connections',
@@ -103,6 +91,19 @@ export class Metrics {
           this.set({ state: 'idle' }, s.idle);
           this.set({ state: 'waiting' }, s.waiting);
           this.set({ state: 'max' }, s.max);
+        },
+      });
+    }
+    if (db) {
+      new Gauge({
+        name: 'settle_outbox_depth',
+        help: 'Messages waiting in the outbox to be sent, by channel (email, sms)',
+        labelNames: ['channel'] as const,
+        registers: [this.registry],
+        async collect() {
+          const depth = await outboxDepth(db);
+          this.set({ channel: 'email' }, depth.email);
+          this.set({ channel: 'sms' }, depth.sms);
         },
       });
     }
