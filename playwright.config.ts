@@ -66,8 +66,9 @@ export default defineConfig({
           HOST: '127.0.0.1',
           NODE_ENV: 'test',
           LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-          // Each test sends its own X-Forwarded-For so the per-IP lookup limit applies per test.
-          TRUST_PROXY: 'true',
+          // Each test sends its own X-Forwarded-For so the per-IP lookup limit applies per test: with
+          // one trusted hop, the last address in that header is the client's.
+          TRUST_PROXY: '1',
         },
       },
 });

@@ -60,7 +60,7 @@ try {
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
     LOG_LEVEL: 'warn',
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     DATABASE_URL: dbUrl.toString(),
   });
   const runtime = await openRuntime(config, {

@@ -215,7 +215,7 @@ async function main(): Promise<number> {
       ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1',
       LOG_LEVEL: 'warn',
       // Payers reach the API through a load balancer, each from its own address (X-Forwarded-For).
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       DATA_DIR: 'memory://',
       ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
       ...(process.env.ORGANIZATION_FILE ? { ORGANIZATION_FILE: process.env.ORGANIZATION_FILE } : {}),

@@ -13,13 +13,16 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { TrustProxy } from './config';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { registerInputGuards } from './http/input';
 import { keepNoCopyOfMemberAnswers } from './http/member-session';
+import { registerMetrics } from './http/metrics';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { readinessRoutes } from './http/readiness';
 import { refuseSourceMaps } from './http/source-maps';
+import { testOnlyRoutes } from './http/test-routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
@@ -30,6 +33,8 @@ import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
 import { paymentRoutes } from './modules/payments/payments.routes';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
+import { requestIdOf } from './platform/logger';
+import { Metrics } from './platform/metrics';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 
 export interface BuildAppOptions {
@@ -39,15 +44,29 @@ export interface BuildAppOptions {
 
 const defaultWebDist = path.resolve('web/dist');
 
+/**
+ * Fastify's trustProxy for config's TRUST_PROXY (config.ts refuses `true`: clients would pick their own
+ * address). A hop count trusts the peer and the hops before it (proxy-addr counts the peer as hop 0),
+ * which Fastify no longer does for a bare number; addresses/CIDRs trust only those proxies.
+ */
+function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 /** The Fastify instance with every route; it never listens (tests use `inject`). */
-export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(given: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  // Every app counts into a registry of its own; one built without a runtime's gets one here.
+  const deps: Deps = given.metrics ? given : { ...given, metrics: new Metrics({ db: given.db }) };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     bodyLimit: 64 * 1024,
-    requestIdHeader: 'x-request-id',
+    // The caller's X-Request-Id only when it is a plain id (requestIdOf); never a header as it is.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     frameworkErrors: sendFrameworkError,
-    // Query strings and params never carry secrets here; bodies are never logged.
+    // Bodies are never logged; URLs are logged with allow-listed query values only (createLogger).
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -59,6 +78,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     hasWeb ? (reply) => reply.type('text/html; charset=utf-8').sendFile('index.html') : undefined,
   );
   registerInputGuards(app);
+  if (deps.metrics) registerMetrics(app, deps.metrics);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -125,6 +145,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(scheduledRoutes(deps));
   await app.register(autopayRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
+  if (deps.config.env === 'test') await app.register(testOnlyRoutes);
   if (deps.config.env !== 'production') {
     await app.register(devMailboxRoutes(deps, (email, options) => renderOutboxEmail(deps, email, options)));
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEVELOPMENT_KEY } from './platform/secrets';
@@ -106,16 +107,57 @@ const envSchema = z.object({
   GUEST_SESSION_MINUTES: z.coerce.number().int().min(1).max(120).default(20),
   /** How long a worker holds a due payment it claimed; a worker that dies frees its claims after this. */
   WORKER_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
+  /** `settle worker` serves /metrics on this port (on HOST) when set; API processes serve it themselves. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export interface DatabaseTimeouts {
   readonly connectMs: number;
   readonly statementMs: number;
   readonly idleInTransactionMs: number;
+}
+
+/**
+ * Which X-Forwarded-For hops to believe: false (none), a hop count (the last N proxies in front of
+ * us), or the balancer's own addresses/CIDRs. `true` (every hop) is refused: it lets a client write
+ * its own address into the header and so pick the address rate limits and audit rows see.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const value = raw.trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'true would trust every X-Forwarded-For hop, so clients could choose their own address; ' +
+        'set the number of proxies in front of the app (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    });
+    return false;
+  }
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isAddressOrCidr(e));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected false, a hop count or IP addresses/CIDRs; not an address: ${bad.join(', ')}`,
+    });
+    return false;
+  }
+  return entries;
+}
+
+/** An address, a CIDR, or one of proxy-addr's named ranges (loopback, linklocal, uniquelocal). */
+function isAddressOrCidr(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 export interface Config {
@@ -140,7 +182,10 @@ export interface Config {
   readonly guestSessionMinutes: number;
   /** How long a worker holds a due scheduled or automatic payment it claimed. */
   readonly workerClaimSeconds: number;
-  readonly trustProxy: boolean;
+  /** X-Forwarded-For hops to believe: none, the last N, or those from these addresses/CIDRs. */
+  readonly trustProxy: TrustProxy;
+  /** Where a worker-only process serves /metrics; null: it serves none. */
+  readonly metricsPort: number | null;
   readonly organization: Organization;
 }
 
@@ -243,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     guestSessionMinutes: e.GUEST_SESSION_MINUTES,
     workerClaimSeconds: e.WORKER_CLAIM_SECONDS,
     trustProxy: e.TRUST_PROXY,
+    metricsPort: e.METRICS_PORT ?? null,
     organization,
     ...overrides,
   });

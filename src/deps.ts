@@ -3,6 +3,7 @@ import { type Clock, FixedClock } from './platform/clock';
 import type { Db } from './platform/db';
 import type { Logger } from './platform/logger';
 import type { Mailer } from './platform/mailer';
+import type { Metrics } from './platform/metrics';
 import type { PaymentProcessor } from './platform/processors/processor';
 import type { SandboxProcessor } from './platform/processors/sandbox/sandbox';
 import type { TextSender } from './platform/sms';
@@ -20,6 +21,8 @@ export interface Deps {
   readonly mailer: Mailer | null;
   /** Twilio when configured; otherwise texts wait in the outbox (see /dev/texts). */
   readonly texter: TextSender | null;
+  /** This process's metrics (served at /metrics); absent in one-shot commands that serve none. */
+  readonly metrics?: Metrics;
 }
 
 /** Who is acting, for authorization and the audit trail. */

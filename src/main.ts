@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { serveMetrics } from './http/metrics-server';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from './modules/demo/bulk-members';
 import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
@@ -11,6 +12,7 @@ import { systemClock } from './platform/clock';
 import { DatabaseUnavailableError } from './platform/db-health';
 import { hashPassword } from './platform/passwords';
 import { openRuntime, type Runtime } from './runtime';
+import { drainOnSignal } from './shutdown';
 import { startWorker } from './worker';
 
 const usage = `Usage: settle <command> [options]
@@ -57,6 +59,7 @@ async function buildWebIfStale(): Promise<void> {
 
 async function serve(runtime: Runtime, config: Config, withWorker: boolean): Promise<void> {
   const app = await buildApp(runtime.deps);
+  runtime.deps.metrics?.collectProcessMetrics();
   const worker = withWorker ? startWorker(runtime.deps) : null;
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -70,14 +73,7 @@ async function serve(runtime: Runtime, config: Config, withWorker: boolean): Pro
     console.log(`  Emails it sends: http://${config.host}:${port}/dev/mailbox`);
     console.log(`  API docs: http://${config.host}:${port}/api/docs\n`);
   }
-  const shutdown = async () => {
-    await app.close();
-    await worker?.stop();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  drainOnSignal({ app, worker, close: () => runtime.close(), logger: runtime.deps.logger });
 }
 
 function printDemo(config: Config, json: boolean): void {
@@ -239,13 +235,16 @@ export async function main(argv: string[]): Promise<number> {
       const runtime = await openRuntime(config);
       const worker = startWorker(runtime.deps);
       console.log('Worker running. Ctrl+C to stop.');
-      const stop = async () => {
-        await worker.stop();
+      const metricsServer =
+        config.metricsPort && runtime.deps.metrics
+          ? await serveMetrics(runtime.deps.metrics, { host: config.host, port: config.metricsPort })
+          : null;
+      runtime.deps.metrics?.collectProcessMetrics();
+      const close = async () => {
+        await metricsServer?.close();
         await runtime.close();
-        process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      drainOnSignal({ worker, close, logger: runtime.deps.logger });
       return -1;
     }
     default:

@@ -7,6 +7,7 @@ import { type DbHandle, openDb } from './platform/db';
 import { describeDatabaseUrl, pingDatabase } from './platform/db-health';
 import { createLogger, type Logger } from './platform/logger';
 import { createSmtpMailer } from './platform/mailer';
+import { Metrics } from './platform/metrics';
 import { SandboxProcessor } from './platform/processors/sandbox/sandbox';
 import { createTwilioSender } from './platform/sms';
 
@@ -60,7 +61,21 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   const sandbox = new SandboxProcessor(handle.db, clock, { mode: config.processorMode });
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null;
   const texter = config.twilio ? createTwilioSender(config.twilio) : null;
-  const deps: Deps = { config, db: handle.db, clock, logger, processor: sandbox, sandbox, mailer, texter };
+  const metrics = new Metrics({
+    db: handle.db,
+    ...(handle.poolStats ? { poolStats: handle.poolStats } : {}),
+  });
+  const deps: Deps = {
+    config,
+    db: handle.db,
+    clock,
+    logger,
+    processor: sandbox,
+    sandbox,
+    mailer,
+    texter,
+    metrics,
+  };
   return {
     deps,
     handle,

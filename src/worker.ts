@@ -12,9 +12,11 @@ import { reconcilePayments } from './modules/payments/reconciliation.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { toDate } from './platform/clock';
+import { jobRunner, type WorkerJob } from './platform/job-runner';
 import { pruneRateLimits } from './platform/rate-limit';
 
 export interface Worker {
+  /** Drains: the pass in progress ends after its current job (a claim in hand is finished), then resolves. */
   stop(): Promise<void>;
   /** Runs one pass of every job now (tests and `settle worker --once`). */
   tick(): Promise<void>;
@@ -34,41 +36,53 @@ async function housekeeping(deps: Deps): Promise<void> {
   await pruneKeys(deps.db, new Date(now.getTime() - 48 * 3600 * 1000));
 }
 
+/** What blocks a method or pauses autopay: anything that charges runs after these, in the same pass. */
+const BLOCKING = ['settle-bank-payments', 'block-returned-bank-methods', 'pause-autopay-on-blocked-methods'];
+
 /**
- * The background loop: reconcile payments with unknown outcomes, settle bank debits (and present
- * again those returned for insufficient funds), run scheduled payments that are due, send autopay
- * notices and charge autopay that is due, deliver email and texts, prune expired rows.
+ * The background jobs, in the order safety needs. Bank returns come first: a return settled in this
+ * pass blocks its method, and a blocked method pauses its autopay, before anything is charged. A job
+ * that charges declares those as `after`: when one of them fails, it waits for the next pass instead
+ * of charging a method that should have been blocked. Reconciling, notices, delivery and housekeeping
+ * depend on nothing and run whatever else failed.
+ */
+export const workerJobs: readonly WorkerJob<Deps>[] = [
+  { name: 'reconcile-payments', run: (deps) => reconcilePayments(deps) },
+  { name: 'settle-bank-payments', run: (deps) => settleBankPayments(deps) },
+  { name: 'block-returned-bank-methods', after: ['settle-bank-payments'], run: blockReturnedBankMethods },
+  {
+    name: 'pause-autopay-on-blocked-methods',
+    after: ['block-returned-bank-methods'],
+    run: pauseAutopayOnBlockedMethods,
+  },
+  { name: 'present-returned-bank-debits', after: BLOCKING, run: (deps) => presentReturnedBankDebits(deps) },
+  { name: 'run-due-scheduled-payments', after: BLOCKING, run: (deps) => runDueScheduledPayments(deps) },
+  { name: 'notice-autopay', after: BLOCKING, run: (deps) => noticeAutopay(deps) },
+  { name: 'run-due-autopay', after: BLOCKING, run: (deps) => runDueAutopay(deps) },
+  { name: 'deliver-emails', run: deliverEmails },
+  { name: 'deliver-texts', run: (deps) => deliverTexts(deps) },
+  { name: 'housekeeping', everyMs: 10 * 60_000, run: housekeeping },
+];
+
+/**
+ * The background loop: one pass of `workerJobs` every `intervalMs` (a pass never overlaps the next).
  * Several workers may run against one PostgreSQL: every claim uses FOR UPDATE SKIP LOCKED.
  */
-export function startWorker(deps: Deps, intervalMs = 1000): Worker {
-  let running: Promise<void> | null = null;
+export function startWorker(
+  deps: Deps,
+  intervalMs = 1000,
+  jobs: readonly WorkerJob<Deps>[] = workerJobs,
+): Worker {
+  const runner = jobRunner(jobs, { logger: deps.logger, metrics: deps.metrics });
+  let running: Promise<unknown> | null = null;
   let stopped = false;
-  let lastHousekeeping = 0;
 
   const tick = async () => {
-    try {
-      await reconcilePayments(deps);
-      // Bank returns first: a blocked account pauses its autopay before anything else is charged.
-      await settleBankPayments(deps);
-      await blockReturnedBankMethods(deps);
-      await pauseAutopayOnBlockedMethods(deps);
-      await presentReturnedBankDebits(deps);
-      await runDueScheduledPayments(deps);
-      await noticeAutopay(deps);
-      await runDueAutopay(deps);
-      await deliverEmails(deps);
-      await deliverTexts(deps);
-      if (Date.now() - lastHousekeeping > 10 * 60_000) {
-        lastHousekeeping = Date.now();
-        await housekeeping(deps);
-      }
-    } catch (err) {
-      deps.logger.error({ err }, 'worker pass failed');
-    }
+    await runner.runPass(deps);
   };
   const timer = setInterval(() => {
     if (running || stopped) return;
-    running = tick().finally(() => {
+    running = runner.runPass(deps).finally(() => {
       running = null;
     });
   }, intervalMs);
@@ -79,6 +93,7 @@ export function startWorker(deps: Deps, intervalMs = 1000): Worker {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      runner.stop();
       await running;
     },
   };

@@ -3,7 +3,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 
 /**
  * Every test looks like a different visitor (its own X-Forwarded-For, honoured because the test
- * server runs with TRUST_PROXY=true), so the per-IP lookup limit never leaks between tests.
+ * server trusts one proxy hop, TRUST_PROXY=1), so the per-IP lookup limit never leaks between tests.
  * Any console error or uncaught exception in the page fails the test, except the browser's own
  * "Failed to load resource" line for the 4xx answers the tests provoke on purpose.
  */

@@ -109,7 +109,7 @@ export async function startOwnServer(name: string): Promise<OwnServer> {
         HOST: '127.0.0.1',
         NODE_ENV: 'test',
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '1',
         ORGANIZATION_FILE: path.join(repoRoot, 'config/organization.json'),
       },
     },

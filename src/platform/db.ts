@@ -5,6 +5,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../db/schema';
+import type { PoolStats } from './metrics';
 
 // int8 (bigint money columns, counts) as JS numbers: cents stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -16,7 +17,13 @@ export type Db = Kysely<Database>;
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** The pool's connections now (for /metrics). */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+function statsOf(pool: pg.Pool, max: number): () => PoolStats {
+  return () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max });
 }
 
 export interface OpenDbOptions {
@@ -55,7 +62,12 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
     // the process. The pool has already discarded that client and connects a new one when needed.
     pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      poolStats: statsOf(pool, options.poolSize ?? 20),
+      close: () => db.destroy(),
+    };
   }
   let pglite = options.pglite;
   const owned = !pglite;
@@ -71,6 +83,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   return {
     db,
     kind: 'pglite',
+    poolStats: statsOf(pool, 1),
     async close() {
       await db.destroy();
       if (owned) await instance.close();

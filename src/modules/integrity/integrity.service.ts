@@ -7,17 +7,35 @@ export interface Violation {
   detail: Record<string, unknown>;
 }
 
+/** A payment attempt not final yet: work the reconciler will finish, not a broken invariant. */
+export interface InFlightPayment {
+  paymentId: string;
+  status: string;
+  amountCents: number;
+  createdAt: string;
+  nextReconcileAt: string | null;
+  /** Whether the processor already holds a succeeded charge for it (null: not asked). */
+  processorCharged: boolean | null;
+}
+
 export interface IntegrityReport {
+  /** No violation; payments still in flight do not count against it. */
   ok: boolean;
   checkedAt: string;
   violations: Violation[];
+  /** Attempts still in flight (the oldest IN_FLIGHT_LISTED of them), e.g. right after a crash. */
+  inFlight: { count: number; payments: InFlightPayment[] };
 }
+
+const IN_FLIGHT_LISTED = 100;
 
 /**
  * Verifies the invariants money depends on: every posting balances, every bill balance equals its
  * ledger balance, no bill is collected beyond its amount, every payment's allocations add up, every
  * returned payment is reversed, every debit presented again repeats an R01 return, and every
  * succeeded payment matches a processor charge (and no processor charge lacks a payment).
+ * Attempts not final yet are listed apart (`inFlight`): right after a crash a charge may have no
+ * outcome written yet, which the reconciler finishes; `settle check` exits 0 when that is all it finds.
  */
 export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
   const violations: Violation[] = [];
@@ -28,7 +46,7 @@ export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
   // statistics say. A nested loop planned from stale statistics (tables analyzed before a day of
   // payments, as after a bulk load) rescans a table for each row: after 100,000 payments, one check
   // had not finished after four minutes.
-  const { sandbox, succeeded } = await deps.db.transaction().execute(async (trx) => {
+  const { sandbox, succeeded, inFlight } = await deps.db.transaction().execute(async (trx) => {
     await sql`set local enable_nestloop = off`.execute(trx);
     add('ledger_posting_balanced', await store.unbalancedPostings(trx));
     add('bill_balance_matches_ledger', await store.billsOffLedger(trx));
@@ -37,9 +55,23 @@ export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
     add('succeeded_payment_posted', await store.succeededWithoutPosting(trx));
     add('returned_payment_reversed', await store.returnedWithoutReversal(trx));
     add('representment_repeats_returned_r01', await store.representmentsNotOfR01(trx));
+    // Read in the same snapshot as the charge comparison, so what it leaves out is listed here.
+    const inFlight = {
+      count: await store.countInFlightPayments(trx),
+      payments: (await store.inFlightPayments(trx, IN_FLIGHT_LISTED)).map(
+        (p): InFlightPayment => ({
+          paymentId: p.payment_id,
+          status: p.status,
+          amountCents: Number(p.amount_cents),
+          createdAt: new Date(p.created_at).toISOString(),
+          nextReconcileAt: p.next_reconcile_at ? new Date(p.next_reconcile_at).toISOString() : null,
+          processorCharged: p.charged,
+        }),
+      ),
+    };
     return deps.processor.name === 'sandbox'
-      ? { sandbox: await store.sandboxChargeMismatches(trx), succeeded: [] }
-      : { sandbox: [], succeeded: await store.succeededPaymentIds(trx, deps.processor.name) };
+      ? { sandbox: await store.sandboxChargeMismatches(trx), succeeded: [], inFlight }
+      : { sandbox: [], succeeded: await store.succeededPaymentIds(trx, deps.processor.name), inFlight };
   });
   add('payment_matches_processor_charge', sandbox);
   // Another processor is asked about each payment, outside the transaction.
@@ -51,5 +83,5 @@ export async function checkIntegrity(deps: Deps): Promise<IntegrityReport> {
       ]);
     }
   }
-  return { ok: violations.length === 0, checkedAt: deps.clock.now().toString(), violations };
+  return { ok: violations.length === 0, checkedAt: deps.clock.now().toString(), violations, inFlight };
 }

@@ -88,7 +88,11 @@ export async function sandboxChargeMismatches(db: Db) {
       end as problem
     from (select * from payments where processor = 'sandbox' and status in ('succeeded', 'returned')) p
     full outer join (select * from sandbox_charges where status = 'succeeded') c on c.idempotency_key = p.id::text
-    where p.id is null or c.id is null or c.amount_cents <> p.amount_cents
+    where (p.id is null and not exists (
+        -- Charged, and its attempt not final yet: in flight (the reconciler writes the outcome), not wrong.
+        select 1 from payments f
+        where f.id::text = c.idempotency_key and f.status in ('pending', 'processing', 'unknown')))
+      or c.id is null or c.amount_cents <> p.amount_cents
       or (p.status = 'returned' and c.return_code is distinct from p.return_code)`.execute(db);
   return r.rows;
 }
@@ -100,4 +104,35 @@ export function succeededPaymentIds(db: Db, processor: string) {
     .where('status', '=', 'succeeded')
     .where('processor', '=', processor)
     .execute();
+}
+
+/**
+ * Attempts not final yet (pending, processing, unknown), oldest first: right after a crash these are
+ * work the reconciler will finish, not broken invariants. `charged` says whether the sandbox processor
+ * holds a succeeded charge for it (null for another processor, which is not asked here).
+ */
+export async function inFlightPayments(db: Db, limit: number) {
+  const r = await sql<{
+    payment_id: string;
+    status: string;
+    amount_cents: number;
+    created_at: Date;
+    next_reconcile_at: Date | null;
+    charged: boolean | null;
+  }>`
+    select p.id as payment_id, p.status, p.amount_cents, p.created_at, p.next_reconcile_at,
+      case when p.processor = 'sandbox' then exists (
+        select 1 from sandbox_charges c where c.idempotency_key = p.id::text and c.status = 'succeeded')
+      end as charged
+    from payments p
+    where p.status in ('pending', 'processing', 'unknown')
+    order by p.created_at, p.id
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+export async function countInFlightPayments(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from payments where status in ('pending', 'processing', 'unknown')`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }

@@ -11,6 +11,7 @@ import { formatLongDate } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import { toDate } from '../../platform/clock';
 import { bankPaymentReturnedMessage } from '../../platform/member-emails';
+import { recordPaymentOutcome } from '../../platform/metrics';
 import { recordAudit } from '../audit/audit.service';
 import { reopenBillsForReturn } from '../bills/bills.service';
 import { postPaymentReversal } from '../ledger/ledger.service';
@@ -138,6 +139,7 @@ export async function settleBankPayments(
       }
       return true;
     });
+    if (returned) recordPaymentOutcome(deps.metrics, 'returned', 'bank');
     if (returned) counts.returned++;
   }
   return counts;

@@ -17,6 +17,7 @@ import { cardBrandLabel } from '../../domain/cards';
 import { methodRefusal as refusalOf } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { newId } from '../../platform/ids';
+import { recordPaymentOutcome } from '../../platform/metrics';
 import {
   type ChargeOutcome,
   type PaymentMethodDetails,
@@ -395,6 +396,8 @@ export async function payBillsInBatch(
   for (const x of applied) {
     const id = x.attempt.loaded.payment.id;
     outcomes.set(x.attempt.ref, moved?.has(id) ? x.outcome : { status: 'pending', paymentId: id });
+    if (moved?.has(id))
+      recordPaymentOutcome(deps.metrics, x.rows.patch.status, x.attempt.loaded.payment.method_type);
   }
   return outcomes;
 }

@@ -6,12 +6,7 @@ import { bearerToken, headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
 import { authenticateGuest } from '../guest/guest.service';
 import { runIdempotent } from '../idempotency/idempotency.service';
-import {
-  emailGuestReceipt,
-  getGuestPayment,
-  payBillsAsGuest,
-  renderGuestReceipt,
-} from './guest-payments.service';
+import { getGuestPayment, payBillsAsGuest, renderGuestReceipt } from './guest-payments.service';
 import {
   createGuestPaymentBody,
   paymentIdParams,
@@ -19,6 +14,7 @@ import {
   receiptEmailBody,
   receiptEmailView,
 } from './payments.schema';
+import { sendGuestReceipt } from './receipt-email.service';
 
 const localeQuery = z.object({ locale: z.enum(['en', 'es']).default('en') });
 
@@ -108,6 +104,9 @@ export const paymentRoutes =
       {
         schema: {
           summary: 'Email the receipt of a completed payment',
+          description:
+            'At most 5 different addresses per payment (the payer’s included; one already used may be sent ' +
+            'again), and a few sends per session and per client address an hour: 429 problem beyond.',
           tags: ['payments'],
           security: [{ guestSession: [] }],
           params: paymentIdParams,
@@ -117,12 +116,11 @@ export const paymentRoutes =
       },
       async (request, reply) => {
         const actor = await authenticateGuest(deps, bearerToken(request));
-        await emailGuestReceipt(
+        await sendGuestReceipt(
           deps,
           actor,
-          request.params.paymentId,
-          request.body.email,
-          request.body.locale,
+          { paymentId: request.params.paymentId, to: request.body.email, locale: request.body.locale },
+          requestContext(request),
         );
         return reply.status(202).send({ queued: true as const, to: request.body.email });
       },

@@ -26,6 +26,7 @@ import {
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import { newConfirmationNumber, newId } from '../../platform/ids';
+import { recordPaymentOutcome } from '../../platform/metrics';
 import {
   type ChargeOutcome,
   type PaymentMethodDetails,
@@ -540,6 +541,7 @@ async function applyOutcome(
       ...(idempotency && response ? [idempotency.completionPart(response)] : []),
     ],
   });
+  if (applied) recordPaymentOutcome(deps.metrics, rows.patch.status, payment.method_type);
   return applied && response ? { ...response, stored: !!idempotency } : null;
 }
 
