@@ -1,4 +1,4 @@
-import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
+import { type ComponentType, lazy, type ReactNode, Suspense, useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { Button } from './components/Button';
@@ -125,7 +125,9 @@ function memberRoute(path: string, page: ReactNode) {
 }
 
 export function App() {
-  const org = useOrganizationState();
+  // Deferred: the first full page renders in a transition, which React splits into short tasks
+  // instead of one long one that would hold up a slow phone (Lighthouse's total blocking time).
+  const org = useDeferredValue(useOrganizationState());
   return (
     <MemberSessionProvider>
       <Layout>
