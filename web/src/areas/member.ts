@@ -1,7 +1,7 @@
 /**
- * The member pages (signing in, registering, the account), loaded as one chunk when someone first
- * opens one of them (App.tsx). The member session provider, guard and time-out warning stay in
- * the first load: the header shows the member's navigation on every page.
+ * The signed-in member's pages (bills, payments, autopay, settings), loaded as one chunk when a
+ * member first opens one of them (App.tsx). The member session provider, guard and time-out
+ * warning stay in the first load: the header shows the member's navigation on every page.
  */
 export { AutopayOnPage } from '../features/member/autopay/AutopayOnPage';
 export { AutopayPage } from '../features/member/autopay/AutopayPage';
@@ -9,18 +9,11 @@ export { SetupAutopayPage } from '../features/member/autopay/SetupAutopayPage';
 export { TurnOffAutopayPage } from '../features/member/autopay/TurnOffAutopayPage';
 export { BillDetailPage } from '../features/member/bills/BillDetailPage';
 export { BillsListPage } from '../features/member/bills/BillsListPage';
-export { CheckEmailPage } from '../features/member/CheckEmailPage';
 export { DashboardPage } from '../features/member/DashboardPage';
-export { ForgotPasswordPage, ForgotPasswordSentPage } from '../features/member/ForgotPasswordPage';
-export { MemberSessionEndedPage } from '../features/member/MemberSessionEndedPage';
 export { PayBillsPage } from '../features/member/pay/PayBillsPage';
 export { PayConfirmationPage } from '../features/member/pay/PayConfirmationPage';
 export { PayMethodPage } from '../features/member/pay/PayMethodPage';
 export { PayReviewPage } from '../features/member/pay/PayReviewPage';
-export { RegisterPage } from '../features/member/RegisterPage';
-export { ResetPasswordDonePage, ResetPasswordPage } from '../features/member/ResetPasswordPage';
-export { SignedOutPage } from '../features/member/SignedOutPage';
-export { SignInPage } from '../features/member/SignInPage';
 export { CancelScheduledPage } from '../features/member/scheduled/CancelScheduledPage';
 export { ChangeScheduledPage } from '../features/member/scheduled/ChangeScheduledPage';
 export { ScheduledConfirmationPage } from '../features/member/scheduled/ScheduledConfirmationPage';
@@ -35,8 +28,6 @@ export {
 } from '../features/member/settings/ProfilePages';
 export { SettingsPage } from '../features/member/settings/SettingsPage';
 export { TwoStepOffPage, TwoStepSetupPage } from '../features/member/settings/TwoStepPages';
-export { TwoStepSignInPage } from '../features/member/TwoStepSignInPage';
-export { VerifyEmailPage } from '../features/member/VerifyEmailPage';
 export { AddMethodPage } from '../features/member/wallet/AddMethodPage';
 export { RemoveMethodPage, RenameMethodPage } from '../features/member/wallet/ChangeMethodPages';
 export { WalletPage } from '../features/member/wallet/WalletPage';
