@@ -152,7 +152,19 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
 
   if (deps.config.env === 'production') refuseSourceMaps(app);
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz beside each text file; the one the browser accepts is sent.
+      preCompressed: true,
+      setHeaders: (reply, file) => {
+        // Vite names everything under assets/ by its content hash, so it never changes; the page
+        // (index.html) is checked on every visit so a deploy shows at once.
+        const hashed = path.relative(webDist, file).startsWith(`assets${path.sep}`);
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   return app;
 }

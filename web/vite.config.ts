@@ -1,18 +1,68 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const backend = 'http://127.0.0.1:3000';
 
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+
+/** Text files worth compressing; images are already compressed and maps are never sent to browsers. */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|xml|webmanifest)$/;
+/** Below this a compressed copy saves less than the headers it costs. */
+const MIN_BYTES = 1024;
+
+/**
+ * Writes `name.br` (brotli, best quality) and `name.gz` (gzip level 9) beside every text file the
+ * build emits, so the server sends them as they are (@fastify/static `preCompressed`) instead of
+ * compressing on each request or not at all. A copy is kept only when it is smaller.
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'settle:precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    async writeBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((name) => COMPRESSIBLE.test(name));
+      await Promise.all(
+        files.map(async (name) => {
+          const file = path.join(outDir, name);
+          const source = await readFile(file);
+          if (source.length < MIN_BYTES) return;
+          const [br, gzipped] = await Promise.all([
+            brotli(source, {
+              params: {
+                [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+                [constants.BROTLI_PARAM_SIZE_HINT]: source.length,
+              },
+            }),
+            gz(source, { level: 9 }),
+          ]);
+          if (br.length < source.length) await writeFile(`${file}.br`, br);
+          if (gzipped.length < source.length) await writeFile(`${file}.gz`, gzipped);
+        }),
+      );
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for debugging but no file points to them; the server does not publish them.
+    sourcemap: 'hidden',
   },
   server: {
     // The web imports pure helpers from ../src/domain at runtime.

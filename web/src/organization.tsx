@@ -21,6 +21,14 @@ function cached(): OrganizationView | null {
   }
 }
 
+let prefetched: ReturnType<typeof api.organization> | null = null;
+
+/** Starts the first fetch before React renders (main.tsx), beside the page's code and texts. */
+export function prefetchOrganization(): void {
+  prefetched ??= api.organization();
+  prefetched.catch(() => {}); // the provider reports a failure
+}
+
 export function OrganizationProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<OrgState>(() => {
     const org = cached();
@@ -29,11 +37,9 @@ export function OrganizationProvider({ children }: { children: ReactNode }) {
   const [attempt, setAttempt] = useState(0);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on retry
   useEffect(() => {
     let cancelled = false;
-    api
-      .organization()
+    (attempt === 0 && prefetched ? prefetched : api.organization())
       .then(({ data }) => {
         if (cancelled) return;
         sessionStorage.setItem(CACHE_KEY, JSON.stringify(data));
