@@ -51,6 +51,8 @@ export const errorCodes = {
   /** /readyz: the database does not answer or migrations are pending; `reason` says which. */
   not_ready: { status: 503, title: 'Not ready to serve requests' },
   /** An unexpected failure; never leaks details. */
+  /** The database did not answer in time or refused the connection: try again shortly. */
+  database_unavailable: { status: 503, title: 'We cannot answer right now' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -178,6 +178,38 @@ describe('a database that never answers', () => {
   });
 });
 
+describe('an API call while the database does not answer', () => {
+  let silentDb: Awaited<ReturnType<typeof silentServer>>;
+  beforeAll(async () => {
+    silentDb = await silentServer();
+  });
+  afterAll(async () => {
+    await silentDb.close();
+  });
+
+  it('is a 503 problem with Retry-After, not a 500, and names nothing inside', async () => {
+    const handle = await openDb({ url: silentDb.url, timeouts: fastTimeouts });
+    const { app, runtime } = await appOn(handle, { databaseTimeouts: fastTimeouts });
+    try {
+      const started = performance.now();
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/guest/lookups',
+        payload: { regionId: 'ncal', kind: 'medical', accountNumber: '10000001', postalCode: '94110' },
+      });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['retry-after']).toBe('30');
+      expect(res.json()).toMatchObject({ code: 'database_unavailable', status: 503 });
+      expect(res.body).not.toMatch(/127\.0\.0\.1|timeout exceeded|secret/);
+    } finally {
+      await app.close();
+      await runtime.close();
+    }
+  });
+});
+
 describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL timeouts', () => {
   it('ends a statement that runs past DATABASE_STATEMENT_TIMEOUT_MS', async () => {
     const base = await openTestDb();

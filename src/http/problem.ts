@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../errors';
+import { isDatabaseUnavailable } from '../platform/db-health';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -99,6 +100,18 @@ export function registerProblemHandlers(
 
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendClientError(reply, request, status, error.message);
+
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return sendProblem(
+        reply,
+        new AppError('database_unavailable', {
+          detail: 'Please try again in a minute.',
+          retryAfterSeconds: 30,
+        }),
+        request,
+      );
+    }
 
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, new AppError('internal'), request);

@@ -6,6 +6,31 @@ export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
 }
 
+// SQLSTATE classes and codes that mean "the database could not serve this now", not "this request
+// was wrong": connection exceptions (08), too many connections, shutting down, a statement or an
+// idle transaction cut off by a timeout.
+const UNAVAILABLE_SQLSTATES = /^(08...|53300|57014|57P0[1-3]|25P03)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+/**
+ * Whether an error thrown by a query means the database was unavailable (refused, timed out, cut
+ * off) rather than a bug: the API answers 503 with Retry-After for these instead of a 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNO.has(code))) {
+    return true;
+  }
+  const message = (err as { message?: unknown }).message;
+  // pg-pool's own wording for a connect timeout and a connection lost mid-query.
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated/i.test(message)
+  );
+}
+
 export type Readiness =
   | { ready: true }
   | { ready: false; reason: 'database_unavailable'; detail: string; cause: string }
