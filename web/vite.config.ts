@@ -9,6 +9,13 @@ const backend = 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   plugins: [react()],
+  // The same two aliases as tsconfig.json `paths`: the API contract (types only) and src/domain.
+  resolve: {
+    alias: {
+      '@contract': fileURLToPath(new URL('../src/modules', import.meta.url)),
+      '@domain': fileURLToPath(new URL('../src/domain', import.meta.url)),
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,8 +1,8 @@
+import type { BillView } from '@contract/bills/bills.schema';
+import { parseMoneyInput } from '@domain/money';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { parseMoneyInput } from '../../../../src/domain/money';
-import type { BillView } from '../../../../src/modules/bills/bills.schema';
 import { api } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';

@@ -1,7 +1,7 @@
+import type { PaymentView } from '@contract/payments/payments.schema';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { PaymentView } from '../../../../src/modules/payments/payments.schema';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';

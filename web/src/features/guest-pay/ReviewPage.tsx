@@ -1,7 +1,7 @@
+import type { CreateGuestPaymentBody } from '@contract/payments/payments.schema';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
-import type { CreateGuestPaymentBody } from '../../../../src/modules/payments/payments.schema';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';

@@ -1,7 +1,7 @@
+import type { BillView } from '@contract/bills/bills.schema';
+import type { GuestSessionView } from '@contract/guest/guest.schema';
+import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
 import { useSyncExternalStore } from 'react';
-import type { BillView } from '../../../../src/modules/bills/bills.schema';
-import type { GuestSessionView } from '../../../../src/modules/guest/guest.schema';
-import type { CreateGuestPaymentBody, PaymentView } from '../../../../src/modules/payments/payments.schema';
 import type { TokenizedMethod } from '../../api';
 
 export type BillKind = 'medical' | 'premium';

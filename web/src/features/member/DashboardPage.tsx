@@ -1,8 +1,8 @@
+import type { BillSummary, DashboardView } from '@contract/members/members.schema';
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { BillSummary, DashboardView } from '../../../../src/modules/members/members.schema';
 import { api } from '../../api';
 import { Button } from '../../components/Button';
 import { Money } from '../../components/Money';

@@ -1,8 +1,8 @@
+import type { RegistrationBody } from '@contract/members/members.schema';
+import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '@domain/passwords';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '../../../../src/domain/passwords';
-import type { RegistrationBody } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';

@@ -1,7 +1,7 @@
+import type { SignInBody } from '@contract/members/members.schema';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import type { SignInBody } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';

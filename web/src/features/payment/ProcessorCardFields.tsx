@@ -1,5 +1,3 @@
-import { type Ref, useImperativeHandle, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import {
   detectCardBrand,
   formatCardNumber,
@@ -7,7 +5,9 @@ import {
   isValidCardNumber,
   normalizeCardNumber,
   parseExpiry,
-} from '../../../../src/domain/cards';
+} from '@domain/cards';
+import { type Ref, useImperativeHandle, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type TokenizeResult } from '../../api';
 import { ErrorMessage, TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';

@@ -1,7 +1,7 @@
+import type { MemberBillDetailView } from '@contract/members/members.schema';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { MemberBillDetailView } from '../../../../../src/modules/members/members.schema';
 import { api, isApiError, memberLinks } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

@@ -1,8 +1,8 @@
+import type { BillSummary, DashboardView } from '@contract/members/members.schema';
+import { parseMoneyInput } from '@domain/money';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { parseMoneyInput } from '../../../../../src/domain/money';
-import type { BillSummary, DashboardView } from '../../../../../src/modules/members/members.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';

@@ -1,7 +1,7 @@
+import type { PaymentView } from '@contract/payments/payments.schema';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { PaymentView } from '../../../../../src/modules/payments/payments.schema';
 import { api, memberLinks } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Page, useRefocusHeading } from '../../../components/Page';

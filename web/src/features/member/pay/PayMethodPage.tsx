@@ -1,7 +1,7 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import type { DatePart, DateParts } from '../../../components/DateInput';

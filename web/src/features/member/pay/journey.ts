@@ -1,11 +1,8 @@
+import type { BillSummary, MemberPaymentBody } from '@contract/members/members.schema';
+import type { PaymentView } from '@contract/payments/payments.schema';
+import type { CreateScheduledPaymentBody, ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { useSyncExternalStore } from 'react';
-import type { BillSummary, MemberPaymentBody } from '../../../../../src/modules/members/members.schema';
-import type { PaymentView } from '../../../../../src/modules/payments/payments.schema';
-import type {
-  CreateScheduledPaymentBody,
-  ScheduledPaymentView,
-} from '../../../../../src/modules/scheduled/scheduled.schema';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import type { TokenizedMethod } from '../../../api';
 
 export interface MemberSelection {

@@ -1,12 +1,9 @@
+import type { ScheduledPaymentView, UpdateScheduledPaymentBody } from '@contract/scheduled/scheduled.schema';
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
+import { parseMoneyInput } from '@domain/money';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { parseMoneyInput } from '../../../../../src/domain/money';
-import type {
-  ScheduledPaymentView,
-  UpdateScheduledPaymentBody,
-} from '../../../../../src/modules/scheduled/scheduled.schema';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api, isApiError } from '../../../api';
 import { Button } from '../../../components/Button';
 import { DateInput, type DatePart, type DateParts } from '../../../components/DateInput';

@@ -1,7 +1,7 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { api, isApiError } from '../../../api';
 import { Email } from '../../../components/Email';
 import { Money } from '../../../components/Money';

@@ -1,6 +1,6 @@
+import type { CreateScheduledPaymentBody } from '@contract/scheduled/scheduled.schema';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import type { CreateScheduledPaymentBody } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { api, isApiError } from '../../../api';
 import type { FieldMsg } from '../../../components/useFormErrors';
 import { newKey } from '../../guest-pay/ReviewPage';

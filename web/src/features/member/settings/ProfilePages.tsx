@@ -1,7 +1,7 @@
+import type { ProfileView } from '@contract/members/members.schema';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import type { ProfileView } from '../../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

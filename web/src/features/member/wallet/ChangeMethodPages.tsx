@@ -1,7 +1,7 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

@@ -1,5 +1,5 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { useEffect, useState } from 'react';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api } from '../../../api';
 import { useMemberExpiry } from '../session';
 
