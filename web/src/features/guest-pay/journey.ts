@@ -1,8 +1,8 @@
 import type { BillView } from '@contract/bills/bills.schema';
 import type { GuestSessionView } from '@contract/guest/guest.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
-import { useSyncExternalStore } from 'react';
 import type { TokenizedMethod } from '../../api';
+import { createSessionStore } from '../payment/session-store';
 
 export type BillKind = 'medical' | 'premium';
 export type GuestAccount = GuestSessionView['account'];
@@ -63,58 +63,22 @@ export interface Journey {
   paidBillIds?: string[];
 }
 
-const KEY = 'settle.guest-journey';
-const listeners = new Set<() => void>();
-let current: Journey = load();
+const store = createSessionStore<Journey>('settle.guest-journey');
 
-function load(): Journey {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Journey) : {};
-  } catch {
-    return {};
-  }
-}
-
-function persist(): void {
-  try {
-    sessionStorage.setItem(KEY, JSON.stringify(current));
-  } catch {
-    // Storage full or blocked: the journey still works until a reload.
-  }
-}
-
-export function getJourney(): Journey {
-  return current;
-}
-
-export function updateJourney(change: Partial<Journey> | ((j: Journey) => Journey)): Journey {
-  current = typeof change === 'function' ? change(current) : { ...current, ...change };
-  persist();
-  for (const l of listeners) l();
-  return current;
-}
+export const getJourney = store.get;
+export const updateJourney = store.update;
+export const useJourney = store.use;
 
 /**
  * Forgets everything about the bill being paid. Payments made in this tab are kept, so going Back
  * to an old review page still says "You have already paid this".
  */
 export function resetJourney(): void {
-  current = {
+  const current = store.get();
+  store.replace({
     ...(current.payments ? { payments: current.payments } : {}),
     ...(current.paidBillIds ? { paidBillIds: current.paidBillIds } : {}),
-  };
-  persist();
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useJourney(): Journey {
-  return useSyncExternalStore(subscribe, getJourney, getJourney);
+  });
 }
 
 export function lastPayment(j: Journey): PaymentView | undefined {

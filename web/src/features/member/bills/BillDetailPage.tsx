@@ -9,8 +9,8 @@ import { Money } from '../../../components/Money';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { formatDate, langOf } from '../../../format';
 import { NotFoundPage } from '../../../pages/NotFoundPage';
-import { LineItems } from '../../guest-pay/BillsPage';
 import { paidWithLabel } from '../../payment/brands';
+import { LineItems } from '../../payment/LineItems';
 import { useMemberExpiry } from '../session';
 
 type Payment = MemberBillDetailView['payments'][number];

@@ -2,8 +2,8 @@ import type { BillSummary, MemberPaymentBody } from '@contract/members/members.s
 import type { PaymentView } from '@contract/payments/payments.schema';
 import type { CreateScheduledPaymentBody, ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
-import { useSyncExternalStore } from 'react';
 import type { TokenizedMethod } from '../../../api';
+import { createSessionStore } from '../../payment/session-store';
 
 export interface MemberSelection {
   personId: string;
@@ -85,68 +85,17 @@ function finished(j: MemberPayJourney): MemberPayJourney {
   };
 }
 
-const KEY = 'settle.member-pay';
-const listeners = new Set<() => void>();
-let current: MemberPayJourney = load();
+const store = createSessionStore<MemberPayJourney>('settle.member-pay');
 
-function load(): MemberPayJourney {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as MemberPayJourney) : {};
-  } catch {
-    return {};
-  }
-}
-
-function persist(): void {
-  try {
-    sessionStorage.setItem(KEY, JSON.stringify(current));
-  } catch {
-    // Storage full or blocked: the journey still works until a reload.
-  }
-}
-
-function emit(): void {
-  persist();
-  for (const l of listeners) l();
-}
-
-export function getMemberPay(): MemberPayJourney {
-  return current;
-}
-
-export function updateMemberPay(
-  change: Partial<MemberPayJourney> | ((j: MemberPayJourney) => MemberPayJourney),
-): MemberPayJourney {
-  current = typeof change === 'function' ? change(current) : { ...current, ...change };
-  emit();
-  return current;
-}
+export const getMemberPay = store.get;
+export const updateMemberPay = store.update;
+export const useMemberPay = store.use;
+/** Forgets everything (signing out). */
+export const clearMemberPay = store.clear;
 
 /** Starts a new payment; payments made in this tab are kept so Back still says "already paid". */
 export function startMemberPay(): void {
-  current = finished(current);
-  emit();
-}
-
-/** Forgets everything (signing out). */
-export function clearMemberPay(): void {
-  current = {};
-  try {
-    sessionStorage.removeItem(KEY);
-  } catch {
-    // nothing stored
-  }
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useMemberPay(): MemberPayJourney {
-  return useSyncExternalStore(subscribe, getMemberPay, getMemberPay);
+  store.replace(finished(store.get()));
 }
 
 export function lastMemberPayment(j: MemberPayJourney): PaymentView | undefined {

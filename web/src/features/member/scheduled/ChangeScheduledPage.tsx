@@ -13,7 +13,7 @@ import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf, money } from '../../../format';
 import { useOrganization } from '../../../organization';
-import { minimumFor } from '../../guest-pay/BillsPage';
+import { minimumFor } from '../../payment/ChooseBills';
 import { useMemberExpiry, useMemberSession } from '../session';
 import { expiryText, methodTitle } from '../wallet/labels';
 import { useWallet } from '../wallet/useWallet';
