@@ -3,6 +3,7 @@ import type { GuestSessionView } from '@contract/guest/guest.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
 import type { TokenizedMethod } from '../../api';
 import { createSessionStore } from '../payment/session-store';
+import type { PaymentAttempt } from '../payment/usePaymentSubmit';
 
 export type BillKind = 'medical' | 'premium';
 export type GuestAccount = GuestSessionView['account'];
@@ -34,12 +35,7 @@ export interface Decline {
 }
 
 /** One submission of the review page. The key is reused for every resend of the same body. */
-export interface Attempt {
-  key: string;
-  body: CreateGuestPaymentBody;
-  /** True from just before the request is sent until an answer is recorded. */
-  inFlight: boolean;
-}
+export type Attempt = PaymentAttempt<CreateGuestPaymentBody>;
 
 /**
  * Everything the guest has answered so far. Kept in sessionStorage so a reload lands where they

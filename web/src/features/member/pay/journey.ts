@@ -4,6 +4,7 @@ import type { CreateScheduledPaymentBody, ScheduledPaymentView } from '@contract
 import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import type { TokenizedMethod } from '../../../api';
 import { createSessionStore } from '../../payment/session-store';
+import type { PaymentAttempt } from '../../payment/usePaymentSubmit';
 
 export interface MemberSelection {
   personId: string;
@@ -31,21 +32,13 @@ export interface MemberDecline {
   kind: 'card' | 'bank' | 'saved';
 }
 
-export interface MemberAttempt {
-  key: string;
-  body: MemberPaymentBody;
-  inFlight: boolean;
-}
+export type MemberAttempt = PaymentAttempt<MemberPaymentBody>;
 
 /** When the member pays: now, or on a later date ('YYYY-MM-DD', a calendar date in their region). */
 export type MemberWhen = { type: 'today' } | { type: 'later'; payOn: string };
 
 /** One submission of a payment for a later date; resends carry the same Idempotency-Key. */
-export interface ScheduleAttempt {
-  key: string;
-  body: CreateScheduledPaymentBody;
-  inFlight: boolean;
-}
+export type ScheduleAttempt = PaymentAttempt<CreateScheduledPaymentBody>;
 
 /**
  * A payment from the account, page by page. Kept in sessionStorage so a reload lands where the

@@ -1,0 +1,130 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Button } from '../../components/Button';
+import { SingleCheckbox } from '../../components/Field';
+import { Money } from '../../components/Money';
+import { langOf } from '../../format';
+import { useOrganization } from '../../organization';
+
+/** One answer on a "Check your answers" page, with its Change link (or an empty action cell). */
+export function AnswerRow({
+  label,
+  children,
+  change,
+}: {
+  label: ReactNode;
+  children: ReactNode;
+  /** Where Change goes, and what it changes for a screen reader ("the bills"). */
+  change?: { to: string; what: string };
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="summary-row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+      {change ? (
+        <dd className="summary-row__action">
+          <Link to={change.to}>
+            {t('common.change')}
+            <span className="visually-hidden"> {change.what}</span>
+          </Link>
+        </dd>
+      ) : (
+        <dd className="summary-row__action" />
+      )}
+    </div>
+  );
+}
+
+/** The bills row and the amount row, which every journey's review page starts with. */
+export function BillsAndAmountRows({
+  bills,
+  amountText,
+  changeTo,
+}: {
+  bills: { id: string; balanceCents: number; title: ReactNode }[];
+  amountText: string;
+  changeTo: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <AnswerRow
+        label={bills.length > 1 ? t('review.bills') : t('review.bill')}
+        change={{ to: changeTo, what: t('review.changeBills') }}
+      >
+        <ul className="list list--plain">
+          {bills.map((b) => (
+            <li key={b.id}>
+              {b.title}{' '}
+              <span className="secondary-text">
+                ({t('review.balance')} <Money cents={b.balanceCents} />)
+              </span>
+            </li>
+          ))}
+        </ul>
+      </AnswerRow>
+      <AnswerRow label={t('review.amount')} change={{ to: changeTo, what: t('review.changeAmount') }}>
+        <strong>{amountText}</strong>
+      </AnswerRow>
+    </>
+  );
+}
+
+/** The organization's ACH authorization text and the box that accepts it. */
+export function BankAuthorization({
+  label,
+  checked,
+  onChange,
+  error,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error: string | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const org = useOrganization();
+  return (
+    <div className="authorization">
+      <h2 className="heading-m">{t('review.authorizationTitle')}</h2>
+      <div className="inset" id="ach-text" lang={lang}>
+        <p>{org.payments.achAuthorization.text[lang]}</p>
+      </div>
+      <SingleCheckbox
+        id="bank-authorization"
+        label={label}
+        checked={checked}
+        onChange={onChange}
+        error={error}
+      />
+    </div>
+  );
+}
+
+/** The button that says what happens ("Pay $182.40"), and what is going on while it works. */
+export function PayButton({
+  busy,
+  label,
+  busyLabel,
+  status,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  status: string;
+}) {
+  return (
+    <>
+      <Button busy={busy} className="button--pay">
+        {busy ? busyLabel : label}
+      </Button>
+      <div className="visually-hidden" role="status">
+        {busy ? status : ''}
+      </div>
+      {busy ? <p className="hint">{status}</p> : null}
+    </>
+  );
+}
