@@ -12,8 +12,8 @@ import { useFormErrors } from '../../components/useFormErrors';
 import { formatDate, langOf } from '../../format';
 import { NotFoundPage } from '../../pages/NotFoundPage';
 import { brandLabel } from '../payment/brands';
+import { declineKey } from '../payment/NewMethod';
 import { refreshPayment, resetJourney, updateJourney, useJourney } from './journey';
-import { declineKey } from './MethodPage';
 import { useSessionExpiry } from './session';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

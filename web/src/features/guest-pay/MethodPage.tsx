@@ -9,40 +9,18 @@ import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
-import { useOrganization } from '../../organization';
-import { BANK_FIELD_IDS, BankAccountFields, type BankFieldsHandle } from '../payment/BankAccountFields';
+import type { BankFieldsHandle } from '../payment/BankAccountFields';
 import { brandLabel } from '../payment/brands';
-import { CARD_FIELD_IDS, type CardFieldsHandle, ProcessorCardFields } from '../payment/ProcessorCardFields';
+import { declineMessage, NewMethodFields, useNewMethodOptions } from '../payment/NewMethod';
+import type { CardFieldsHandle } from '../payment/ProcessorCardFields';
 import { AlreadyPaid } from './AlreadyPaid';
 import { lastPayment, updateJourney, useJourney } from './journey';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Where a decline's message points: the field most likely to fix it. */
-function declineField(code: string, kind: 'card' | 'bank'): string {
-  if (kind === 'bank') return BANK_FIELD_IDS.routingNumber;
-  if (code === 'incorrect_cvc') return CARD_FIELD_IDS.cvc;
-  if (code === 'expired_card') return CARD_FIELD_IDS.expiry;
-  return CARD_FIELD_IDS.number;
-}
-
-export function declineKey(code: string): string {
-  const known = [
-    'card_declined',
-    'insufficient_funds',
-    'expired_card',
-    'incorrect_cvc',
-    'processing_error',
-    'invalid_account',
-    'payment_method_invalid',
-  ];
-  return `declines.${known.includes(code) ? code : 'generic'}`;
-}
-
 export function MethodPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useJourney();
   const decline = journey.decline;
@@ -52,10 +30,9 @@ export function MethodPage() {
   const cardRef = useRef<CardFieldsHandle>(null);
   const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const options = useNewMethodOptions({ card: t('method.card'), bank: t('method.bank') });
   // A decline is shown as an error from the moment the page opens, with the summary focused.
-  const declineMsg: FieldMsg | null = decline
-    ? { id: declineField(decline.code, decline.kind), key: declineKey(decline.code) }
-    : null;
+  const declineMsg: FieldMsg | null = decline ? declineMessage(decline) : null;
   const [initialErrors] = useState<FieldMsg[]>(declineMsg ? [declineMsg] : []);
   const shownErrors = form.submitCount === 0 ? initialErrors : form.errors;
 
@@ -103,18 +80,6 @@ export function MethodPage() {
   const summary = shownErrors.map((m) => ({ id: m.id, text: text(m) }));
   const groupError = declineMsg && form.submitCount === 0 ? text(declineMsg) : undefined;
   const current = journey.method?.details;
-  const acceptedBrands = org.payments.acceptedCardBrands;
-  const options = [
-    {
-      value: 'card',
-      label: t('method.card'),
-      hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
-    },
-    ...(org.payments.bankAccounts
-      ? [{ value: 'bank', label: t('method.bank'), hint: t('method.bankHint') }]
-      : []),
-  ];
-
   return (
     <Page
       title={t('method.title')}
@@ -148,31 +113,13 @@ export function MethodPage() {
             </p>
           </div>
         ) : null}
-        {kind === 'card' ? (
-          <section aria-labelledby="card-details-title" className="method-section">
-            <h2 className="heading-m" id="card-details-title">
-              {t('card.title')}
-            </h2>
-            <ProcessorCardFields
-              ref={cardRef}
-              acceptedBrands={acceptedBrands}
-              tokenizationUrl={org.processor.tokenizationUrl}
-              groupError={decline?.kind === 'card' ? groupError : undefined}
-            />
-          </section>
-        ) : null}
-        {kind === 'bank' ? (
-          <section aria-labelledby="bank-details-title" className="method-section">
-            <h2 className="heading-m" id="bank-details-title">
-              {t('bank.title')}
-            </h2>
-            <BankAccountFields
-              ref={bankRef}
-              tokenizationUrl={org.processor.tokenizationUrl}
-              groupError={decline?.kind === 'bank' ? groupError : undefined}
-            />
-          </section>
-        ) : null}
+        <NewMethodFields
+          kind={kind}
+          cardRef={cardRef}
+          bankRef={bankRef}
+          cardError={decline?.kind === 'card' ? groupError : undefined}
+          bankError={decline?.kind === 'bank' ? groupError : undefined}
+        />
         <TextInput
           id="email"
           name="email"

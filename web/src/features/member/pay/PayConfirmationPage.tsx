@@ -8,7 +8,7 @@ import { Page, useRefocusHeading } from '../../../components/Page';
 import { langOf } from '../../../format';
 import { NotFoundPage } from '../../../pages/NotFoundPage';
 import { ConfirmationPanel, PaymentFacts, receiptFilename } from '../../guest-pay/ConfirmationPage';
-import { declineKey } from '../../guest-pay/MethodPage';
+import { declineKey } from '../../payment/NewMethod';
 import { useMemberExpiry } from '../session';
 import { refreshMemberPayment, updateMemberPay, useMemberPay } from './journey';
 

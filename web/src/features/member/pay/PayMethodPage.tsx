@@ -6,20 +6,14 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import type { DatePart, DateParts } from '../../../components/DateInput';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { type ChoiceOption, Radios, SingleCheckbox, TextInput } from '../../../components/Field';
+import { type ChoiceOption, Radios, SingleCheckbox } from '../../../components/Field';
 import { Money } from '../../../components/Money';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
-import { useOrganization } from '../../../organization';
-import { declineKey } from '../../guest-pay/MethodPage';
-import { BANK_FIELD_IDS, BankAccountFields, type BankFieldsHandle } from '../../payment/BankAccountFields';
-import { brandLabel } from '../../payment/brands';
-import {
-  CARD_FIELD_IDS,
-  type CardFieldsHandle,
-  ProcessorCardFields,
-} from '../../payment/ProcessorCardFields';
+import type { BankFieldsHandle } from '../../payment/BankAccountFields';
+import { declineMessage, NewMethodFields, NicknameInput, useNewMethodOptions } from '../../payment/NewMethod';
+import type { CardFieldsHandle } from '../../payment/ProcessorCardFields';
 import { partsOf, schedulingWindow } from '../scheduled/dates';
 import { checkPayDate, rangeError, type WhenChoice, WhenQuestion } from '../scheduled/WhenQuestion';
 import { expiryText, methodTitle } from '../wallet/labels';
@@ -28,14 +22,6 @@ import { hasFinishedPayment, type MemberWhen, updateMemberPay, useMemberPay } fr
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
 const NICKNAME_MAX = 40;
-
-function declineField(code: string, kind: 'card' | 'bank' | 'saved'): string {
-  if (kind === 'saved') return 'method';
-  if (kind === 'bank') return BANK_FIELD_IDS.routingNumber;
-  if (code === 'incorrect_cvc') return CARD_FIELD_IDS.cvc;
-  if (code === 'expired_card') return CARD_FIELD_IDS.expiry;
-  return CARD_FIELD_IDS.number;
-}
 
 /** A saved method as a radio: its name, and whether it is the default or expires soon. */
 function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<typeof useTranslation>['t']) {
@@ -71,7 +57,6 @@ function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<type
 export function PayMethodPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useMemberPay();
   const { methods } = useWallet();
@@ -96,9 +81,12 @@ export function PayMethodPage() {
   const cardRef = useRef<CardFieldsHandle>(null);
   const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
-  const declineMsg: FieldMsg | null = decline
-    ? { id: declineField(decline.code, decline.kind), key: declineKey(decline.code) }
-    : null;
+  const saved = methods ?? [];
+  const newOptions = useNewMethodOptions({
+    card: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
+    bank: saved.length > 0 ? t('accountPay.newBank') : t('method.bank'),
+  });
+  const declineMsg: FieldMsg | null = decline ? declineMessage(decline) : null;
   // The server refused the date (the window moved on since this page): say which dates it allows.
   const whenErrorMsg: FieldMsg | null = journey.whenError
     ? rangeError({ first: journey.whenError.firstDate, last: journey.whenError.lastDate })
@@ -202,45 +190,20 @@ export function PayMethodPage() {
   const text = (m: FieldMsg) => t(m.key, m.values ?? {}) as string;
   const summary = shownErrors.map((m) => ({ id: m.id, text: text(m) }));
   const groupError = declineMsg && form.submitCount === 0 ? text(declineMsg) : undefined;
-  const acceptedBrands = org.payments.acceptedCardBrands;
-  const saved = methods ?? [];
-  const options: ChoiceOption[] = [
-    ...saved.map((m) => savedOption(m, lang, t)),
-    {
-      value: 'card',
-      label: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
-      hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
-    },
-    ...(org.payments.bankAccounts
-      ? [
-          {
-            value: 'bank',
-            label: saved.length > 0 ? t('accountPay.newBank') : t('method.bank'),
-            hint: t('method.bankHint'),
-          },
-        ]
-      : []),
-  ];
+  const options: ChoiceOption[] = [...saved.map((m) => savedOption(m, lang, t)), ...newOptions];
   const methodError =
     form.fieldError('method') ??
     (decline?.kind === 'saved' && form.submitCount === 0 ? groupError : undefined);
   const saveLabel = choice === 'bank' ? t('accountPay.saveBank') : t('accountPay.saveCard');
   const dateErrorMsg = shownErrors.find((m) => m.id.startsWith('pay-on-'));
   const nicknameField = (
-    <TextInput
-      id="nickname"
-      name="nickname"
-      label={t('wallet.nickname')}
-      hint={t('wallet.nicknameHint')}
-      error={form.fieldError('nickname')}
+    <NicknameInput
       value={nickname}
-      onChange={(e) => {
-        setNickname(e.target.value);
+      onChange={(v) => {
+        setNickname(v);
         form.clearField('nickname');
       }}
-      autoComplete="off"
-      maxLength={60}
-      width="20"
+      error={form.fieldError('nickname')}
     />
   );
 
@@ -277,31 +240,13 @@ export function PayMethodPage() {
             }}
             options={options}
           />
-          {choice === 'card' ? (
-            <section aria-labelledby="card-details-title" className="method-section">
-              <h2 className="heading-m" id="card-details-title">
-                {t('card.title')}
-              </h2>
-              <ProcessorCardFields
-                ref={cardRef}
-                acceptedBrands={acceptedBrands}
-                tokenizationUrl={org.processor.tokenizationUrl}
-                groupError={decline?.kind === 'card' ? groupError : undefined}
-              />
-            </section>
-          ) : null}
-          {choice === 'bank' ? (
-            <section aria-labelledby="bank-details-title" className="method-section">
-              <h2 className="heading-m" id="bank-details-title">
-                {t('bank.title')}
-              </h2>
-              <BankAccountFields
-                ref={bankRef}
-                tokenizationUrl={org.processor.tokenizationUrl}
-                groupError={decline?.kind === 'bank' ? groupError : undefined}
-              />
-            </section>
-          ) : null}
+          <NewMethodFields
+            kind={choice}
+            cardRef={cardRef}
+            bankRef={bankRef}
+            cardError={decline?.kind === 'card' ? groupError : undefined}
+            bankError={decline?.kind === 'bank' ? groupError : undefined}
+          />
           <WhenQuestion
             value={when}
             onChange={(v) => {

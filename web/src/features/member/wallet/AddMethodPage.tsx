@@ -5,14 +5,14 @@ import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Radios, SingleCheckbox, TextInput } from '../../../components/Field';
+import { Radios, SingleCheckbox } from '../../../components/Field';
 import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
 import { useOrganization } from '../../../organization';
-import { BankAccountFields, type BankFieldsHandle } from '../../payment/BankAccountFields';
-import { brandLabel } from '../../payment/brands';
-import { type CardFieldsHandle, ProcessorCardFields } from '../../payment/ProcessorCardFields';
+import type { BankFieldsHandle } from '../../payment/BankAccountFields';
+import { NewMethodFields, NicknameInput, useNewMethodOptions } from '../../payment/NewMethod';
+import type { CardFieldsHandle } from '../../payment/ProcessorCardFields';
 import { useStepUp } from '../StepUp';
 import { useMemberExpiry } from '../session';
 import { methodName } from './labels';
@@ -35,6 +35,7 @@ export function AddMethodPage() {
   const cardRef = useRef<CardFieldsHandle>(null);
   const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const options = useNewMethodOptions({ card: t('wallet.card'), bank: t('wallet.bank') });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -74,7 +75,6 @@ export function AddMethodPage() {
     }
   }
 
-  const acceptedBrands = org.payments.acceptedCardBrands;
   return (
     <Page
       title={t('wallet.addTitle')}
@@ -95,54 +95,21 @@ export function AddMethodPage() {
               setKind(v);
               form.clearField('kind');
             }}
-            options={[
-              {
-                value: 'card',
-                label: t('wallet.card'),
-                hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
-              },
-              { value: 'bank', label: t('wallet.bank'), hint: t('method.bankHint') },
-            ]}
+            options={options}
           />
         ) : (
           <h1 className="heading-l">{t('wallet.addTitle')}</h1>
         )}
-        {kind === 'card' ? (
-          <section aria-labelledby="card-details-title" className="method-section">
-            <h2 className="heading-m" id="card-details-title">
-              {t('card.title')}
-            </h2>
-            <ProcessorCardFields
-              ref={cardRef}
-              acceptedBrands={acceptedBrands}
-              tokenizationUrl={org.processor.tokenizationUrl}
-            />
-          </section>
-        ) : null}
-        {kind === 'bank' ? (
-          <section aria-labelledby="bank-details-title" className="method-section">
-            <h2 className="heading-m" id="bank-details-title">
-              {t('bank.title')}
-            </h2>
-            <BankAccountFields ref={bankRef} tokenizationUrl={org.processor.tokenizationUrl} />
-          </section>
-        ) : null}
+        <NewMethodFields kind={kind} cardRef={cardRef} bankRef={bankRef} />
         {kind ? (
           <>
-            <TextInput
-              id="nickname"
-              name="nickname"
-              label={t('wallet.nickname')}
-              hint={t('wallet.nicknameHint')}
-              error={form.fieldError('nickname')}
+            <NicknameInput
               value={nickname}
-              onChange={(e) => {
-                setNickname(e.target.value);
+              onChange={(v) => {
+                setNickname(v);
                 form.clearField('nickname');
               }}
-              autoComplete="off"
-              maxLength={60}
-              width="20"
+              error={form.fieldError('nickname')}
             />
             <SingleCheckbox
               id="make-default"

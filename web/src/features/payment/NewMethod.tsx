@@ -1,0 +1,137 @@
+import type { Ref } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChoiceOption } from '../../components/Field';
+import { TextInput } from '../../components/Field';
+import type { FieldMsg } from '../../components/useFormErrors';
+import { langOf } from '../../format';
+import { useOrganization } from '../../organization';
+import { BANK_FIELD_IDS, BankAccountFields, type BankFieldsHandle } from './BankAccountFields';
+import { brandLabel } from './brands';
+import { CARD_FIELD_IDS, type CardFieldsHandle, ProcessorCardFields } from './ProcessorCardFields';
+
+/** A decline to show on a method page after Pay failed; `saved` when it was a wallet method. */
+export type DeclineKind = 'card' | 'bank' | 'saved';
+
+const KNOWN_DECLINES = [
+  'card_declined',
+  'insufficient_funds',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+  'invalid_account',
+  'payment_method_invalid',
+];
+
+/** The message for a processor's decline code (a generic one for codes we do not know). */
+export function declineKey(code: string): string {
+  return `declines.${KNOWN_DECLINES.includes(code) ? code : 'generic'}`;
+}
+
+/** A decline as an error on the field most likely to fix it. */
+export function declineMessage(decline: { code: string; kind: DeclineKind }): FieldMsg {
+  const { code, kind } = decline;
+  const id =
+    kind === 'saved'
+      ? 'method'
+      : kind === 'bank'
+        ? BANK_FIELD_IDS.routingNumber
+        : code === 'incorrect_cvc'
+          ? CARD_FIELD_IDS.cvc
+          : code === 'expired_card'
+            ? CARD_FIELD_IDS.expiry
+            : CARD_FIELD_IDS.number;
+  return { id, key: declineKey(code) };
+}
+
+/** "Card" and (where the organization takes them) "Bank account" as radio options. */
+export function useNewMethodOptions(labels: { card: string; bank: string }): ChoiceOption[] {
+  const { t, i18n } = useTranslation();
+  const lang = langOf(i18n.language);
+  const org = useOrganization();
+  return [
+    {
+      value: 'card',
+      label: labels.card,
+      hint: t('method.cardHint', { brands: org.payments.acceptedCardBrands.map((b) => brandLabel(b, lang)) }),
+    },
+    ...(org.payments.bankAccounts ? [{ value: 'bank', label: labels.bank, hint: t('method.bankHint') }] : []),
+  ];
+}
+
+/** The processor's card or bank fields for a new method, under their own heading. */
+export function NewMethodFields({
+  kind,
+  cardRef,
+  bankRef,
+  cardError,
+  bankError,
+}: {
+  kind: string | null;
+  cardRef: Ref<CardFieldsHandle>;
+  bankRef: Ref<BankFieldsHandle>;
+  /** A decline shown around the whole group of fields until the next submit. */
+  cardError?: string | undefined;
+  bankError?: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const org = useOrganization();
+  if (kind === 'card')
+    return (
+      <section aria-labelledby="card-details-title" className="method-section">
+        <h2 className="heading-m" id="card-details-title">
+          {t('card.title')}
+        </h2>
+        <ProcessorCardFields
+          ref={cardRef}
+          acceptedBrands={org.payments.acceptedCardBrands}
+          tokenizationUrl={org.processor.tokenizationUrl}
+          groupError={cardError}
+        />
+      </section>
+    );
+  if (kind === 'bank')
+    return (
+      <section aria-labelledby="bank-details-title" className="method-section">
+        <h2 className="heading-m" id="bank-details-title">
+          {t('bank.title')}
+        </h2>
+        <BankAccountFields
+          ref={bankRef}
+          tokenizationUrl={org.processor.tokenizationUrl}
+          groupError={bankError}
+        />
+      </section>
+    );
+  return null;
+}
+
+/** A name for a saved method ("Joint checking"), as the wallet and the pay pages ask for it. */
+export function NicknameInput({
+  value,
+  onChange,
+  error,
+  label,
+  hint,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  label?: string;
+  hint?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <TextInput
+      id="nickname"
+      name="nickname"
+      label={label ?? t('wallet.nickname')}
+      hint={hint ?? t('wallet.nicknameHint')}
+      error={error}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      autoComplete="off"
+      maxLength={60}
+      width="20"
+    />
+  );
+}
