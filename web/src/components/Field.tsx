@@ -268,3 +268,32 @@ export function SingleCheckbox({
     </div>
   );
 }
+
+/**
+ * An email address field: type email, no spell check; `mobile` also asks phones for the email
+ * keyboard without capitals (the sign-in and account pages do).
+ */
+export function EmailInput({
+  id = 'email',
+  onValue,
+  mobile = false,
+  ...props
+}: Omit<TextInputProps, 'id' | 'onChange' | 'value'> & {
+  id?: string;
+  value: string;
+  onValue: (value: string) => void;
+  mobile?: boolean;
+}) {
+  return (
+    <TextInput
+      id={id}
+      name="email"
+      type="email"
+      autoComplete="email"
+      {...props}
+      onChange={(e) => onValue(e.target.value)}
+      {...(mobile ? { inputMode: 'email' as const, autoCapitalize: 'none' } : {})}
+      spellCheck={false}
+    />
+  );
+}

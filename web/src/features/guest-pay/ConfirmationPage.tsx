@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { TextInput } from '../../components/Field';
+import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
@@ -66,17 +66,13 @@ function ReceiptEmailForm({ payment, token }: { payment: PaymentView; token: str
         {sentTo ? <p className="success-message">{t('confirmation.emailSent', { email: sentTo })}</p> : null}
       </div>
       <form onSubmit={submit} noValidate>
-        <TextInput
+        <EmailInput
           id="receipt-email"
-          name="email"
-          type="email"
           label={t('confirmation.emailLabel')}
           hint={t('confirmation.emailHint')}
           error={form.fieldError('receipt-email')}
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          autoComplete="email"
-          spellCheck={false}
+          onValue={setEmail}
         />
         <Button variant="secondary" busy={busy}>
           {t('confirmation.emailButton')}

@@ -4,7 +4,7 @@ import { Navigate, useNavigate } from 'react-router';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios, TextInput } from '../../components/Field';
+import { EmailInput, Radios } from '../../components/Field';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
@@ -120,20 +120,15 @@ export function MethodPage() {
           cardError={decline?.kind === 'card' ? groupError : undefined}
           bankError={decline?.kind === 'bank' ? groupError : undefined}
         />
-        <TextInput
-          id="email"
-          name="email"
-          type="email"
+        <EmailInput
           label={t('method.email')}
           hint={t('method.emailHint')}
           error={form.fieldError('email')}
           value={email}
-          onChange={(e) => {
-            setEmail(e.target.value);
+          onValue={(v) => {
+            setEmail(v);
             form.clearField('email');
           }}
-          autoComplete="email"
-          spellCheck={false}
         />
         <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>
       </form>

@@ -5,7 +5,7 @@ import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { TextInput } from '../../components/Field';
+import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { RegionContacts } from './RegionContacts';
@@ -50,22 +50,17 @@ export function ForgotPasswordPage() {
       <h1 className="heading-l">{t('forgotPassword.title')}</h1>
       <p>{t('forgotPassword.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <TextInput
-          id="email"
-          name="email"
-          type="email"
+        <EmailInput
           label={t('forgotPassword.email')}
           hint={t('forgotPassword.emailHint')}
           error={form.fieldError('email')}
           value={email}
-          onChange={(e) => {
-            setEmail(e.target.value);
+          onValue={(v) => {
+            setEmail(v);
             form.clearField('email');
           }}
           autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
+          mobile
         />
         <Button busy={busy}>{busy ? t('forgotPassword.sending') : t('forgotPassword.submit')}</Button>
       </form>

@@ -7,7 +7,7 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Radios, TextInput } from '../../../components/Field';
+import { EmailInput, Radios, TextInput } from '../../../components/Field';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { type Lang, langOf } from '../../../format';
@@ -432,22 +432,16 @@ export function ProfileEmailPage() {
       busy={busy}
       onSubmit={submit}
     >
-      <TextInput
-        id="email"
-        name="email"
-        type="email"
+      <EmailInput
         label={t('profile.newEmail')}
         hint={t('profile.emailHint')}
         error={form.fieldError('email')}
         value={email}
-        onChange={(e) => {
-          setEmail(e.target.value);
+        onValue={(v) => {
+          setEmail(v);
           form.clearField('email');
         }}
-        autoComplete="email"
-        inputMode="email"
-        autoCapitalize="none"
-        spellCheck={false}
+        mobile
       />
     </ProfileForm>
   );
