@@ -1,5 +1,5 @@
 import type { BillView } from '@contract/bills/bills.schema';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api';
@@ -10,15 +10,8 @@ import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { formatDate, money } from '../../format';
-import { useOrganization } from '../../organization';
 import { BillFacts } from '../payment/BillFacts';
-import {
-  AmountQuestion,
-  BillChoiceCard,
-  BillsFieldset,
-  checkAmount,
-  minimumFor,
-} from '../payment/ChooseBills';
+import { AmountQuestion, BillChoiceCard, BillsFieldset, useBillsAndAmount } from '../payment/ChooseBills';
 import { LineItems } from '../payment/LineItems';
 import { lastPayment, payableBills, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
@@ -72,20 +65,25 @@ function BillCard({
 
 export function BillsPage() {
   const { t, i18n } = useTranslation();
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useJourney();
   const onExpired = useSessionExpiry();
   const session = journey.session;
   const bills = payableBills(journey.bills);
-  const [selected, setSelected] = useState<string[]>(() => {
-    if (journey.selection) return journey.selection.billIds.filter((id) => bills.some((b) => b.id === id));
-    const selectable = bills.filter((b) => !b.paymentInProgress);
-    return selectable.length === 1 && selectable[0] ? [selectable[0].id] : [];
-  });
-  const [choice, setChoice] = useState<string | null>(journey.selection?.choice ?? null);
-  const [other, setOther] = useState(journey.selection?.otherAmount ?? '');
   const form = useFormErrors();
+  const answer = useBillsAndAmount(form, bills, () => {
+    const selectable = bills.filter((b) => !b.paymentInProgress);
+    return {
+      billIds: journey.selection
+        ? journey.selection.billIds.filter((id) => bills.some((b) => b.id === id))
+        : selectable.length === 1 && selectable[0]
+          ? [selectable[0].id]
+          : [],
+      choice: journey.selection?.choice ?? null,
+      other: journey.selection?.otherAmount ?? '',
+    };
+  });
+  const { setSelected } = answer;
   const paid = lastPayment(journey);
 
   const token = session?.token;
@@ -118,39 +116,22 @@ export function BillsPage() {
     return () => {
       cancelled = true;
     };
-  }, [token, onExpired]);
+  }, [token, onExpired, setSelected]);
 
   if (!session) return null;
 
-  const selectedBills = bills.filter((b) => selected.includes(b.id));
-  const selectedTotal = selectedBills.reduce((sum, b) => sum + b.balanceCents, 0);
   const totalDue = bills.reduce((sum, b) => sum + b.balanceCents, 0);
   const earliestDue = bills.map((b) => b.dueDate).sort()[0];
-  const minimum = minimumFor(selectedTotal, org.payments.minimumCents);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const { errors, amountCents } = checkAmount({
-      choice,
-      other,
-      selectedCount: selectedBills.length,
-      selectedTotal,
-      minimum,
-    });
-    if (selectedBills.length === 0) errors.unshift({ id: 'bills', key: 'bills.errors.selectBill' });
+    const { errors, choice, otherAmount, amountCents } = answer.check();
     if (errors.length > 0) {
       form.setErrors(errors);
       return;
     }
-    updateJourney((j) => ({
-      ...j,
-      selection: {
-        billIds: selectedBills.map((b) => b.id),
-        choice: choice as 'full' | 'other',
-        otherAmount: choice === 'other' ? other : '',
-        amountCents,
-      },
-    }));
+    const billIds = answer.selectedBills.map((b) => b.id);
+    updateJourney((j) => ({ ...j, selection: { billIds, choice, otherAmount, amountCents } }));
     navigate(journey.method ? '/pay/review' : '/pay/method');
   }
 
@@ -203,27 +184,12 @@ export function BillsPage() {
           <form onSubmit={submit} noValidate>
             <BillsFieldset
               heading={t('bills.whichBills')}
-              bills={bills}
-              selected={selected}
-              error={form.fieldError('bills')}
-              onToggle={(billId, on) => {
-                setSelected((ids) => (on ? [...ids, billId] : ids.filter((x) => x !== billId)));
-                form.clearField('bills');
-              }}
+              {...answer.fieldset}
               renderBill={(bill, card) => (
                 <BillCard key={bill.id} bill={bill} openCharges={bills.length === 1} {...card} />
               )}
             />
-            <AmountQuestion
-              form={form}
-              choice={choice}
-              onChoice={setChoice}
-              other={other}
-              onOther={setOther}
-              selectedCount={selectedBills.length}
-              selectedTotal={selectedTotal}
-              minimum={minimum}
-            />
+            <AmountQuestion {...answer.amount} />
             <Button>{t('common.continue')}</Button>
           </form>
         </>

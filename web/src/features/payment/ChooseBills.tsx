@@ -1,10 +1,11 @@
 import { parseMoneyInput } from '@domain/money';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Radios, TextInput } from '../../components/Field';
 import { Money } from '../../components/Money';
 import type { FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { formatDate, money } from '../../format';
+import { useOrganization } from '../../organization';
 
 /** What every payment journey needs to know about a bill it offers (guest, member, staff). */
 export interface ChoosableBill {
@@ -228,4 +229,65 @@ export function AmountQuestion({
       ]}
     />
   );
+}
+
+type FormErrors = ReturnType<typeof useFormErrors>;
+
+/**
+ * The state of "Which bills, and how much?" on any journey's first step: the caller passes the bills
+ * it offers and what was answered before; it gets the props for BillsFieldset and AmountQuestion and
+ * one `check()` that says what to fix or what was chosen.
+ */
+export function useBillsAndAmount<B extends ChoosableBill>(
+  form: FormErrors,
+  bills: B[],
+  /** What was answered before (Change), or what to start with; read on the first render only. */
+  initial: () => { billIds: string[]; choice: string | null; other: string },
+) {
+  const org = useOrganization();
+  const [start] = useState(initial);
+  const [selected, setSelected] = useState<string[]>(start.billIds);
+  const [choice, setChoice] = useState<string | null>(start.choice);
+  const [other, setOther] = useState(start.other);
+  const selectedBills = bills.filter((b) => selected.includes(b.id));
+  const selectedTotal = selectedBills.reduce((sum, b) => sum + b.balanceCents, 0);
+  const minimum = minimumFor(selectedTotal, org.payments.minimumCents);
+
+  return {
+    selected,
+    setSelected,
+    selectedBills,
+    fieldset: {
+      bills,
+      selected,
+      error: form.fieldError('bills'),
+      onToggle: (billId: string, on: boolean) => {
+        setSelected((ids) => (on ? [...ids, billId] : ids.filter((x) => x !== billId)));
+        form.clearField('bills');
+      },
+    },
+    amount: {
+      form,
+      choice,
+      onChoice: setChoice,
+      other,
+      onOther: setOther,
+      selectedCount: selectedBills.length,
+      selectedTotal,
+      minimum,
+    },
+    /** The errors to show (bills first), or the answer to keep in the journey. */
+    check(): { errors: FieldMsg[]; choice: AmountChoice; otherAmount: string; amountCents: number } {
+      const { errors, amountCents } = checkAmount({
+        choice,
+        other,
+        selectedCount: selectedBills.length,
+        selectedTotal,
+        minimum,
+      });
+      if (selectedBills.length === 0) errors.unshift({ id: 'bills', key: 'bills.errors.selectBill' });
+      const chosen: AmountChoice = choice === 'other' ? 'other' : 'full';
+      return { errors, choice: chosen, otherAmount: chosen === 'other' ? other : '', amountCents };
+    },
+  };
 }

@@ -7,17 +7,10 @@ import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios } from '../../../components/Field';
 import { Page } from '../../../components/Page';
-import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
+import { useFormErrors } from '../../../components/useFormErrors';
 import { money } from '../../../format';
-import { useOrganization } from '../../../organization';
 import { BillFacts } from '../../payment/BillFacts';
-import {
-  AmountQuestion,
-  BillChoiceCard,
-  BillsFieldset,
-  checkAmount,
-  minimumFor,
-} from '../../payment/ChooseBills';
+import { AmountQuestion, BillChoiceCard, BillsFieldset, useBillsAndAmount } from '../../payment/ChooseBills';
 import { BillTitle, useDashboard } from '../DashboardPage';
 import { isPayable, startMemberPay, updateMemberPay, useMemberPay } from './journey';
 
@@ -91,7 +84,6 @@ export function PayBillsPage() {
 
 function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: string | null }) {
   const { t, i18n } = useTranslation();
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useMemberPay();
   const form = useFormErrors();
@@ -129,9 +121,9 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
     };
   });
   const [personId, setPersonId] = useState<string | null>(initial.personId);
-  const [selected, setSelected] = useState<string[]>(initial.billIds);
-  const [choice, setChoice] = useState<string | null>(initial.choice);
-  const [other, setOther] = useState(initial.other);
+  const person = people.find((p) => p.personId === personId) ?? null;
+  const bills = person?.bills ?? [];
+  const answer = useBillsAndAmount(form, bills, () => initial);
 
   // A new payment from a bill's Pay button starts afresh (what was paid in this tab is kept).
   const started = useRef(false);
@@ -156,27 +148,13 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
     );
   }
 
-  const person = people.find((p) => p.personId === personId) ?? null;
-  const bills = person?.bills ?? [];
-  const selectedBills = bills.filter((b) => selected.includes(b.id));
-  const selectedTotal = selectedBills.reduce((sum, b) => sum + b.balanceCents, 0);
-  const minimum = minimumFor(selectedTotal, org.payments.minimumCents);
   const askPerson = people.length > 1;
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const errors: FieldMsg[] = [];
-    if (!person) errors.push({ id: 'person', key: 'accountPay.errors.choosePerson' });
-    else if (selectedBills.length === 0) errors.push({ id: 'bills', key: 'bills.errors.selectBill' });
-    const amount = checkAmount({
-      choice,
-      other,
-      selectedCount: selectedBills.length,
-      selectedTotal,
-      minimum,
-    });
-    errors.push(...amount.errors);
-    const { amountCents } = amount;
+    const { errors, choice, otherAmount, amountCents } = answer.check();
+    // No one chosen yet: that is the problem to fix first, not the bills.
+    if (!person) errors.splice(0, 1, { id: 'person', key: 'accountPay.errors.choosePerson' });
     if (errors.length > 0 || !person) {
       form.setErrors(errors);
       return;
@@ -188,9 +166,9 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
         selection: {
           personId: person.personId,
           personName: person.name,
-          bills: selectedBills,
-          choice: choice as 'full' | 'other',
-          otherAmount: choice === 'other' ? other : '',
+          bills: answer.selectedBills,
+          choice,
+          otherAmount,
           amountCents,
         },
       };
@@ -214,7 +192,7 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
             value={personId}
             onChange={(v) => {
               setPersonId(v);
-              setSelected([]);
+              answer.setSelected([]);
               form.clearField('person');
             }}
             options={people.map((p) => ({
@@ -231,27 +209,12 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
         {person ? (
           <BillsFieldset
             heading={askPerson ? t('accountPay.whichBillsFor', { name: person.name }) : t('bills.whichBills')}
-            bills={bills}
-            selected={selected}
-            error={form.fieldError('bills')}
-            onToggle={(billId, on) => {
-              setSelected((ids) => (on ? [...ids, billId] : ids.filter((x) => x !== billId)));
-              form.clearField('bills');
-            }}
+            {...answer.fieldset}
             renderBill={(bill, card) => <BillChoice key={bill.id} bill={bill} {...card} />}
           />
         ) : null}
 
-        <AmountQuestion
-          form={form}
-          choice={choice}
-          onChoice={setChoice}
-          other={other}
-          onOther={setOther}
-          selectedCount={selectedBills.length}
-          selectedTotal={selectedTotal}
-          minimum={minimum}
-        />
+        <AmountQuestion {...answer.amount} />
         <Button>{t('common.continue')}</Button>
       </form>
     </>
