@@ -1,6 +1,7 @@
 import type { BillView } from '@contract/bills/bills.schema';
 import type { GuestSessionView } from '@contract/guest/guest.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import type { TokenizedMethod } from '../../api';
 import { createSessionStore } from '../payment/session-store';
 import type { PaymentAttempt } from '../payment/usePaymentSubmit';
@@ -99,5 +100,5 @@ export function refreshPayment(payment: PaymentView): void {
 
 /** Open bills the guest can select: something left to pay. */
 export function payableBills(bills: BillView[] | undefined): BillView[] {
-  return (bills ?? []).filter((b) => b.status === 'open' && b.balanceCents > 0);
+  return (bills ?? []).filter((b) => isBillOwed(b.status, b.balanceCents));
 }

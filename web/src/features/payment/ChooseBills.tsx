@@ -1,4 +1,5 @@
 import { parseMoneyInput } from '@domain/money';
+import { amountProblem, minimumPaymentCents } from '@domain/payment-rules';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Radios, TextInput } from '../../components/Field';
@@ -16,11 +17,6 @@ export interface ChoosableBill {
 }
 
 export type AmountChoice = 'full' | 'other';
-
-/** The smallest amount allowed: the organization's minimum, or the whole balance when that is less. */
-export function minimumFor(totalCents: number, minimumCents: number): number {
-  return Math.min(totalCents, minimumCents);
-}
 
 /** One row of a summary list: a label and its value. */
 export function Fact({ label, children }: { label: ReactNode; children: ReactNode }) {
@@ -41,20 +37,29 @@ export function checkAmount(opts: {
   other: string;
   selectedCount: number;
   selectedTotal: number;
-  minimum: number;
+  organizationMinimumCents: number;
 }): { errors: FieldMsg[]; amountCents: number } {
-  const { choice, other, selectedCount, selectedTotal, minimum } = opts;
+  const { choice, other, selectedCount, selectedTotal, organizationMinimumCents } = opts;
   const errors: FieldMsg[] = [];
   let amountCents = selectedTotal;
   if (choice !== 'full' && choice !== 'other') {
     errors.push({ id: 'amount', key: 'bills.errors.chooseAmount' });
   } else if (choice === 'other') {
     const parsed = parseMoneyInput(other);
+    // With no bill chosen there is nothing to compare with: the bills question says what to fix.
+    const problem =
+      parsed === null || selectedCount === 0
+        ? null
+        : amountProblem(parsed, selectedTotal, organizationMinimumCents);
     if (!other.trim()) errors.push({ id: 'other-amount', key: 'bills.errors.amountRequired' });
     else if (parsed === null) errors.push({ id: 'other-amount', key: 'bills.errors.amountFormat' });
-    else if (selectedCount > 0 && parsed < minimum)
-      errors.push({ id: 'other-amount', key: 'bills.errors.amountTooSmall', values: { min: minimum } });
-    else if (selectedCount > 0 && parsed > selectedTotal)
+    else if (problem === 'too_small')
+      errors.push({
+        id: 'other-amount',
+        key: 'bills.errors.amountTooSmall',
+        values: { min: minimumPaymentCents(selectedTotal, organizationMinimumCents) },
+      });
+    else if (problem === 'too_large')
       errors.push({ id: 'other-amount', key: 'bills.errors.amountTooLarge', values: { max: selectedTotal } });
     else amountCents = parsed;
   }
@@ -251,7 +256,7 @@ export function useBillsAndAmount<B extends ChoosableBill>(
   const [other, setOther] = useState(start.other);
   const selectedBills = bills.filter((b) => selected.includes(b.id));
   const selectedTotal = selectedBills.reduce((sum, b) => sum + b.balanceCents, 0);
-  const minimum = minimumFor(selectedTotal, org.payments.minimumCents);
+  const minimum = minimumPaymentCents(selectedTotal, org.payments.minimumCents);
 
   return {
     selected,
@@ -283,7 +288,7 @@ export function useBillsAndAmount<B extends ChoosableBill>(
         other,
         selectedCount: selectedBills.length,
         selectedTotal,
-        minimum,
+        organizationMinimumCents: org.payments.minimumCents,
       });
       if (selectedBills.length === 0) errors.unshift({ id: 'bills', key: 'bills.errors.selectBill' });
       const chosen: AmountChoice = choice === 'other' ? 'other' : 'full';

@@ -1,4 +1,5 @@
 import type { PaymentView } from '@contract/payments/payments.schema';
+import { isLivePaymentStatus } from '@domain/payment-rules';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -20,8 +21,7 @@ export function receiptFilename(confirmationNumber: string): string {
 const POLL_MS = 3000;
 
 /** Still being confirmed: the page asks again until it settles. */
-export const isPending = (p: PaymentView) =>
-  p.status === 'pending' || p.status === 'processing' || p.status === 'unknown';
+export const isPending = (p: PaymentView) => isLivePaymentStatus(p.status);
 
 function MethodText({ payment }: { payment: PaymentView }) {
   const { t, i18n } = useTranslation();

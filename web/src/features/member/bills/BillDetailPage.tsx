@@ -1,4 +1,5 @@
 import type { MemberBillDetailView } from '@contract/members/members.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -74,7 +75,7 @@ function PaymentsApplied({ payments }: { payments: Payment[] }) {
 function BillDetail({ bill }: { bill: MemberBillDetailView }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const payable = bill.status === 'open' && bill.balanceCents > 0;
+  const payable = isBillOwed(bill.status, bill.balanceCents);
   return (
     <>
       {payable ? (

@@ -2,6 +2,7 @@ import type { BillSummary, MemberPaymentBody } from '@contract/members/members.s
 import type { PaymentView } from '@contract/payments/payments.schema';
 import type { CreateScheduledPaymentBody, ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import type { TokenizedMethod } from '../../../api';
 import { createSessionStore } from '../../payment/session-store';
 import type { PaymentAttempt } from '../../payment/usePaymentSubmit';
@@ -137,5 +138,5 @@ export function refreshMemberPayment(payment: PaymentView): void {
 
 /** A bill the member can choose: something left to pay and no payment running. */
 export function isPayable(bill: BillSummary): boolean {
-  return bill.status === 'open' && bill.balanceCents > 0;
+  return isBillOwed(bill.status, bill.balanceCents);
 }
