@@ -297,3 +297,19 @@ export function EmailInput({
     />
   );
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The one check of a typed email address (trimmed): empty, not an address, or null when fine.
+ * `keys` are the page's own messages for the first two.
+ */
+export function emailProblem(
+  value: string,
+  id: string,
+  keys: { required: string | null; format: string },
+): { id: string; key: string } | null {
+  if (!value) return keys.required ? { id, key: keys.required } : null;
+  if (!EMAIL.test(value) || value.length > 254) return { id, key: keys.format };
+  return null;
+}

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput } from '../../components/Field';
+import { EmailInput, emailProblem } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
@@ -19,8 +19,6 @@ import {
 import { refreshPayment, resetJourney, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function ReceiptEmailForm({ payment, token }: { payment: PaymentView; token: string }) {
   const { t, i18n } = useTranslation();
   const onExpired = useSessionExpiry();
@@ -33,9 +31,11 @@ function ReceiptEmailForm({ payment, token }: { payment: PaymentView; token: str
     e.preventDefault();
     if (busy) return;
     const value = email.trim();
-    if (!value) return form.setErrors([{ id: 'receipt-email', key: 'confirmation.errors.emailRequired' }]);
-    if (!EMAIL.test(value) || value.length > 254)
-      return form.setErrors([{ id: 'receipt-email', key: 'confirmation.errors.emailFormat' }]);
+    const problem = emailProblem(value, 'receipt-email', {
+      required: 'confirmation.errors.emailRequired',
+      format: 'confirmation.errors.emailFormat',
+    });
+    if (problem) return form.setErrors([problem]);
     setBusy(true);
     try {
       const { data } = await api.emailReceipt(token, payment.id, value, langOf(i18n.language));

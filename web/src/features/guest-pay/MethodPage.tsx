@@ -4,7 +4,7 @@ import { Navigate, useNavigate } from 'react-router';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput, Radios } from '../../components/Field';
+import { EmailInput, emailProblem, Radios } from '../../components/Field';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
@@ -15,8 +15,6 @@ import { declineMessage, NewMethodFields, useNewMethodOptions } from '../payment
 import type { CardFieldsHandle } from '../payment/ProcessorCardFields';
 import { AlreadyPaid } from './AlreadyPaid';
 import { lastPayment, updateJourney, useJourney } from './journey';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function MethodPage() {
   const { t, i18n } = useTranslation();
@@ -48,10 +46,11 @@ export function MethodPage() {
     const errors: FieldMsg[] = [];
     if (kind !== 'card' && kind !== 'bank') errors.push({ id: 'method', key: 'method.errors.chooseMethod' });
     const trimmedEmail = email.trim();
-    const emailError: FieldMsg | null =
-      trimmedEmail && (!EMAIL.test(trimmedEmail) || trimmedEmail.length > 254)
-        ? { id: 'email', key: 'method.errors.emailFormat' }
-        : null;
+    // The email is optional: only a wrong one is a problem.
+    const emailError: FieldMsg | null = emailProblem(trimmedEmail, 'email', {
+      required: null,
+      format: 'method.errors.emailFormat',
+    });
     if (errors.length > 0) {
       form.setErrors(emailError ? [...errors, emailError] : errors);
       return;

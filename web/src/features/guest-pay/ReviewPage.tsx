@@ -3,14 +3,17 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { api } from '../../api';
-import { BackLink } from '../../components/BackLink';
-import { ErrorSummary } from '../../components/ErrorSummary';
-import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../format';
 import { useOrganization } from '../../organization';
 import { brandLabel } from '../payment/brands';
-import { AnswerRow, BankAuthorization, BillsAndAmountRows, PayButton } from '../payment/ReviewParts';
+import {
+  AnswerRow,
+  BankAuthorization,
+  BillsAndAmountRows,
+  CheckAnswersPage,
+  PayButton,
+} from '../payment/ReviewParts';
 import { type PaymentSubmitAdapter, usePaymentSubmit, waitWhileInFlight } from '../payment/usePaymentSubmit';
 import { AlreadyPaid } from './AlreadyPaid';
 import { BillKindLabel } from './BillsPage';
@@ -113,41 +116,45 @@ export function ReviewPage() {
   }
 
   return (
-    <Page title={t('review.title')} error={form.hasErrors} back={<BackLink to="/pay/method" />}>
-      <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
-      <h1 className="heading-l">{t('review.title')}</h1>
-
-      <dl className="summary-list">
-        <BillsAndAmountRows
-          bills={bills.map((b) => ({
-            id: b.id,
-            balanceCents: b.balanceCents,
-            title: (
+    <CheckAnswersPage
+      backTo="/pay/method"
+      form={form}
+      answers={
+        <>
+          <BillsAndAmountRows
+            bills={bills.map((b) => ({
+              id: b.id,
+              balanceCents: b.balanceCents,
+              title: (
+                <>
+                  <BillKindLabel bill={b} /> {b.number}
+                </>
+              ),
+            }))}
+            amountText={amountText}
+            changeTo="/pay/bills"
+          />
+          <AnswerRow
+            label={t('review.method')}
+            change={{ to: '/pay/method', what: t('review.changeMethod') }}
+          >
+            {methodText}
+            {method.details.kind === 'bank' ? (
               <>
-                <BillKindLabel bill={b} /> {b.number}
+                <br />
+                <span className="secondary-text">{method.details.holderName}</span>
               </>
-            ),
-          }))}
-          amountText={amountText}
-          changeTo="/pay/bills"
-        />
-        <AnswerRow label={t('review.method')} change={{ to: '/pay/method', what: t('review.changeMethod') }}>
-          {methodText}
-          {method.details.kind === 'bank' ? (
-            <>
-              <br />
-              <span className="secondary-text">{method.details.holderName}</span>
-            </>
-          ) : null}
-        </AnswerRow>
-        <AnswerRow label={t('review.date')}>
-          {t('review.today', { date: formatDate(today, i18n.language) })}
-        </AnswerRow>
-        <AnswerRow label={t('review.email')} change={{ to: '/pay/method', what: t('review.changeEmail') }}>
-          {journey.email ? journey.email : t('review.noEmail')}
-        </AnswerRow>
-      </dl>
-
+            ) : null}
+          </AnswerRow>
+          <AnswerRow label={t('review.date')}>
+            {t('review.today', { date: formatDate(today, i18n.language) })}
+          </AnswerRow>
+          <AnswerRow label={t('review.email')} change={{ to: '/pay/method', what: t('review.changeEmail') }}>
+            {journey.email ? journey.email : t('review.noEmail')}
+          </AnswerRow>
+        </>
+      }
+    >
       <p className="reassure">
         {isBank
           ? t('review.whatHappensBank', { amount: amountText, last4: method.details.last4 })
@@ -173,6 +180,6 @@ export function ReviewPage() {
           status={t('review.payingStatus')}
         />
       </form>
-    </Page>
+    </CheckAnswersPage>
   );
 }

@@ -5,12 +5,10 @@ import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput } from '../../components/Field';
+import { EmailInput, emailProblem } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { RegionContacts } from './RegionContacts';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** "Forgot your password?": the email address to send a link to. */
 export function ForgotPasswordPage() {
@@ -24,9 +22,11 @@ export function ForgotPasswordPage() {
     e.preventDefault();
     if (busy) return;
     const value = email.trim();
-    if (!value) return form.setErrors([{ id: 'email', key: 'forgotPassword.errors.emailRequired' }]);
-    if (!EMAIL.test(value) || value.length > 254)
-      return form.setErrors([{ id: 'email', key: 'forgotPassword.errors.emailFormat' }]);
+    const problem = emailProblem(value, 'email', {
+      required: 'forgotPassword.errors.emailRequired',
+      format: 'forgotPassword.errors.emailFormat',
+    });
+    if (problem) return form.setErrors([problem]);
     setBusy(true);
     try {
       await api.requestPasswordReset(value);

@@ -1,9 +1,13 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
+import { ErrorSummary } from '../../components/ErrorSummary';
 import { SingleCheckbox } from '../../components/Field';
 import { Money } from '../../components/Money';
+import { Page } from '../../components/Page';
+import type { useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
 import { useOrganization } from '../../organization';
 
@@ -126,5 +130,28 @@ export function PayButton({
       </div>
       {busy ? <p className="hint">{status}</p> : null}
     </>
+  );
+}
+
+/** "Check your answers" for any journey: the answers with their Change links, then the caller's form. */
+export function CheckAnswersPage({
+  backTo,
+  form,
+  answers,
+  children,
+}: {
+  backTo: string;
+  form: ReturnType<typeof useFormErrors>;
+  answers: ReactNode;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('review.title')} error={form.hasErrors} back={<BackLink to={backTo} />}>
+      <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
+      <h1 className="heading-l">{t('review.title')}</h1>
+      <dl className="summary-list">{answers}</dl>
+      {children}
+    </Page>
   );
 }

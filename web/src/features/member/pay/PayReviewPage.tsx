@@ -3,14 +3,17 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { api, isApiError } from '../../../api';
-import { BackLink } from '../../../components/BackLink';
 import { Email } from '../../../components/Email';
-import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../../format';
 import { useOrganization } from '../../../organization';
-import { AnswerRow, BankAuthorization, BillsAndAmountRows, PayButton } from '../../payment/ReviewParts';
+import {
+  AnswerRow,
+  BankAuthorization,
+  BillsAndAmountRows,
+  CheckAnswersPage,
+  PayButton,
+} from '../../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
   usePaymentSubmit,
@@ -159,72 +162,73 @@ export function PayReviewPage() {
   }
 
   return (
-    <Page title={t('review.title')} error={form.hasErrors} back={<BackLink to="/account/pay/method" />}>
-      <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
-      <h1 className="heading-l">{t('review.title')}</h1>
-
-      <dl className="summary-list">
-        <AnswerRow
-          label={t('accountPay.review.person')}
-          change={{ to: '/account/pay', what: t('accountPay.review.changePerson') }}
-        >
-          {selection.personName}
-        </AnswerRow>
-        <BillsAndAmountRows
-          bills={selection.bills.map((b) => ({
-            id: b.id,
-            balanceCents: b.balanceCents,
-            title: <BillTitle bill={b} />,
-          }))}
-          amountText={amountText}
-          changeTo="/account/pay"
-        />
-        <AnswerRow
-          label={t('review.method')}
-          change={{ to: '/account/pay/method', what: t('review.changeMethod') }}
-        >
-          {nickname ? `${nickname} – ` : ''}
-          {methodText}
-          {method.details.kind === 'bank' && method.details.holderName ? (
-            <>
-              <br />
-              <span className="secondary-text">{method.details.holderName}</span>
-            </>
-          ) : null}
-        </AnswerRow>
-        {method.type === 'new' ? (
+    <CheckAnswersPage
+      backTo="/account/pay/method"
+      form={form}
+      answers={
+        <>
           <AnswerRow
-            label={t('accountPay.review.save')}
-            change={{ to: '/account/pay/method', what: t('accountPay.review.changeSave') }}
+            label={t('accountPay.review.person')}
+            change={{ to: '/account/pay', what: t('accountPay.review.changePerson') }}
           >
-            {method.save
-              ? method.nickname
-                ? t('accountPay.review.saveAs', { nickname: method.nickname })
-                : t('accountPay.review.saveYes')
-              : t('accountPay.review.saveNo')}
-            {payOn ? (
+            {selection.personName}
+          </AnswerRow>
+          <BillsAndAmountRows
+            bills={selection.bills.map((b) => ({
+              id: b.id,
+              balanceCents: b.balanceCents,
+              title: <BillTitle bill={b} />,
+            }))}
+            amountText={amountText}
+            changeTo="/account/pay"
+          />
+          <AnswerRow
+            label={t('review.method')}
+            change={{ to: '/account/pay/method', what: t('review.changeMethod') }}
+          >
+            {nickname ? `${nickname} – ` : ''}
+            {methodText}
+            {method.details.kind === 'bank' && method.details.holderName ? (
               <>
                 <br />
-                <span className="secondary-text">{t('scheduled.review.saveNeeded')}</span>
+                <span className="secondary-text">{method.details.holderName}</span>
               </>
             ) : null}
           </AnswerRow>
-        ) : null}
-        <AnswerRow
-          label={payOn ? t('scheduled.review.payOn') : t('review.date')}
-          change={{ to: '/account/pay/method', what: t('scheduled.review.changeDate') }}
-        >
-          {payOn ? (
-            <strong>{payOnText}</strong>
-          ) : (
-            t('review.today', { date: formatDate(today, i18n.language) })
-          )}
-        </AnswerRow>
-        <AnswerRow label={t('review.email')}>
-          <Email address={session.member.email} />
-        </AnswerRow>
-      </dl>
-
+          {method.type === 'new' ? (
+            <AnswerRow
+              label={t('accountPay.review.save')}
+              change={{ to: '/account/pay/method', what: t('accountPay.review.changeSave') }}
+            >
+              {method.save
+                ? method.nickname
+                  ? t('accountPay.review.saveAs', { nickname: method.nickname })
+                  : t('accountPay.review.saveYes')
+                : t('accountPay.review.saveNo')}
+              {payOn ? (
+                <>
+                  <br />
+                  <span className="secondary-text">{t('scheduled.review.saveNeeded')}</span>
+                </>
+              ) : null}
+            </AnswerRow>
+          ) : null}
+          <AnswerRow
+            label={payOn ? t('scheduled.review.payOn') : t('review.date')}
+            change={{ to: '/account/pay/method', what: t('scheduled.review.changeDate') }}
+          >
+            {payOn ? (
+              <strong>{payOnText}</strong>
+            ) : (
+              t('review.today', { date: formatDate(today, i18n.language) })
+            )}
+          </AnswerRow>
+          <AnswerRow label={t('review.email')}>
+            <Email address={session.member.email} />
+          </AnswerRow>
+        </>
+      }
+    >
       {payOn ? (
         <div className="reassure scheduled-reassure">
           <p>
@@ -283,6 +287,6 @@ export function PayReviewPage() {
         />
       </form>
       {stepUp.dialog}
-    </Page>
+    </CheckAnswersPage>
   );
 }

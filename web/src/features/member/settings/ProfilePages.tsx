@@ -5,7 +5,7 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { EmailInput, Radios, TextInput } from '../../../components/Field';
+import { EmailInput, emailProblem, Radios, TextInput } from '../../../components/Field';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { type Lang, langOf } from '../../../format';
@@ -13,7 +13,7 @@ import { setLanguage } from '../../../i18n';
 import { useMemberSession } from '../session';
 import { NoticeBanner, useNotice } from '../wallet/WalletPage';
 import { MobileConfirmForm } from './MobileConfirmForm';
-import { EMAIL, formatMobile, ProfileForm, problemOf, Row, useProfile, useSave } from './profile-shared';
+import { formatMobile, ProfileForm, problemOf, Row, useProfile, useSave } from './profile-shared';
 
 export { ProfileAddressPage } from './ProfileAddressPage';
 
@@ -147,9 +147,11 @@ export function ProfileEmailPage() {
   function submit(e: FormEvent) {
     e.preventDefault();
     const value = email.trim();
-    if (!value) return form.setErrors([{ id: 'email', key: 'profile.errors.emailRequired' }]);
-    if (!EMAIL.test(value) || value.length > 254)
-      return form.setErrors([{ id: 'email', key: 'forgotPassword.errors.emailFormat' }]);
+    const problem = emailProblem(value, 'email', {
+      required: 'profile.errors.emailRequired',
+      format: 'forgotPassword.errors.emailFormat',
+    });
+    if (problem) return form.setErrors([problem]);
     void save(
       (csrf) => api.changeEmail(csrf, value),
       { key: 'profile.emailSent', values: { email: value } },

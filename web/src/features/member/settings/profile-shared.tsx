@@ -11,7 +11,6 @@ import type { FieldMsg, useFormErrors } from '../../../components/useFormErrors'
 import { useMemberExpiry, useMemberSession } from '../session';
 
 /** What the profile pages share: loading the profile, one row of it, and the form each change uses. */
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const ZIP = /^\d{5}(-\d{4})?$/;
 
 /** Loads the profile; null while loading. `setProfile` takes a newer one from a change's answer. */
