@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { BackLink } from '../../components/BackLink';
@@ -9,10 +9,8 @@ import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
-import type { BankFieldsHandle } from '../payment/BankAccountFields';
 import { brandLabel } from '../payment/brands';
-import { declineMessage, NewMethodFields, useNewMethodOptions } from '../payment/NewMethod';
-import type { CardFieldsHandle } from '../payment/ProcessorCardFields';
+import { declineMessage, NewMethodFields, useNewMethod, useNewMethodOptions } from '../payment/NewMethod';
 import { AlreadyPaid } from './AlreadyPaid';
 import { lastPayment, updateJourney, useJourney } from './journey';
 
@@ -24,10 +22,9 @@ export function MethodPage() {
   const decline = journey.decline;
   const [kind, setKind] = useState<string | null>(decline?.kind ?? journey.method?.details.kind ?? null);
   const [email, setEmail] = useState(journey.email ?? '');
-  const [busy, setBusy] = useState(false);
-  const cardRef = useRef<CardFieldsHandle>(null);
-  const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const newMethod = useNewMethod(form.setErrors);
+  const { busy } = newMethod;
   const options = useNewMethodOptions({ card: t('method.card'), bank: t('method.bank') });
   // A decline is shown as an error from the moment the page opens, with the summary focused.
   const declineMsg: FieldMsg | null = decline ? declineMessage(decline) : null;
@@ -55,19 +52,13 @@ export function MethodPage() {
       form.setErrors(emailError ? [...errors, emailError] : errors);
       return;
     }
-    setBusy(true);
-    const result = kind === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
-    setBusy(false);
+    const result = await newMethod.tokenize(kind, emailError ? [emailError] : []);
     if (!result) return;
-    if (!result.ok || emailError) {
-      form.setErrors([...(result.ok ? [] : result.errors), ...(emailError ? [emailError] : [])]);
-      return;
-    }
     updateJourney((j) => {
       const { decline: _d, attempt: _a, ...rest } = j;
       return {
         ...rest,
-        method: { token: result.result.token, details: result.result.method },
+        method: { token: result.token, details: result.method },
         email: trimmedEmail,
         bankAuthorized: false,
       };
@@ -114,8 +105,8 @@ export function MethodPage() {
         ) : null}
         <NewMethodFields
           kind={kind}
-          cardRef={cardRef}
-          bankRef={bankRef}
+          cardRef={newMethod.cardRef}
+          bankRef={newMethod.bankRef}
           cardError={decline?.kind === 'card' ? groupError : undefined}
           bankError={decline?.kind === 'bank' ? groupError : undefined}
         />

@@ -20,19 +20,6 @@ import { BillKindLabel } from './BillsPage';
 import { getJourney, lastPayment, recordPayment, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
 
-function sameBody(a: CreateGuestPaymentBody, b: CreateGuestPaymentBody): boolean {
-  const canon = (x: CreateGuestPaymentBody) =>
-    JSON.stringify([
-      [...x.billIds].sort(),
-      x.amountCents,
-      x.paymentToken,
-      x.email ?? null,
-      x.bankAuthorization?.textVersion ?? null,
-      x.locale,
-    ]);
-  return canon(a) === canon(b);
-}
-
 /** The guest's Pay: the guest session's token, and the attempt kept in the guest journey. */
 function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
   const navigate = useNavigate();
@@ -50,7 +37,7 @@ function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
         const { attempt: _a, ...rest } = j;
         return attempt ? { ...rest, attempt } : rest;
       }),
-    sameBody,
+    identity: (x) => [x.paymentToken, x.email ?? null],
     onPaid: (payment) => {
       recordPayment(payment);
       navigate(`/pay/confirmation/${payment.id}`);

@@ -1,5 +1,6 @@
-import type { Ref } from 'react';
+import { type Ref, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TokenizeResult } from '../../api';
 import type { ChoiceOption } from '../../components/Field';
 import { TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';
@@ -134,4 +135,32 @@ export function NicknameInput({
       width="20"
     />
   );
+}
+
+/**
+ * A new card or bank account typed into the processor's fields: the refs for NewMethodFields, and
+ * `tokenize`, which turns what was typed into the processor's token. It shows the fields' errors
+ * together with the page's own (`extra`) and returns null while anything needs fixing.
+ */
+export function useNewMethod(setErrors: (errors: FieldMsg[]) => void) {
+  const cardRef = useRef<CardFieldsHandle>(null);
+  const bankRef = useRef<BankFieldsHandle>(null);
+  const [busy, setBusy] = useState(false);
+  async function tokenize(
+    kind: string | null,
+    extra: FieldMsg[] = [],
+    /** Stay busy after success, while the page sends the token on. */
+    keepBusy = false,
+  ): Promise<TokenizeResult | null> {
+    setBusy(true);
+    const result = kind === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
+    if (!result?.ok || extra.length > 0) {
+      setBusy(false);
+      if (result) setErrors([...(result.ok ? [] : result.errors), ...extra]);
+      return null;
+    }
+    if (!keepBusy) setBusy(false);
+    return result.result;
+  }
+  return { cardRef, bankRef, busy, setBusy, tokenize };
 }

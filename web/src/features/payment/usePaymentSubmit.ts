@@ -38,6 +38,14 @@ export async function waitWhileInFlight<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What every journey's payment request has. */
+export interface PaymentBodyBase {
+  billIds: string[];
+  amountCents: number;
+  bankAuthorization?: { textVersion: string } | undefined;
+  locale?: string | undefined;
+}
+
 /** What a problem means for the attempt: its message, and whether its key may be asked about again. */
 export interface AttemptProblem {
   key: string;
@@ -49,13 +57,13 @@ export interface AttemptProblem {
  * attempt is kept. Guest, member and staff differ only here; the Idempotency-Key handling, the
  * resume after a reload and what each refusal means are the same for all.
  */
-export interface PaymentSubmitAdapter<Body> {
+export interface PaymentSubmitAdapter<Body extends PaymentBodyBase> {
   /** Sends one attempt (wrapped in waitWhileInFlight, and in any step-up the caller needs). */
   pay(attempt: PaymentAttempt<Body>): Promise<PaymentView>;
   getAttempt(): PaymentAttempt<Body> | undefined;
   setAttempt(attempt: PaymentAttempt<Body> | undefined): void;
-  /** The same payment asked for again: its key is reused. */
-  sameBody(a: Body, b: Body): boolean;
+  /** What makes two bodies the same payment, beyond the bills, amount, ACH text and locale. */
+  identity(body: Body): unknown[];
   onPaid(payment: PaymentView, attempt: PaymentAttempt<Body>): void;
   /** Nothing was charged: the journey goes back to the method page with this decline code. */
   onDeclined(code: string, err: ApiError, attempt: PaymentAttempt<Body>): void;
@@ -91,7 +99,7 @@ export function commonProblem(err: unknown): AttemptProblem {
 }
 
 /** Pay on a review page: one attempt at a time, resent with the same key, resumed after a reload. */
-export function usePaymentSubmit<Body>(
+export function usePaymentSubmit<Body extends PaymentBodyBase>(
   adapter: PaymentSubmitAdapter<Body>,
   setErrors: (errors: FieldMsg[]) => void,
 ) {
@@ -142,9 +150,17 @@ export function usePaymentSubmit<Body>(
       if (sending.current) return false;
       const a = latest.current;
       const previous = a.getAttempt();
+      const sameKey = (x: Body) =>
+        JSON.stringify([
+          [...x.billIds].sort(),
+          x.amountCents,
+          x.bankAuthorization?.textVersion ?? null,
+          x.locale ?? null,
+          ...a.identity(x),
+        ]);
       // One key per submission of this page: a double click or a resend after a lost answer reuses it.
       const attempt: PaymentAttempt<Body> =
-        previous && a.sameBody(previous.body, body)
+        previous && sameKey(previous.body) === sameKey(body)
           ? { ...previous, inFlight: true }
           : { key: newKey(), body, inFlight: true };
       sending.current = true;

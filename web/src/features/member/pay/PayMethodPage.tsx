@@ -11,9 +11,13 @@ import { Money } from '../../../components/Money';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
-import type { BankFieldsHandle } from '../../payment/BankAccountFields';
-import { declineMessage, NewMethodFields, NicknameInput, useNewMethodOptions } from '../../payment/NewMethod';
-import type { CardFieldsHandle } from '../../payment/ProcessorCardFields';
+import {
+  declineMessage,
+  NewMethodFields,
+  NicknameInput,
+  useNewMethod,
+  useNewMethodOptions,
+} from '../../payment/NewMethod';
 import { partsOf, schedulingWindow } from '../scheduled/dates';
 import { checkPayDate, rangeError, type WhenChoice, WhenQuestion } from '../scheduled/WhenQuestion';
 import { expiryText, methodTitle } from '../wallet/labels';
@@ -77,10 +81,9 @@ export function PayMethodPage() {
     journey.when?.type === 'later' ? partsOf(journey.when.payOn) : { day: '', month: '', year: '' },
   );
   const [dateErrorParts, setDateErrorParts] = useState<DatePart[]>([]);
-  const [busy, setBusy] = useState(false);
-  const cardRef = useRef<CardFieldsHandle>(null);
-  const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const newMethod = useNewMethod(form.setErrors);
+  const { busy } = newMethod;
   const saved = methods ?? [];
   const newOptions = useNewMethodOptions({
     card: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
@@ -162,22 +165,16 @@ export function PayMethodPage() {
       navigate('/account/pay/review');
       return;
     }
-    setBusy(true);
-    const result = choice === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
-    setBusy(false);
+    const result = await newMethod.tokenize(choice, nickError ? [nickError] : []);
     if (!result) return;
-    if (!result.ok || nickError) {
-      form.setErrors([...(result.ok ? [] : result.errors), ...(nickError ? [nickError] : [])]);
-      return;
-    }
     updateMemberPay((j) => {
       const { decline: _d, attempt: _a, whenError: _w, scheduleAttempt: _s, ...rest } = j;
       return {
         ...rest,
         method: {
           type: 'new',
-          token: result.result.token,
-          details: result.result.method,
+          token: result.token,
+          details: result.method,
           save: saving,
           nickname: saving ? nick : '',
         },
@@ -242,8 +239,8 @@ export function PayMethodPage() {
           />
           <NewMethodFields
             kind={choice}
-            cardRef={cardRef}
-            bankRef={bankRef}
+            cardRef={newMethod.cardRef}
+            bankRef={newMethod.bankRef}
             cardError={decline?.kind === 'card' ? groupError : undefined}
             bankError={decline?.kind === 'bank' ? groupError : undefined}
           />

@@ -38,20 +38,6 @@ import {
 } from './journey';
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
-function sameBody(a: MemberPaymentBody, b: MemberPaymentBody): boolean {
-  const canon = (x: MemberPaymentBody) =>
-    JSON.stringify([
-      [...x.billIds].sort(),
-      x.amountCents,
-      x.paymentToken ?? null,
-      x.paymentMethodId ?? null,
-      x.saveMethod ?? null,
-      x.bankAuthorization?.textVersion ?? null,
-      x.locale,
-    ]);
-  return canon(a) === canon(b);
-}
-
 /** The member's Pay: through step-up, with the attempt kept in the member's journey. */
 function useMemberSubmit(setErrors: (errors: FieldMsg[]) => void, runStepUp: StepUpRun) {
   const navigate = useNavigate();
@@ -67,7 +53,7 @@ function useMemberSubmit(setErrors: (errors: FieldMsg[]) => void, runStepUp: Ste
         const { attempt: _a, ...rest } = j;
         return attempt ? { ...rest, attempt } : rest;
       }),
-    sameBody,
+    identity: (x) => [x.paymentToken ?? null, x.paymentMethodId ?? null, x.saveMethod ?? null],
     onPaid: (payment, attempt) => {
       recordMemberPayment(payment, Boolean(attempt.body.saveMethod) && payment.status === 'succeeded');
       navigate(`/account/pay/confirmation/${payment.id}`);

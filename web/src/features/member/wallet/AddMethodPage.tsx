@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../../api';
@@ -10,9 +10,7 @@ import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
 import { useOrganization } from '../../../organization';
-import type { BankFieldsHandle } from '../../payment/BankAccountFields';
-import { NewMethodFields, NicknameInput, useNewMethodOptions } from '../../payment/NewMethod';
-import type { CardFieldsHandle } from '../../payment/ProcessorCardFields';
+import { NewMethodFields, NicknameInput, useNewMethod, useNewMethodOptions } from '../../payment/NewMethod';
 import { useStepUp } from '../StepUp';
 import { useMemberExpiry } from '../session';
 import { methodName } from './labels';
@@ -31,10 +29,9 @@ export function AddMethodPage() {
   const [kind, setKind] = useState<string | null>(org.payments.bankAccounts ? null : 'card');
   const [nickname, setNickname] = useState('');
   const [makeDefault, setMakeDefault] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const cardRef = useRef<CardFieldsHandle>(null);
-  const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const newMethod = useNewMethod(form.setErrors);
+  const { busy, setBusy } = newMethod;
   const options = useNewMethodOptions({ card: t('wallet.card'), bank: t('wallet.bank') });
 
   async function submit(e: FormEvent) {
@@ -49,22 +46,17 @@ export function AddMethodPage() {
       nick.length > NICKNAME_MAX
         ? { id: 'nickname', key: 'wallet.errors.nicknameLong', values: { max: NICKNAME_MAX } }
         : null;
-    setBusy(true);
-    const result = kind === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
-    if (!result?.ok || nickError) {
-      setBusy(false);
-      form.setErrors([...(result && !result.ok ? result.errors : []), ...(nickError ? [nickError] : [])]);
-      return;
-    }
+    const result = await newMethod.tokenize(kind, nickError ? [nickError] : [], true);
+    if (!result) return;
     try {
       await stepUp.run((csrf) =>
         api.addPaymentMethod(csrf, {
-          paymentToken: result.result.token,
+          paymentToken: result.token,
           ...(nick ? { nickname: nick } : {}),
           makeDefault,
         }),
       );
-      const name = methodName(result.result.method, lang, t);
+      const name = methodName(result.method, lang, t);
       navigate('/account/payment-methods', {
         state: { notice: { key: 'wallet.saved', values: { method: nick ? `${nick} – ${name}` : name } } },
       });
@@ -100,7 +92,7 @@ export function AddMethodPage() {
         ) : (
           <h1 className="heading-l">{t('wallet.addTitle')}</h1>
         )}
-        <NewMethodFields kind={kind} cardRef={cardRef} bankRef={bankRef} />
+        <NewMethodFields kind={kind} cardRef={newMethod.cardRef} bankRef={newMethod.bankRef} />
         {kind ? (
           <>
             <NicknameInput
