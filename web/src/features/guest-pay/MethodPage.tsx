@@ -103,13 +103,7 @@ export function MethodPage() {
             </p>
           </div>
         ) : null}
-        <NewMethodFields
-          kind={kind}
-          cardRef={newMethod.cardRef}
-          bankRef={newMethod.bankRef}
-          cardError={decline?.kind === 'card' ? groupError : undefined}
-          bankError={decline?.kind === 'bank' ? groupError : undefined}
-        />
+        <NewMethodFields kind={kind} refs={newMethod} decline={decline} declineText={groupError} />
         <EmailInput
           label={t('method.email')}
           hint={t('method.emailHint')}

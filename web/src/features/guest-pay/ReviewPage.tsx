@@ -14,16 +14,22 @@ import {
   CheckAnswersPage,
   PayButton,
 } from '../payment/ReviewParts';
-import { type PaymentSubmitAdapter, usePaymentSubmit, waitWhileInFlight } from '../payment/usePaymentSubmit';
+import {
+  type PaymentSubmitAdapter,
+  storedAttempts,
+  usePaymentSubmit,
+  waitWhileInFlight,
+} from '../payment/usePaymentSubmit';
 import { AlreadyPaid } from './AlreadyPaid';
 import { BillKindLabel } from './BillsPage';
-import { getJourney, lastPayment, recordPayment, updateJourney, useJourney } from './journey';
+import { getJourney, guestJourney, lastPayment, recordPayment, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
 
 /** The guest's Pay: the guest session's token, and the attempt kept in the guest journey. */
 function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
   const navigate = useNavigate();
   const onExpired = useSessionExpiry();
+  const attempts = storedAttempts(guestJourney);
   const adapter: PaymentSubmitAdapter<CreateGuestPaymentBody> = {
     pay: (attempt) =>
       waitWhileInFlight(async () => {
@@ -31,23 +37,14 @@ function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
         const token = getJourney().session?.token ?? '';
         return (await api.pay(token, attempt.key, attempt.body)).data;
       }),
-    getAttempt: () => getJourney().attempt,
-    setAttempt: (attempt) =>
-      updateJourney((j) => {
-        const { attempt: _a, ...rest } = j;
-        return attempt ? { ...rest, attempt } : rest;
-      }),
+    ...attempts,
     identity: (x) => [x.paymentToken, x.email ?? null],
     onPaid: (payment) => {
       recordPayment(payment);
       navigate(`/pay/confirmation/${payment.id}`);
     },
     onDeclined: (code, _err, attempt) => {
-      const kind = attempt.body.bankAuthorization ? 'bank' : 'card';
-      updateJourney((j) => {
-        const { attempt: _a, method: _m, ...rest } = j;
-        return { ...rest, decline: { code, kind } };
-      });
+      attempts.declined({ code, kind: attempt.body.bankAuthorization ? 'bank' : 'card' });
       navigate('/pay/method');
     },
     onExpired,

@@ -60,7 +60,8 @@ export interface Journey {
   paidBillIds?: string[];
 }
 
-const store = createSessionStore<Journey>('settle.guest-journey');
+export const guestJourney = createSessionStore<Journey>('settle.guest-journey');
+const store = guestJourney;
 
 export const getJourney = store.get;
 export const updateJourney = store.update;

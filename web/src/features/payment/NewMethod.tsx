@@ -62,20 +62,20 @@ export function useNewMethodOptions(labels: { card: string; bank: string }): Cho
 /** The processor's card or bank fields for a new method, under their own heading. */
 export function NewMethodFields({
   kind,
-  cardRef,
-  bankRef,
-  cardError,
-  bankError,
+  refs: { cardRef, bankRef },
+  decline,
+  declineText,
 }: {
   kind: string | null;
-  cardRef: Ref<CardFieldsHandle>;
-  bankRef: Ref<BankFieldsHandle>;
-  /** A decline shown around the whole group of fields until the next submit. */
-  cardError?: string | undefined;
-  bankError?: string | undefined;
+  refs: { cardRef: Ref<CardFieldsHandle>; bankRef: Ref<BankFieldsHandle> };
+  /** The last decline, shown around the fields of its kind until the next submit. */
+  decline?: { kind: DeclineKind } | undefined;
+  declineText?: string | undefined;
 }) {
   const { t } = useTranslation();
   const org = useOrganization();
+  const cardError = decline?.kind === 'card' ? declineText : undefined;
+  const bankError = decline?.kind === 'bank' ? declineText : undefined;
   if (kind === 'card')
     return (
       <section aria-labelledby="card-details-title" className="method-section">

@@ -2,6 +2,7 @@ import type { PaymentView } from '@contract/payments/payments.schema';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiError, isApiError } from '../../api';
 import type { FieldMsg } from '../../components/useFormErrors';
+import type { SessionStore } from './session-store';
 
 /** One submission of a review page. The key is reused for every resend of the same body. */
 export interface PaymentAttempt<Body> {
@@ -172,4 +173,27 @@ export function usePaymentSubmit<Body extends PaymentBodyBase>(
   );
 
   return { busy, submit, sending };
+}
+
+/** The adapter's attempt handling for a journey kept in a SessionStore, and recording a decline. */
+export function storedAttempts<J extends { attempt?: unknown; method?: unknown; decline?: unknown }>(
+  store: SessionStore<J>,
+) {
+  type Attempt = NonNullable<J['attempt']>;
+  return {
+    getAttempt: () => store.get().attempt as Attempt | undefined,
+    setAttempt: (attempt: Attempt | undefined) => {
+      store.update((j) => {
+        const { attempt: _a, ...rest } = j;
+        return (attempt ? { ...rest, attempt } : rest) as J;
+      });
+    },
+    /** Nothing was charged: the method is forgotten and the method page shows why. */
+    declined: (decline: NonNullable<J['decline']>) => {
+      store.update((j) => {
+        const { attempt: _a, method: _m, ...rest } = j;
+        return { ...rest, decline } as J;
+      });
+    },
+  };
 }

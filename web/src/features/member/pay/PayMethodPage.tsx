@@ -237,13 +237,7 @@ export function PayMethodPage() {
             }}
             options={options}
           />
-          <NewMethodFields
-            kind={choice}
-            cardRef={newMethod.cardRef}
-            bankRef={newMethod.bankRef}
-            cardError={decline?.kind === 'card' ? groupError : undefined}
-            bankError={decline?.kind === 'bank' ? groupError : undefined}
-          />
+          <NewMethodFields kind={choice} refs={newMethod} decline={decline} declineText={groupError} />
           <WhenQuestion
             value={when}
             onChange={(v) => {

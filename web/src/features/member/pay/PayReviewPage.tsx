@@ -16,6 +16,7 @@ import {
 } from '../../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
+  storedAttempts,
   usePaymentSubmit,
   waitWhileInFlight,
 } from '../../payment/usePaymentSubmit';
@@ -29,30 +30,20 @@ import { TextWithEmail } from '../scheduled/shared';
 import { useSchedulePayment } from '../scheduled/useSchedulePayment';
 import { useMemberExpiry, useMemberSession } from '../session';
 import { methodName } from '../wallet/labels';
-import {
-  getMemberPay,
-  hasFinishedPayment,
-  recordMemberPayment,
-  updateMemberPay,
-  useMemberPay,
-} from './journey';
+import { hasFinishedPayment, memberPayJourney, recordMemberPayment, useMemberPay } from './journey';
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
 /** The member's Pay: through step-up, with the attempt kept in the member's journey. */
 function useMemberSubmit(setErrors: (errors: FieldMsg[]) => void, runStepUp: StepUpRun) {
   const navigate = useNavigate();
   const onExpired = useMemberExpiry();
+  const attempts = storedAttempts(memberPayJourney);
   const adapter: PaymentSubmitAdapter<MemberPaymentBody> = {
     pay: (attempt) =>
       runStepUp((csrf) =>
         waitWhileInFlight(async () => (await api.memberPay(csrf, attempt.key, attempt.body)).data),
       ),
-    getAttempt: () => getMemberPay().attempt,
-    setAttempt: (attempt) =>
-      updateMemberPay((j) => {
-        const { attempt: _a, ...rest } = j;
-        return attempt ? { ...rest, attempt } : rest;
-      }),
+    ...attempts,
     identity: (x) => [x.paymentToken ?? null, x.paymentMethodId ?? null, x.saveMethod ?? null],
     onPaid: (payment, attempt) => {
       recordMemberPayment(payment, Boolean(attempt.body.saveMethod) && payment.status === 'succeeded');
@@ -62,10 +53,7 @@ function useMemberSubmit(setErrors: (errors: FieldMsg[]) => void, runStepUp: Ste
       const kind = attempt.body.paymentMethodId ? 'saved' : attempt.body.bankAuthorization ? 'bank' : 'card';
       const field = err.problem.errors?.[0];
       const shown = err.problem.decline?.code ?? (field?.code === 'expired_card' ? 'expired_card' : code);
-      updateMemberPay((j) => {
-        const { attempt: _a, method: _m, ...rest } = j;
-        return { ...rest, decline: { code: shown, kind } };
-      });
+      attempts.declined({ code: shown, kind });
       navigate('/account/pay/method');
     },
     onExpired,

@@ -79,7 +79,8 @@ function finished(j: MemberPayJourney): MemberPayJourney {
   };
 }
 
-const store = createSessionStore<MemberPayJourney>('settle.member-pay');
+export const memberPayJourney = createSessionStore<MemberPayJourney>('settle.member-pay');
+const store = memberPayJourney;
 
 export const getMemberPay = store.get;
 export const updateMemberPay = store.update;

@@ -92,7 +92,7 @@ export function AddMethodPage() {
         ) : (
           <h1 className="heading-l">{t('wallet.addTitle')}</h1>
         )}
-        <NewMethodFields kind={kind} cardRef={newMethod.cardRef} bankRef={newMethod.bankRef} />
+        <NewMethodFields kind={kind} refs={newMethod} />
         {kind ? (
           <>
             <NicknameInput
