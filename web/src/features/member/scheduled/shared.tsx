@@ -5,6 +5,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../../../api';
 import { Email } from '../../../components/Email';
 import { Money } from '../../../components/Money';
+import { useApiData } from '../../../components/useApiData';
 import { langOf, money } from '../../../format';
 import { useMemberExpiry } from '../session';
 import { methodTitle } from '../wallet/labels';
@@ -30,27 +31,11 @@ export function useScheduledPayments(): {
   reload: () => void;
 } {
   const onExpired = useMemberExpiry();
-  const [list, setList] = useState<ScheduledPaymentView[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on reload
-  useEffect(() => {
-    let cancelled = false;
-    setFailed(false);
-    api
-      .scheduledPayments()
-      .then(({ data }) => {
-        if (!cancelled) setList(data.scheduledPayments);
-      })
-      .catch((err) => {
-        if (cancelled || onExpired(err)) return;
-        setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired]);
-  return { list, failed, reload: () => setAttempt((n) => n + 1) };
+  const { data, failed, reload } = useApiData(
+    async () => (await api.scheduledPayments()).data.scheduledPayments,
+    onExpired,
+  );
+  return { list: data, failed, reload };
 }
 
 /** Loads one scheduled payment: `view` null while loading; `missing` when it is not the member's. */

@@ -1,5 +1,5 @@
 import type { ProfileView } from '@contract/members/members.schema';
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, isApiError } from '../../../api';
@@ -7,6 +7,7 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Page } from '../../../components/Page';
+import { useApiData } from '../../../components/useApiData';
 import type { FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { useMemberExpiry, useMemberSession } from '../session';
 
@@ -21,26 +22,8 @@ export function useProfile(): {
   setProfile: (profile: ProfileView) => void;
 } {
   const onExpired = useMemberExpiry();
-  const [profile, setProfile] = useState<ProfileView | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on retry
-  useEffect(() => {
-    let cancelled = false;
-    setFailed(false);
-    api
-      .profile()
-      .then(({ data }) => {
-        if (!cancelled) setProfile(data);
-      })
-      .catch((err) => {
-        if (!cancelled && !onExpired(err)) setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired]);
-  return { profile, failed, retry: () => setAttempt((n) => n + 1), setProfile };
+  const { data, setData, failed, reload } = useApiData(async () => (await api.profile()).data, onExpired);
+  return { profile: data, failed, retry: reload, setProfile: setData };
 }
 
 /** "(510) 555-0123" from "+15105550123". */
