@@ -11,7 +11,13 @@ import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { formatDate, money } from '../../format';
 import { BillFacts } from '../payment/BillFacts';
-import { AmountQuestion, BillChoiceCard, BillsFieldset, useBillsAndAmount } from '../payment/ChooseBills';
+import {
+  AmountQuestion,
+  type BillCardState,
+  BillChoiceCard,
+  BillsFieldset,
+  useBillsAndAmount,
+} from '../payment/ChooseBills';
 import { LineItems } from '../payment/LineItems';
 import { lastPayment, payableBills, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
@@ -23,15 +29,11 @@ export function BillKindLabel({ bill }: { bill: BillView }) {
 
 function BillCard({
   bill,
-  index,
-  checked,
-  onToggle,
+  card,
   openCharges,
 }: {
   bill: BillView;
-  index: number;
-  checked: boolean;
-  onToggle: (checked: boolean) => void;
+  card: BillCardState;
   /** One bill: show its charges straight away; several: each opens on request. */
   openCharges: boolean;
 }) {
@@ -39,9 +41,7 @@ function BillCard({
   return (
     <BillChoiceCard
       bill={bill}
-      index={index}
-      checked={checked}
-      onToggle={onToggle}
+      card={card}
       title={
         <>
           <BillKindLabel bill={bill} /> {bill.number}
@@ -186,7 +186,7 @@ export function BillsPage() {
               heading={t('bills.whichBills')}
               {...answer.fieldset}
               renderBill={(bill, card) => (
-                <BillCard key={bill.id} bill={bill} openCharges={bills.length === 1} {...card} />
+                <BillCard key={bill.id} bill={bill} card={card} openCharges={bills.length === 1} />
               )}
             />
             <AmountQuestion {...answer.amount} />

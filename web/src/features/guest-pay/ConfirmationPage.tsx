@@ -5,8 +5,9 @@ import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput, emailProblem } from '../../components/Field';
+import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { useEmailAnswer } from '../../components/useEmailAnswer';
 import { useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
 import {
@@ -22,21 +23,16 @@ import { useSessionExpiry } from './session';
 function ReceiptEmailForm({ payment, token }: { payment: PaymentView; token: string }) {
   const { t, i18n } = useTranslation();
   const onExpired = useSessionExpiry();
-  const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const { email, setEmail, busy, setBusy, begin } = useEmailAnswer(form.setErrors, 'receipt-email', {
+    required: 'confirmation.errors.emailRequired',
+    format: 'confirmation.errors.emailFormat',
+  });
 
   async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    const value = email.trim();
-    const problem = emailProblem(value, 'receipt-email', {
-      required: 'confirmation.errors.emailRequired',
-      format: 'confirmation.errors.emailFormat',
-    });
-    if (problem) return form.setErrors([problem]);
-    setBusy(true);
+    const value = begin(e);
+    if (value === null) return;
     try {
       const { data } = await api.emailReceipt(token, payment.id, value, langOf(i18n.language));
       form.setErrors([]);

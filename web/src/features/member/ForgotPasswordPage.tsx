@@ -1,12 +1,13 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput, emailProblem } from '../../components/Field';
+import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { useEmailAnswer } from '../../components/useEmailAnswer';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { RegionContacts } from './RegionContacts';
 
@@ -14,20 +15,15 @@ import { RegionContacts } from './RegionContacts';
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const { email, setEmail, busy, setBusy, begin } = useEmailAnswer(form.setErrors, 'email', {
+    required: 'forgotPassword.errors.emailRequired',
+    format: 'forgotPassword.errors.emailFormat',
+  });
 
   async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    const value = email.trim();
-    const problem = emailProblem(value, 'email', {
-      required: 'forgotPassword.errors.emailRequired',
-      format: 'forgotPassword.errors.emailFormat',
-    });
-    if (problem) return form.setErrors([problem]);
-    setBusy(true);
+    const value = begin(e);
+    if (value === null) return;
     try {
       await api.requestPasswordReset(value);
       navigate('/sign-in/forgot-password/check-email', { state: { email: value } });

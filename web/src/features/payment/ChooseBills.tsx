@@ -67,18 +67,21 @@ export function checkAmount(opts: {
 }
 
 /** A bill as a checkbox card: its title and balance, when it is due, then the caller's facts. */
+/** Where a bill card stands in the fieldset, and whether it is ticked. */
+export interface BillCardState {
+  index: number;
+  checked: boolean;
+  onToggle: (checked: boolean) => void;
+}
+
 export function BillChoiceCard({
   bill,
-  index,
-  checked,
-  onToggle,
+  card: { index, checked, onToggle },
   title,
   children,
 }: {
   bill: ChoosableBill;
-  index: number;
-  checked: boolean;
-  onToggle: (checked: boolean) => void;
+  card: BillCardState;
   title: ReactNode;
   /** Facts and links under the checkbox, which differ by journey. */
   children: ReactNode;
@@ -132,10 +135,7 @@ export function BillsFieldset<B extends ChoosableBill>({
   selected: string[];
   error: string | undefined;
   onToggle: (billId: string, on: boolean) => void;
-  renderBill: (
-    bill: B,
-    card: { index: number; checked: boolean; onToggle: (on: boolean) => void },
-  ) => ReactNode;
+  renderBill: (bill: B, card: BillCardState) => ReactNode;
 }) {
   const { t } = useTranslation();
   return (

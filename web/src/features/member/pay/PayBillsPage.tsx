@@ -10,32 +10,22 @@ import { Page } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { money } from '../../../format';
 import { BillFacts } from '../../payment/BillFacts';
-import { AmountQuestion, BillChoiceCard, BillsFieldset, useBillsAndAmount } from '../../payment/ChooseBills';
+import {
+  AmountQuestion,
+  type BillCardState,
+  BillChoiceCard,
+  BillsFieldset,
+  useBillsAndAmount,
+} from '../../payment/ChooseBills';
 import { BillTitle, useDashboard } from '../DashboardPage';
 import { isPayable, startMemberPay, updateMemberPay, useMemberPay } from './journey';
 
 type Person = DashboardView['people'][number];
 
-function BillChoice({
-  bill,
-  index,
-  checked,
-  onToggle,
-}: {
-  bill: BillSummary;
-  index: number;
-  checked: boolean;
-  onToggle: (checked: boolean) => void;
-}) {
+function BillChoice({ bill, card }: { bill: BillSummary; card: BillCardState }) {
   const { t } = useTranslation();
   return (
-    <BillChoiceCard
-      bill={bill}
-      index={index}
-      checked={checked}
-      onToggle={onToggle}
-      title={<BillTitle bill={bill} />}
-    >
+    <BillChoiceCard bill={bill} card={card} title={<BillTitle bill={bill} />}>
       <BillFacts bill={bill} />
       <p className="bill-card__link">
         <Link to={`/account/bills/${encodeURIComponent(bill.id)}`}>
@@ -210,7 +200,7 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
           <BillsFieldset
             heading={askPerson ? t('accountPay.whichBillsFor', { name: person.name }) : t('bills.whichBills')}
             {...answer.fieldset}
-            renderBill={(bill, card) => <BillChoice key={bill.id} bill={bill} {...card} />}
+            renderBill={(bill, card) => <BillChoice key={bill.id} bill={bill} card={card} />}
           />
         ) : null}
 
