@@ -1,16 +1,19 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
-import { ErrorSummary } from '../../components/ErrorSummary';
-import { EmailInput, emailProblem, Radios } from '../../components/Field';
-import { Money } from '../../components/Money';
-import { Page } from '../../components/Page';
+import { EmailInput, emailProblem } from '../../components/Field';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
 import { brandLabel } from '../payment/brands';
-import { declineMessage, NewMethodFields, useNewMethod, useNewMethodOptions } from '../payment/NewMethod';
+import {
+  ChooseMethodPage,
+  declineMessage,
+  MethodQuestion,
+  NewMethodFields,
+  useNewMethod,
+  useNewMethodOptions,
+} from '../payment/NewMethod';
 import { AlreadyPaid } from './AlreadyPaid';
 import { lastPayment, updateJourney, useJourney } from './journey';
 
@@ -71,21 +74,14 @@ export function MethodPage() {
   const groupError = declineMsg && form.submitCount === 0 ? text(declineMsg) : undefined;
   const current = journey.method?.details;
   return (
-    <Page
-      title={t('method.title')}
-      error={shownErrors.length > 0}
-      back={<BackLink to={journey.method ? '/pay/review' : '/pay/bills'} />}
+    <ChooseMethodPage
+      backTo={journey.method ? '/pay/review' : '/pay/bills'}
+      errors={summary}
+      focusKey={form.submitCount}
+      amountCents={selection.amountCents}
     >
-      <ErrorSummary errors={summary} focusKey={form.submitCount} />
-      <span className="caption">
-        {t('method.caption')} <Money cents={selection.amountCents} />
-      </span>
       <form onSubmit={submit} noValidate>
-        <Radios
-          idBase="method"
-          name="method"
-          legend={t('method.title')}
-          legendIsHeading
+        <MethodQuestion
           error={form.fieldError('method')}
           value={kind}
           onChange={(v) => {
@@ -116,6 +112,6 @@ export function MethodPage() {
         />
         <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>
       </form>
-    </Page>
+    </ChooseMethodPage>
   );
 }

@@ -5,7 +5,6 @@ import { Navigate, useNavigate } from 'react-router';
 import { api } from '../../api';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../format';
-import { useOrganization } from '../../organization';
 import { brandLabel } from '../payment/brands';
 import {
   AnswerRow,
@@ -13,6 +12,7 @@ import {
   BillsAndAmountRows,
   CheckAnswersPage,
   PayButton,
+  useAchAuthorization,
 } from '../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
@@ -55,7 +55,7 @@ function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
 export function ReviewPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const org = useOrganization();
+  const ach = useAchAuthorization();
   const journey = useJourney();
   const form = useFormErrors();
   const [authorized, setAuthorized] = useState(Boolean(journey.bankAuthorized));
@@ -91,9 +91,7 @@ export function ReviewPage() {
       paymentToken: method.token,
       locale: lang,
       ...(journey.email ? { email: journey.email } : {}),
-      ...(isBank
-        ? { bankAuthorization: { accepted: true, textVersion: org.payments.achAuthorization.version } }
-        : {}),
+      ...ach.forBody(isBank),
     };
     updateJourney({ bankAuthorized: isBank ? true : undefined });
     payment.submit(body);

@@ -1,8 +1,11 @@
-import { type Ref, useRef, useState } from 'react';
+import { type ReactNode, type Ref, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TokenizeResult } from '../../api';
-import type { ChoiceOption } from '../../components/Field';
-import { TextInput } from '../../components/Field';
+import { BackLink } from '../../components/BackLink';
+import { type ErrorItem, ErrorSummary } from '../../components/ErrorSummary';
+import { type ChoiceOption, Radios, TextInput } from '../../components/Field';
+import { Money } from '../../components/Money';
+import { Page } from '../../components/Page';
 import type { FieldMsg } from '../../components/useFormErrors';
 import { langOf } from '../../format';
 import { useOrganization } from '../../organization';
@@ -163,4 +166,60 @@ export function useNewMethod(setErrors: (errors: FieldMsg[]) => void) {
     return result.result;
   }
   return { cardRef, bankRef, busy, setBusy, tokenize };
+}
+
+/** "How do you want to pay?" with its errors and the amount above: the method step's frame. */
+export function ChooseMethodPage({
+  backTo,
+  errors,
+  focusKey,
+  amountCents,
+  children,
+}: {
+  backTo: string;
+  errors: ErrorItem[];
+  focusKey: number;
+  amountCents: number;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('method.title')} error={errors.length > 0} back={<BackLink to={backTo} />}>
+      <ErrorSummary errors={errors} focusKey={focusKey} />
+      <span className="caption">
+        {t('method.caption')} <Money cents={amountCents} />
+      </span>
+      {children}
+    </Page>
+  );
+}
+
+/** The method question itself: its legend is the page's heading. */
+export function MethodQuestion({
+  value,
+  onChange,
+  options,
+  hint,
+  error,
+}: {
+  value: string | null;
+  onChange: (value: string) => void;
+  options: ChoiceOption[];
+  hint?: string | undefined;
+  error: string | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Radios
+      idBase="method"
+      name="method"
+      legend={t('method.title')}
+      legendIsHeading
+      hint={hint}
+      error={error}
+      value={value}
+      onChange={onChange}
+      options={options}
+    />
+  );
 }

@@ -155,3 +155,14 @@ export function CheckAnswersPage({
     </Page>
   );
 }
+
+/** What a bank payment carries: the version of the ACH authorization text the payer accepted. */
+export function useAchAuthorization() {
+  const version = useOrganization().payments.achAuthorization.version;
+  return {
+    version,
+    /** The request's bankAuthorization, for a bank account only. */
+    forBody: (isBank: boolean) =>
+      isBank ? { bankAuthorization: { accepted: true as const, textVersion: version } } : {},
+  };
+}

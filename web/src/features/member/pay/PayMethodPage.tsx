@@ -2,17 +2,16 @@ import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import type { DatePart, DateParts } from '../../../components/DateInput';
-import { ErrorSummary } from '../../../components/ErrorSummary';
-import { type ChoiceOption, Radios, SingleCheckbox } from '../../../components/Field';
-import { Money } from '../../../components/Money';
-import { Page, useRefocusHeading } from '../../../components/Page';
+import { type ChoiceOption, SingleCheckbox } from '../../../components/Field';
+import { useRefocusHeading } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
 import {
+  ChooseMethodPage,
   declineMessage,
+  MethodQuestion,
   NewMethodFields,
   NicknameInput,
   useNewMethod,
@@ -205,15 +204,12 @@ export function PayMethodPage() {
   );
 
   return (
-    <Page
-      title={t('method.title')}
-      error={shownErrors.length > 0}
-      back={<BackLink to={chosen ? '/account/pay/review' : '/account/pay'} />}
+    <ChooseMethodPage
+      backTo={chosen ? '/account/pay/review' : '/account/pay'}
+      errors={summary}
+      focusKey={form.submitCount}
+      amountCents={selection.amountCents}
     >
-      <ErrorSummary errors={summary} focusKey={form.submitCount} />
-      <span className="caption">
-        {t('method.caption')} <Money cents={selection.amountCents} />
-      </span>
       {methods === null ? (
         <>
           <h1 className="heading-l">{t('method.title')}</h1>
@@ -223,11 +219,7 @@ export function PayMethodPage() {
         </>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Radios
-            idBase="method"
-            name="method"
-            legend={t('method.title')}
-            legendIsHeading
+          <MethodQuestion
             hint={saved.length > 0 ? t('accountPay.methodHint') : undefined}
             error={methodError}
             value={choice}
@@ -266,6 +258,6 @@ export function PayMethodPage() {
           <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>
         </form>
       )}
-    </Page>
+    </ChooseMethodPage>
   );
 }

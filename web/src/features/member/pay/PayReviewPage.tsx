@@ -6,13 +6,13 @@ import { api, isApiError } from '../../../api';
 import { Email } from '../../../components/Email';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../../format';
-import { useOrganization } from '../../../organization';
 import {
   AnswerRow,
   BankAuthorization,
   BillsAndAmountRows,
   CheckAnswersPage,
   PayButton,
+  useAchAuthorization,
 } from '../../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
@@ -74,7 +74,7 @@ function useMemberSubmit(setErrors: (errors: FieldMsg[]) => void, runStepUp: Ste
 export function PayReviewPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const org = useOrganization();
+  const ach = useAchAuthorization();
   const session = useMemberSession();
   const journey = useMemberPay();
   const onExpired = useMemberExpiry();
@@ -116,7 +116,7 @@ export function PayReviewPage() {
         selection,
         method,
         payOn,
-        bankAuthorizationVersion: isBank ? org.payments.achAuthorization.version : null,
+        bankAuthorizationVersion: isBank ? ach.version : null,
       });
       return;
     }
@@ -128,9 +128,7 @@ export function PayReviewPage() {
       ...(method.type === 'new' && method.save
         ? { saveMethod: method.nickname ? { nickname: method.nickname } : {} }
         : {}),
-      ...(isBank
-        ? { bankAuthorization: { accepted: true, textVersion: org.payments.achAuthorization.version } }
-        : {}),
+      ...ach.forBody(isBank),
     };
     payment.submit(body);
   }
