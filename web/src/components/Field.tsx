@@ -313,3 +313,22 @@ export function emailProblem(
   if (!EMAIL.test(value) || value.length > 254) return { id, key: keys.format };
   return null;
 }
+
+/**
+ * The radios of a question page (GOV.UK): the question is the legend and the page's only heading.
+ * `name` defaults to the id.
+ */
+export function QuestionRadios({
+  id,
+  name,
+  question,
+  ...props
+}: Omit<ChoicesProps, 'idBase' | 'name' | 'legend' | 'legendIsHeading'> & {
+  id: string;
+  name?: string;
+  question: ReactNode;
+  value: string | null;
+  onChange: (value: string) => void;
+}) {
+  return <Radios idBase={id} name={name ?? id} legend={question} legendIsHeading {...props} />;
+}

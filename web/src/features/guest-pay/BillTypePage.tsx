@@ -4,7 +4,7 @@ import { Navigate, useNavigate } from 'react-router';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios } from '../../components/Field';
+import { QuestionRadios } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { useOrganization } from '../../organization';
@@ -38,11 +38,10 @@ export function BillTypePage() {
     <Page title={t('billType.title')} error={form.hasErrors} back={<BackLink to="/pay/region" />}>
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <form onSubmit={submit} noValidate>
-        <Radios
-          idBase="bill-type"
+        <QuestionRadios
+          id="bill-type"
           name="billType"
-          legend={t('billType.title')}
-          legendIsHeading
+          question={t('billType.title')}
           hint={t('billType.hint')}
           error={form.fieldError('bill-type')}
           value={kind}

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios } from '../../components/Field';
+import { QuestionRadios } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { useFormErrors } from '../../components/useFormErrors';
 import { langOf } from '../../format';
@@ -40,11 +40,9 @@ export function RegionPage() {
     <Page title={t('region.title')} error={form.hasErrors} back={<BackLink to="/" />}>
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <form onSubmit={submit} noValidate>
-        <Radios
-          idBase="region"
-          name="region"
-          legend={t('region.title')}
-          legendIsHeading
+        <QuestionRadios
+          id="region"
+          question={t('region.title')}
           hint={t('region.hint')}
           error={form.fieldError('region')}
           value={regionId}

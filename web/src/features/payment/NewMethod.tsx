@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TokenizeResult } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { type ErrorItem, ErrorSummary } from '../../components/ErrorSummary';
-import { type ChoiceOption, Radios, TextInput } from '../../components/Field';
+import { type ChoiceOption, QuestionRadios, TextInput } from '../../components/Field';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import type { FieldMsg } from '../../components/useFormErrors';
@@ -210,11 +210,9 @@ export function MethodQuestion({
 }) {
   const { t } = useTranslation();
   return (
-    <Radios
-      idBase="method"
-      name="method"
-      legend={t('method.title')}
-      legendIsHeading
+    <QuestionRadios
+      id="method"
+      question={t('method.title')}
       hint={hint}
       error={error}
       value={value}

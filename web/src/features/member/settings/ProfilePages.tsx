@@ -5,7 +5,7 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { EmailInput, emailProblem, Radios, TextInput } from '../../../components/Field';
+import { EmailInput, emailProblem, QuestionRadios, TextInput } from '../../../components/Field';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { type Lang, langOf } from '../../../format';
@@ -263,11 +263,9 @@ export function ProfileLanguagePage() {
 
   return (
     <ProfileForm title={t('register.language')} form={form} busy={busy} onSubmit={submit} headingInLegend>
-      <Radios
-        idBase="language"
-        name="language"
-        legend={t('register.language')}
-        legendIsHeading
+      <QuestionRadios
+        id="language"
+        question={t('register.language')}
         hint={t('profile.languageHint')}
         value={value}
         onChange={setChoice}

@@ -5,7 +5,7 @@ import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Radios, SingleCheckbox } from '../../../components/Field';
+import { QuestionRadios, SingleCheckbox } from '../../../components/Field';
 import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
@@ -76,11 +76,9 @@ export function AddMethodPage() {
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <form onSubmit={submit} noValidate>
         {org.payments.bankAccounts ? (
-          <Radios
-            idBase="kind"
-            name="kind"
-            legend={t('wallet.addTitle')}
-            legendIsHeading
+          <QuestionRadios
+            id="kind"
+            question={t('wallet.addTitle')}
             error={form.fieldError('kind')}
             value={kind}
             onChange={(v) => {
