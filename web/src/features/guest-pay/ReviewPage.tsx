@@ -25,33 +25,6 @@ import { BillKindLabel } from './BillsPage';
 import { getJourney, guestJourney, lastPayment, recordPayment, updateJourney, useJourney } from './journey';
 import { useSessionExpiry } from './session';
 
-/** The guest's Pay: the guest session's token, and the attempt kept in the guest journey. */
-function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
-  const navigate = useNavigate();
-  const onExpired = useSessionExpiry();
-  const attempts = storedAttempts(guestJourney);
-  const adapter: PaymentSubmitAdapter<CreateGuestPaymentBody> = {
-    pay: (attempt) =>
-      waitWhileInFlight(async () => {
-        // No session: the API's 401 sends the guest to "Your session has ended".
-        const token = getJourney().session?.token ?? '';
-        return (await api.pay(token, attempt.key, attempt.body)).data;
-      }),
-    ...attempts,
-    identity: (x) => [x.paymentToken, x.email ?? null],
-    onPaid: (payment) => {
-      recordPayment(payment);
-      navigate(`/pay/confirmation/${payment.id}`);
-    },
-    onDeclined: (code, _err, attempt) => {
-      attempts.declined({ code, kind: attempt.body.bankAuthorization ? 'bank' : 'card' });
-      navigate('/pay/method');
-    },
-    onExpired,
-  };
-  return usePaymentSubmit(adapter, setErrors);
-}
-
 export function ReviewPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -164,4 +137,31 @@ export function ReviewPage() {
       </form>
     </CheckAnswersPage>
   );
+}
+
+/** The guest's Pay: the guest session's token, and the attempt kept in the guest journey. */
+function useGuestSubmit(setErrors: (errors: FieldMsg[]) => void) {
+  const navigate = useNavigate();
+  const onExpired = useSessionExpiry();
+  const attempts = storedAttempts(guestJourney);
+  const adapter: PaymentSubmitAdapter<CreateGuestPaymentBody> = {
+    pay: (attempt) =>
+      waitWhileInFlight(async () => {
+        // No session: the API's 401 sends the guest to "Your session has ended".
+        const token = getJourney().session?.token ?? '';
+        return (await api.pay(token, attempt.key, attempt.body)).data;
+      }),
+    ...attempts,
+    identity: (x) => [x.paymentToken, x.email ?? null],
+    onPaid: (payment) => {
+      recordPayment(payment);
+      navigate(`/pay/confirmation/${payment.id}`);
+    },
+    onDeclined: (code, _err, attempt) => {
+      attempts.declined({ code, kind: attempt.body.bankAuthorization ? 'bank' : 'card' });
+      navigate('/pay/method');
+    },
+    onExpired,
+  };
+  return usePaymentSubmit(adapter, setErrors);
 }
