@@ -31,7 +31,7 @@ export function Words({
   bold = false,
   mono = false,
   fill = INK,
-  children,
+  text,
 }: {
   x: number;
   y: number;
@@ -39,7 +39,7 @@ export function Words({
   bold?: boolean;
   mono?: boolean;
   fill?: string;
-  children: ReactNode;
+  text: ReactNode;
 }) {
   return (
     <text
@@ -50,7 +50,7 @@ export function Words({
       fill={fill}
       fontFamily={mono ? 'monospace' : 'sans-serif'}
     >
-      {children}
+      {text}
     </text>
   );
 }

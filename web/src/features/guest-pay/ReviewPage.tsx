@@ -121,11 +121,8 @@ export function ReviewPage() {
           <BankAuthorization
             label={t('review.authorize', { amount: amountText })}
             checked={authorized}
-            onChange={(v) => {
-              setAuthorized(v);
-              form.clearField('bank-authorization');
-            }}
-            error={form.fieldError('bank-authorization')}
+            onChange={setAuthorized}
+            form={form}
           />
         ) : null}
         <PayButton

@@ -81,12 +81,12 @@ export function BankAuthorization({
   label,
   checked,
   onChange,
-  error,
+  form,
 }: {
   label: string;
   checked: boolean;
   onChange: (checked: boolean) => void;
-  error: string | undefined;
+  form: ReturnType<typeof useFormErrors>;
 }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
@@ -101,8 +101,11 @@ export function BankAuthorization({
         id="bank-authorization"
         label={label}
         checked={checked}
-        onChange={onChange}
-        error={error}
+        onChange={(v) => {
+          onChange(v);
+          form.clearField('bank-authorization');
+        }}
+        error={form.fieldError('bank-authorization')}
       />
     </div>
   );
