@@ -8,10 +8,9 @@ import { formatDate, langOf, money, todayIso } from '../../format';
 import { brandLabel } from '../payment/brands';
 import {
   AnswerRow,
-  BankAuthorization,
   BillsAndAmountRows,
   CheckAnswersPage,
-  PayButton,
+  PayForm,
   useAchAuthorization,
 } from '../payment/ReviewParts';
 import {
@@ -116,22 +115,25 @@ export function ReviewPage() {
           : t('review.whatHappensCard', { amount: amountText, method: methodText })}
       </p>
 
-      <form onSubmit={submit} noValidate>
-        {isBank ? (
-          <BankAuthorization
-            label={t('review.authorize', { amount: amountText })}
-            checked={authorized}
-            onChange={setAuthorized}
-            form={form}
-          />
-        ) : null}
-        <PayButton
-          busy={payment.busy}
-          label={t('review.pay', { amount: amountText })}
-          busyLabel={t('review.paying')}
-          status={t('review.payingStatus')}
-        />
-      </form>
+      <PayForm
+        onSubmit={submit}
+        form={form}
+        bank={
+          isBank
+            ? {
+                label: t('review.authorize', { amount: amountText }),
+                checked: authorized,
+                onChange: setAuthorized,
+              }
+            : null
+        }
+        busy={payment.busy}
+        texts={{
+          label: t('review.pay', { amount: amountText }),
+          busyLabel: t('review.paying'),
+          status: t('review.payingStatus'),
+        }}
+      />
     </CheckAnswersPage>
   );
 }

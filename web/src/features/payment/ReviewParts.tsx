@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { BackLink } from '../../components/BackLink';
@@ -168,4 +168,27 @@ export function useAchAuthorization() {
     forBody: (isBank: boolean) =>
       isBank ? { bankAuthorization: { accepted: true as const, textVersion: version } } : {},
   };
+}
+
+/** The Pay form: the ACH authorization for a bank account, then the button that says what happens. */
+export function PayForm({
+  onSubmit,
+  form,
+  bank,
+  busy,
+  texts,
+}: {
+  onSubmit: (e: FormEvent) => void;
+  form: ReturnType<typeof useFormErrors>;
+  /** A bank payment: the authorization's label and whether it is accepted; null for a card. */
+  bank: { label: string; checked: boolean; onChange: (checked: boolean) => void } | null;
+  busy: boolean;
+  texts: { label: string; busyLabel: string; status: string };
+}) {
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      {bank ? <BankAuthorization {...bank} form={form} /> : null}
+      <PayButton busy={busy} {...texts} />
+    </form>
+  );
 }

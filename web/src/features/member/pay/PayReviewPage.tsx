@@ -8,10 +8,9 @@ import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors'
 import { formatDate, langOf, money, todayIso } from '../../../format';
 import {
   AnswerRow,
-  BankAuthorization,
   BillsAndAmountRows,
   CheckAnswersPage,
-  PayButton,
+  PayForm,
   useAchAuthorization,
 } from '../../payment/ReviewParts';
 import {
@@ -231,30 +230,35 @@ export function PayReviewPage() {
         </p>
       )}
 
-      <form onSubmit={submit} noValidate>
-        {isBank ? (
-          <BankAuthorization
-            label={
-              payOn
-                ? t('scheduled.review.authorize', { amount: amountText, date: payOnText })
-                : t('review.authorize', { amount: amountText })
-            }
-            checked={authorized}
-            onChange={setAuthorized}
-            form={form}
-          />
-        ) : null}
-        <PayButton
-          busy={busyNow}
-          label={
-            payOn
-              ? t('scheduled.review.submit', { amount: amountText, date: payOnText })
-              : t('review.pay', { amount: amountText })
-          }
-          busyLabel={payOn ? t('scheduled.review.scheduling') : t('review.paying')}
-          status={payOn ? t('scheduled.review.schedulingStatus') : t('review.payingStatus')}
-        />
-      </form>
+      <PayForm
+        onSubmit={submit}
+        form={form}
+        bank={
+          isBank
+            ? {
+                label: payOn
+                  ? t('scheduled.review.authorize', { amount: amountText, date: payOnText })
+                  : t('review.authorize', { amount: amountText }),
+                checked: authorized,
+                onChange: setAuthorized,
+              }
+            : null
+        }
+        busy={busyNow}
+        texts={
+          payOn
+            ? {
+                label: t('scheduled.review.submit', { amount: amountText, date: payOnText }),
+                busyLabel: t('scheduled.review.scheduling'),
+                status: t('scheduled.review.schedulingStatus'),
+              }
+            : {
+                label: t('review.pay', { amount: amountText }),
+                busyLabel: t('review.paying'),
+                status: t('review.payingStatus'),
+              }
+        }
+      />
       {stepUp.dialog}
     </CheckAnswersPage>
   );
