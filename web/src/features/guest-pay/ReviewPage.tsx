@@ -8,10 +8,11 @@ import { formatDate, langOf, money, todayIso } from '../../format';
 import { brandLabel } from '../payment/brands';
 import {
   AnswerRow,
-  BillsAndAmountRows,
   CheckAnswersPage,
+  MethodAnswerRow,
   PayForm,
   useAchAuthorization,
+  WhatHappensToday,
 } from '../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
@@ -73,33 +74,24 @@ export function ReviewPage() {
     <CheckAnswersPage
       backTo="/pay/method"
       form={form}
+      bills={bills.map((b) => ({
+        id: b.id,
+        balanceCents: b.balanceCents,
+        title: (
+          <>
+            <BillKindLabel bill={b} /> {b.number}
+          </>
+        ),
+      }))}
+      amountText={amountText}
+      changeBillsTo="/pay/bills"
       answers={
         <>
-          <BillsAndAmountRows
-            bills={bills.map((b) => ({
-              id: b.id,
-              balanceCents: b.balanceCents,
-              title: (
-                <>
-                  <BillKindLabel bill={b} /> {b.number}
-                </>
-              ),
-            }))}
-            amountText={amountText}
-            changeTo="/pay/bills"
+          <MethodAnswerRow
+            changeTo="/pay/method"
+            text={methodText}
+            holderName={method.details.kind === 'bank' ? method.details.holderName : null}
           />
-          <AnswerRow
-            label={t('review.method')}
-            change={{ to: '/pay/method', what: t('review.changeMethod') }}
-          >
-            {methodText}
-            {method.details.kind === 'bank' ? (
-              <>
-                <br />
-                <span className="secondary-text">{method.details.holderName}</span>
-              </>
-            ) : null}
-          </AnswerRow>
           <AnswerRow label={t('review.date')}>
             {t('review.today', { date: formatDate(today, i18n.language) })}
           </AnswerRow>
@@ -110,29 +102,20 @@ export function ReviewPage() {
       }
     >
       <p className="reassure">
-        {isBank
-          ? t('review.whatHappensBank', { amount: amountText, last4: method.details.last4 })
-          : t('review.whatHappensCard', { amount: amountText, method: methodText })}
+        <WhatHappensToday
+          isBank={isBank}
+          amountText={amountText}
+          last4={method.details.last4}
+          methodText={methodText}
+        />
       </p>
 
       <PayForm
         onSubmit={submit}
         form={form}
-        bank={
-          isBank
-            ? {
-                label: t('review.authorize', { amount: amountText }),
-                checked: authorized,
-                onChange: setAuthorized,
-              }
-            : null
-        }
+        amountText={amountText}
+        bank={isBank ? { checked: authorized, onChange: setAuthorized } : null}
         busy={payment.busy}
-        texts={{
-          label: t('review.pay', { amount: amountText }),
-          busyLabel: t('review.paying'),
-          status: t('review.payingStatus'),
-        }}
       />
     </CheckAnswersPage>
   );

@@ -136,15 +136,26 @@ export function PayButton({
   );
 }
 
-/** "Check your answers" for any journey: the answers with their Change links, then the caller's form. */
+/**
+ * "Check your answers" for any journey: the bills and the amount (with `before` them, e.g. who is
+ * paid for), the caller's other answers, then the caller's form.
+ */
 export function CheckAnswersPage({
   backTo,
   form,
+  before,
+  bills,
+  amountText,
+  changeBillsTo,
   answers,
   children,
 }: {
   backTo: string;
   form: ReturnType<typeof useFormErrors>;
+  before?: ReactNode;
+  bills: { id: string; balanceCents: number; title: ReactNode }[];
+  amountText: string;
+  changeBillsTo: string;
   answers: ReactNode;
   children: ReactNode;
 }) {
@@ -153,7 +164,11 @@ export function CheckAnswersPage({
     <Page title={t('review.title')} error={form.hasErrors} back={<BackLink to={backTo} />}>
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <h1 className="heading-l">{t('review.title')}</h1>
-      <dl className="summary-list">{answers}</dl>
+      <dl className="summary-list">
+        {before}
+        <BillsAndAmountRows bills={bills} amountText={amountText} changeTo={changeBillsTo} />
+        {answers}
+      </dl>
       {children}
     </Page>
   );
@@ -170,25 +185,100 @@ export function useAchAuthorization() {
   };
 }
 
-/** The Pay form: the ACH authorization for a bank account, then the button that says what happens. */
+/**
+ * The Pay form: the ACH authorization for a bank account, then the button that says what happens
+ * ("Pay $120.00", or "Pay $120.00 on Friday, January 8" when `payOnText` names a later date).
+ */
 export function PayForm({
   onSubmit,
   form,
+  amountText,
+  payOnText,
   bank,
   busy,
-  texts,
 }: {
   onSubmit: (e: FormEvent) => void;
   form: ReturnType<typeof useFormErrors>;
-  /** A bank payment: the authorization's label and whether it is accepted; null for a card. */
-  bank: { label: string; checked: boolean; onChange: (checked: boolean) => void } | null;
+  amountText: string;
+  payOnText?: string | null;
+  /** A bank payment: whether the authorization is accepted; null for a card. */
+  bank: { checked: boolean; onChange: (checked: boolean) => void } | null;
   busy: boolean;
-  texts: { label: string; busyLabel: string; status: string };
 }) {
+  const { t } = useTranslation();
+  const later = { amount: amountText, date: payOnText };
   return (
     <form onSubmit={onSubmit} noValidate>
-      {bank ? <BankAuthorization {...bank} form={form} /> : null}
-      <PayButton busy={busy} {...texts} />
+      {bank ? (
+        <BankAuthorization
+          label={
+            payOnText ? t('scheduled.review.authorize', later) : t('review.authorize', { amount: amountText })
+          }
+          {...bank}
+          form={form}
+        />
+      ) : null}
+      {payOnText ? (
+        <PayButton
+          busy={busy}
+          label={t('scheduled.review.submit', later)}
+          busyLabel={t('scheduled.review.scheduling')}
+          status={t('scheduled.review.schedulingStatus')}
+        />
+      ) : (
+        <PayButton
+          busy={busy}
+          label={t('review.pay', { amount: amountText })}
+          busyLabel={t('review.paying')}
+          status={t('review.payingStatus')}
+        />
+      )}
     </form>
+  );
+}
+
+/** "We will charge your Visa ending 4242 $120.00 today" (or debit the bank account ending 6789). */
+export function WhatHappensToday({
+  isBank,
+  amountText,
+  last4,
+  methodText,
+}: {
+  isBank: boolean;
+  amountText: string;
+  last4: string;
+  methodText: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {isBank
+        ? t('review.whatHappensBank', { amount: amountText, last4 })
+        : t('review.whatHappensCard', { amount: amountText, method: methodText })}
+    </>
+  );
+}
+
+/** "Payment method": the method in words, and a bank account's holder under it. */
+export function MethodAnswerRow({
+  changeTo,
+  text,
+  holderName,
+}: {
+  changeTo: string;
+  text: string;
+  holderName: string | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <AnswerRow label={t('review.method')} change={{ to: changeTo, what: t('review.changeMethod') }}>
+      {text}
+      {holderName ? (
+        <>
+          <br />
+          <span className="secondary-text">{holderName}</span>
+        </>
+      ) : null}
+    </AnswerRow>
   );
 }

@@ -8,10 +8,11 @@ import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors'
 import { formatDate, langOf, money, todayIso } from '../../../format';
 import {
   AnswerRow,
-  BillsAndAmountRows,
   CheckAnswersPage,
+  MethodAnswerRow,
   PayForm,
   useAchAuthorization,
+  WhatHappensToday,
 } from '../../payment/ReviewParts';
 import {
   type PaymentSubmitAdapter,
@@ -136,36 +137,28 @@ export function PayReviewPage() {
     <CheckAnswersPage
       backTo="/account/pay/method"
       form={form}
+      before={
+        <AnswerRow
+          label={t('accountPay.review.person')}
+          change={{ to: '/account/pay', what: t('accountPay.review.changePerson') }}
+        >
+          {selection.personName}
+        </AnswerRow>
+      }
+      bills={selection.bills.map((b) => ({
+        id: b.id,
+        balanceCents: b.balanceCents,
+        title: <BillTitle bill={b} />,
+      }))}
+      amountText={amountText}
+      changeBillsTo="/account/pay"
       answers={
         <>
-          <AnswerRow
-            label={t('accountPay.review.person')}
-            change={{ to: '/account/pay', what: t('accountPay.review.changePerson') }}
-          >
-            {selection.personName}
-          </AnswerRow>
-          <BillsAndAmountRows
-            bills={selection.bills.map((b) => ({
-              id: b.id,
-              balanceCents: b.balanceCents,
-              title: <BillTitle bill={b} />,
-            }))}
-            amountText={amountText}
-            changeTo="/account/pay"
+          <MethodAnswerRow
+            changeTo="/account/pay/method"
+            text={`${nickname ? `${nickname} – ` : ''}${methodText}`}
+            holderName={method.details.kind === 'bank' ? method.details.holderName : null}
           />
-          <AnswerRow
-            label={t('review.method')}
-            change={{ to: '/account/pay/method', what: t('review.changeMethod') }}
-          >
-            {nickname ? `${nickname} – ` : ''}
-            {methodText}
-            {method.details.kind === 'bank' && method.details.holderName ? (
-              <>
-                <br />
-                <span className="secondary-text">{method.details.holderName}</span>
-              </>
-            ) : null}
-          </AnswerRow>
           {method.type === 'new' ? (
             <AnswerRow
               label={t('accountPay.review.save')}
@@ -223,9 +216,7 @@ export function PayReviewPage() {
         </div>
       ) : (
         <p className="reassure">
-          {isBank
-            ? t('review.whatHappensBank', { amount: amountText, last4 })
-            : t('review.whatHappensCard', { amount: amountText, method: methodText })}{' '}
+          <WhatHappensToday isBank={isBank} amountText={amountText} last4={last4} methodText={methodText} />{' '}
           {t('accountPay.review.receipt', { email: session.member.email })}
         </p>
       )}
@@ -233,31 +224,10 @@ export function PayReviewPage() {
       <PayForm
         onSubmit={submit}
         form={form}
-        bank={
-          isBank
-            ? {
-                label: payOn
-                  ? t('scheduled.review.authorize', { amount: amountText, date: payOnText })
-                  : t('review.authorize', { amount: amountText }),
-                checked: authorized,
-                onChange: setAuthorized,
-              }
-            : null
-        }
+        amountText={amountText}
+        payOnText={payOn ? payOnText : null}
+        bank={isBank ? { checked: authorized, onChange: setAuthorized } : null}
         busy={busyNow}
-        texts={
-          payOn
-            ? {
-                label: t('scheduled.review.submit', { amount: amountText, date: payOnText }),
-                busyLabel: t('scheduled.review.scheduling'),
-                status: t('scheduled.review.schedulingStatus'),
-              }
-            : {
-                label: t('review.pay', { amount: amountText }),
-                busyLabel: t('review.paying'),
-                status: t('review.payingStatus'),
-              }
-        }
       />
       {stepUp.dialog}
     </CheckAnswersPage>
