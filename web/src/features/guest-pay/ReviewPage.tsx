@@ -5,13 +5,13 @@ import { Navigate, useNavigate } from 'react-router';
 import { api } from '../../api';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../format';
+import { useAchAuthorization } from '../payment/AchAuthorization';
 import { brandLabel } from '../payment/brands';
 import {
   AnswerRow,
   CheckAnswersPage,
   MethodAnswerRow,
   PayForm,
-  useAchAuthorization,
   WhatHappensToday,
 } from '../payment/ReviewParts';
 import {

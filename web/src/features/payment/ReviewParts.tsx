@@ -4,12 +4,10 @@ import { Link } from 'react-router';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { SingleCheckbox } from '../../components/Field';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import type { useFormErrors } from '../../components/useFormErrors';
-import { langOf } from '../../format';
-import { useOrganization } from '../../organization';
+import { BankAuthorization } from './AchAuthorization';
 
 /** One answer on a "Check your answers" page, with its Change link (or an empty action cell). */
 export function AnswerRow({
@@ -76,41 +74,6 @@ export function BillsAndAmountRows({
   );
 }
 
-/** The organization's ACH authorization text and the box that accepts it. */
-export function BankAuthorization({
-  label,
-  checked,
-  onChange,
-  form,
-}: {
-  label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  form: ReturnType<typeof useFormErrors>;
-}) {
-  const { t, i18n } = useTranslation();
-  const lang = langOf(i18n.language);
-  const org = useOrganization();
-  return (
-    <div className="authorization">
-      <h2 className="heading-m">{t('review.authorizationTitle')}</h2>
-      <div className="inset" id="ach-text" lang={lang}>
-        <p>{org.payments.achAuthorization.text[lang]}</p>
-      </div>
-      <SingleCheckbox
-        id="bank-authorization"
-        label={label}
-        checked={checked}
-        onChange={(v) => {
-          onChange(v);
-          form.clearField('bank-authorization');
-        }}
-        error={form.fieldError('bank-authorization')}
-      />
-    </div>
-  );
-}
-
 /** The button that says what happens ("Pay $182.40"), and what is going on while it works. */
 export function PayButton({
   busy,
@@ -172,17 +135,6 @@ export function CheckAnswersPage({
       {children}
     </Page>
   );
-}
-
-/** What a bank payment carries: the version of the ACH authorization text the payer accepted. */
-export function useAchAuthorization() {
-  const version = useOrganization().payments.achAuthorization.version;
-  return {
-    version,
-    /** The request's bankAuthorization, for a bank account only. */
-    forBody: (isBank: boolean) =>
-      isBank ? { bankAuthorization: { accepted: true as const, textVersion: version } } : {},
-  };
 }
 
 /**

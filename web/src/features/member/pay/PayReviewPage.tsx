@@ -6,12 +6,12 @@ import { api, isApiError } from '../../../api';
 import { Email } from '../../../components/Email';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { formatDate, langOf, money, todayIso } from '../../../format';
+import { useAchAuthorization } from '../../payment/AchAuthorization';
 import {
   AnswerRow,
   CheckAnswersPage,
   MethodAnswerRow,
   PayForm,
-  useAchAuthorization,
   WhatHappensToday,
 } from '../../payment/ReviewParts';
 import {
