@@ -9,6 +9,7 @@ import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { useEmailAnswer } from '../../components/useEmailAnswer';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
+import { EmailSentLead } from './CheckEmailPage';
 import { RegionContacts } from './RegionContacts';
 
 /** "Forgot your password?": the email address to send a link to. */
@@ -77,19 +78,7 @@ export function ForgotPasswordSentPage() {
   return (
     <Page title={t('forgotPassword.sentTitle')} back={<BackLink to="/sign-in/forgot-password" />}>
       <h1 className="heading-l">{t('forgotPassword.sentTitle')}</h1>
-      <p className="lead">
-        {email ? (
-          <>
-            {t('forgotPassword.sentTo')} <strong className="break-anywhere">{email}</strong>.
-          </>
-        ) : (
-          t('forgotPassword.sentNoAddress')
-        )}
-      </p>
-      <p>{t('forgotPassword.openLink')}</p>
-      <div className="inset">
-        <p>{t('forgotPassword.expires')}</p>
-      </div>
+      <EmailSentLead texts="forgotPassword" email={email} />
       <h2 className="heading-m">{t('checkEmail.nothingTitle')}</h2>
       <ul className="list list--bullet">
         <li>{t('checkEmail.spam')}</li>
