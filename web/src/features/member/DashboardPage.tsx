@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api';
-import { Button } from '../../components/Button';
+import { LoadState } from '../../components/LoadState';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
 import { useApiData } from '../../components/useApiData';
@@ -467,17 +467,8 @@ export function DashboardPage() {
       <h1 className="heading-l">{title}</h1>
       {data ? (
         <Dashboard data={data} />
-      ) : failed ? (
-        <div>
-          <p>{t('account.loadFailed')}</p>
-          <Button type="button" onClick={retry}>
-            {t('unavailable.retry')}
-          </Button>
-        </div>
       ) : (
-        <p className="lead" role="status">
-          {t('common.loading')}
-        </p>
+        <LoadState failed={failed} failedText={t('account.loadFailed')} retry={retry} />
       )}
     </Page>
   );

@@ -62,6 +62,17 @@ export function useNewMethodOptions(labels: { card: string; bank: string }): Cho
   ];
 }
 
+function MethodSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="method-section">
+      <h2 className="heading-m" id={id}>
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
 /** The processor's card or bank fields for a new method, under their own heading. */
 export function NewMethodFields({
   kind,
@@ -81,30 +92,24 @@ export function NewMethodFields({
   const bankError = decline?.kind === 'bank' ? declineText : undefined;
   if (kind === 'card')
     return (
-      <section aria-labelledby="card-details-title" className="method-section">
-        <h2 className="heading-m" id="card-details-title">
-          {t('card.title')}
-        </h2>
+      <MethodSection id="card-details-title" title={t('card.title')}>
         <ProcessorCardFields
           ref={cardRef}
           acceptedBrands={org.payments.acceptedCardBrands}
           tokenizationUrl={org.processor.tokenizationUrl}
           groupError={cardError}
         />
-      </section>
+      </MethodSection>
     );
   if (kind === 'bank')
     return (
-      <section aria-labelledby="bank-details-title" className="method-section">
-        <h2 className="heading-m" id="bank-details-title">
-          {t('bank.title')}
-        </h2>
+      <MethodSection id="bank-details-title" title={t('bank.title')}>
         <BankAccountFields
           ref={bankRef}
           tokenizationUrl={org.processor.tokenizationUrl}
           groupError={bankError}
         />
-      </section>
+      </MethodSection>
     );
   return null;
 }

@@ -6,6 +6,7 @@ import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios } from '../../../components/Field';
+import { LoadState } from '../../../components/LoadState';
 import { Page } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { money } from '../../../format';
@@ -54,18 +55,7 @@ export function PayBillsPage() {
       ) : (
         <>
           <h1 className="heading-l">{title}</h1>
-          {failed ? (
-            <div>
-              <p>{t('account.loadFailed')}</p>
-              <Button type="button" onClick={retry}>
-                {t('unavailable.retry')}
-              </Button>
-            </div>
-          ) : (
-            <p className="lead" role="status">
-              {t('common.loading')}
-            </p>
-          )}
+          <LoadState failed={failed} failedText={t('account.loadFailed')} retry={retry} />
         </>
       )}
     </Page>

@@ -2,10 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
-import { Button } from '../../../components/Button';
 import { Email } from '../../../components/Email';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { EmailInput, emailProblem, QuestionRadios, TextInput } from '../../../components/Field';
+import { LoadState } from '../../../components/LoadState';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { type Lang, langOf } from '../../../format';
@@ -119,17 +119,8 @@ export function ProfilePage() {
           </dl>
           <p className="secondary-text">{t('profile.nameNote')}</p>
         </>
-      ) : failed ? (
-        <div>
-          <p>{t('profile.loadFailed')}</p>
-          <Button type="button" onClick={retry}>
-            {t('unavailable.retry')}
-          </Button>
-        </div>
       ) : (
-        <p className="lead" role="status">
-          {t('common.loading')}
-        </p>
+        <LoadState failed={failed} failedText={t('profile.loadFailed')} retry={retry} />
       )}
     </Page>
   );
