@@ -58,6 +58,13 @@ function precompress(): Plugin {
 export default defineConfig({
   root,
   plugins: [react(), precompress()],
+  // The same two aliases as tsconfig.json `paths`: the API contract (types only) and src/domain.
+  resolve: {
+    alias: {
+      '@contract': fileURLToPath(new URL('../src/modules', import.meta.url)),
+      '@domain': fileURLToPath(new URL('../src/domain', import.meta.url)),
+    },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

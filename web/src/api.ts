@@ -3,8 +3,8 @@ import type {
   AutopayBody,
   AutopayEnrollmentView,
   AutopayItemView,
-} from '../../src/modules/autopay/autopay.schema';
-import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '../../src/modules/guest/guest.schema';
+} from '@contract/autopay/autopay.schema';
+import type { GuestBillsView, GuestLookupBody, GuestSessionView } from '@contract/guest/guest.schema';
 import type {
   DashboardView,
   MemberBillDetailView,
@@ -16,19 +16,19 @@ import type {
   RegistrationBody,
   SecondFactorBody,
   SignInBody,
-} from '../../src/modules/members/members.schema';
-import type { OrganizationView } from '../../src/modules/organization/organization.schema';
-import type { CreateGuestPaymentBody, PaymentView } from '../../src/modules/payments/payments.schema';
+} from '@contract/members/members.schema';
+import type { OrganizationView } from '@contract/organization/organization.schema';
+import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
 import type {
   CreateScheduledPaymentBody,
   ScheduledPaymentView,
   UpdateScheduledPaymentBody,
-} from '../../src/modules/scheduled/scheduled.schema';
+} from '@contract/scheduled/scheduled.schema';
 import type {
   AddPaymentMethodBody,
   PaymentMethodView,
   UpdatePaymentMethodBody,
-} from '../../src/modules/wallet/wallet.schema';
+} from '@contract/wallet/wallet.schema';
 
 /** RFC 9457 problem details as the API sends them. */
 export interface Problem {

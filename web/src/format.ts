@@ -1,4 +1,4 @@
-import { formatMoney } from '../../src/domain/money';
+import { formatMoney } from '@domain/money';
 
 export type Lang = 'en' | 'es';
 

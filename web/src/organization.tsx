@@ -1,5 +1,5 @@
+import type { OrganizationView } from '@contract/organization/organization.schema';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import type { OrganizationView } from '../../src/modules/organization/organization.schema';
 import { api } from './api';
 import { applyAccent } from './theme';
 

@@ -268,3 +268,67 @@ export function SingleCheckbox({
     </div>
   );
 }
+
+/**
+ * An email address field: type email, no spell check; `mobile` also asks phones for the email
+ * keyboard without capitals (the sign-in and account pages do).
+ */
+export function EmailInput({
+  id = 'email',
+  onValue,
+  mobile = false,
+  ...props
+}: Omit<TextInputProps, 'id' | 'onChange' | 'value'> & {
+  id?: string;
+  value: string;
+  onValue: (value: string) => void;
+  mobile?: boolean;
+}) {
+  return (
+    <TextInput
+      id={id}
+      name="email"
+      type="email"
+      autoComplete="email"
+      {...props}
+      onChange={(e) => onValue(e.target.value)}
+      {...(mobile ? { inputMode: 'email' as const, autoCapitalize: 'none' } : {})}
+      spellCheck={false}
+    />
+  );
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The one check of a typed email address (trimmed): empty, not an address, or null when fine.
+ * `keys` are the page's own messages for the first two.
+ */
+export function emailProblem(
+  value: string,
+  id: string,
+  keys: { required: string | null; format: string },
+): { id: string; key: string } | null {
+  if (!value) return keys.required ? { id, key: keys.required } : null;
+  if (!EMAIL.test(value) || value.length > 254) return { id, key: keys.format };
+  return null;
+}
+
+/**
+ * The radios of a question page (GOV.UK): the question is the legend and the page's only heading.
+ * `name` defaults to the id.
+ */
+export function QuestionRadios({
+  id,
+  name,
+  question,
+  ...props
+}: Omit<ChoicesProps, 'idBase' | 'name' | 'legend' | 'legendIsHeading'> & {
+  id: string;
+  name?: string;
+  question: ReactNode;
+  value: string | null;
+  onChange: (value: string) => void;
+}) {
+  return <Radios idBase={id} name={name ?? id} legend={question} legendIsHeading {...props} />;
+}

@@ -1,37 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Page } from '../../components/Page';
-import { formatDate, money } from '../../format';
+import { AlreadyPaidPage } from '../payment/Confirmation';
 import { lastPayment, resetJourney, useJourney } from './journey';
 
 /** What Back to a review or payment page shows once that payment went through: never the form again. */
 export function AlreadyPaid() {
-  const { t, i18n } = useTranslation();
-  const journey = useJourney();
-  const payment = lastPayment(journey);
+  const { t } = useTranslation();
+  const payment = lastPayment(useJourney());
   if (!payment) return null;
   return (
-    <Page title={t('alreadyPaid.title')}>
-      <h1 className="heading-l">{t('alreadyPaid.title')}</h1>
-      <p className="lead">
-        {t('alreadyPaid.body', {
-          amount: money(payment.amountCents, i18n.language),
-          date: formatDate(payment.paidOn, i18n.language),
-        })}
-      </p>
-      <p>
-        {t('alreadyPaid.confirmation')}{' '}
-        <strong className="confirmation-number">{payment.confirmationNumber}</strong>
-      </p>
-      <p>{t('alreadyPaid.noDouble')}</p>
-      <div className="button-group">
-        <Link to={`/pay/confirmation/${payment.id}`} className="button button--primary">
-          {t('alreadyPaid.viewConfirmation')}
-        </Link>
-        <Link to="/pay/region" className="link-button" onClick={() => resetJourney()}>
-          {t('common.payAnother')}
-        </Link>
-      </div>
-    </Page>
+    <AlreadyPaidPage payment={payment} confirmationTo={`/pay/confirmation/${payment.id}`}>
+      <Link to="/pay/region" className="link-button" onClick={() => resetJourney()}>
+        {t('common.payAnother')}
+      </Link>
+    </AlreadyPaidPage>
   );
 }

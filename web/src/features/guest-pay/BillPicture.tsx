@@ -1,29 +1,9 @@
 import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FAINT, Highlight, INK, Lines, Words } from '../../components/Drawing';
 
 export type MedicalSpot = 'account' | 'postalCode';
 export type PremiumSpot = 'account' | 'invoice' | 'lastName';
-
-const INK = '#1d1d1b';
-const FAINT = '#b1b4b6';
-const MARK = '#ffdd00';
-
-function Highlight({ x, y, w, h, on }: { x: number; y: number; w: number; h: number; on: boolean }) {
-  if (!on) return null;
-  return <rect x={x} y={y} width={w} height={h} rx={4} fill={MARK} stroke={INK} strokeWidth={3} />;
-}
-
-function Lines({ x, y, widths, gap = 9 }: { x: number; y: number; widths: number[]; gap?: number }) {
-  return (
-    <>
-      {widths
-        .map((w, i) => ({ w, top: y + i * gap }))
-        .map(({ w, top }) => (
-          <rect key={top} x={x} y={top} width={w} height={4} rx={2} fill={FAINT} />
-        ))}
-    </>
-  );
-}
 
 /** A drawn medical bill with the spot that holds the asked-for number highlighted. Decorative: the caption says it in words. */
 export function MedicalBillPicture({ spot }: { spot: MedicalSpot }) {
@@ -34,34 +14,18 @@ export function MedicalBillPicture({ spot }: { spot: MedicalSpot }) {
       <rect x={16} y={16} width={22} height={22} rx={4} fill="var(--accent, #0b5e55)" />
       <Lines x={44} y={20} widths={[70, 50]} />
       <Highlight x={180} y={10} w={128} h={44} on={spot === 'account'} />
-      <text x={188} y={27} fontSize={11} fill={INK} fontFamily="sans-serif">
-        {t('pictures.accountNumber')}
-      </text>
-      <text x={188} y={45} fontSize={14} fontWeight={700} fill={INK} fontFamily="monospace">
-        1234 5678 9
-      </text>
-      <text x={16} y={78} fontSize={11} fill={INK} fontFamily="sans-serif">
-        MARIA RIVERA
-      </text>
-      <text x={16} y={93} fontSize={11} fill={INK} fontFamily="sans-serif">
-        123 MAIN ST
-      </text>
+      <Words x={188} y={27} size={11} text={t('pictures.accountNumber')} />
+      <Words x={188} y={45} size={14} bold mono text="1234 5678 9" />
+      <Words x={16} y={78} size={11} text="MARIA RIVERA" />
+      <Words x={16} y={93} size={11} text="123 MAIN ST" />
       <Highlight x={119} y={98} w={52} h={22} on={spot === 'postalCode'} />
-      <text x={16} y={114} fontSize={11} fill={INK} fontFamily="sans-serif">
-        SACRAMENTO CA
-      </text>
-      <text x={124} y={114} fontSize={12} fontWeight={700} fill={INK} fontFamily="monospace">
-        95814
-      </text>
+      <Words x={16} y={114} size={11} text="SACRAMENTO CA" />
+      <Words x={124} y={114} size={12} bold mono text="95814" />
       <line x1={16} y1={134} x2={304} y2={134} stroke={FAINT} strokeWidth={2} />
       <Lines x={16} y={144} widths={[150, 120, 140]} gap={12} />
       <Lines x={254} y={144} widths={[50, 50, 50]} gap={12} />
-      <text x={190} y={196} fontSize={11} fill={INK} fontFamily="sans-serif">
-        {t('pictures.youOwe')}
-      </text>
-      <text x={246} y={196} fontSize={13} fontWeight={700} fill={INK} fontFamily="sans-serif">
-        $182.40
-      </text>
+      <Words x={190} y={196} size={11} text={t('pictures.youOwe')} />
+      <Words x={246} y={196} size={13} bold text="$182.40" />
     </svg>
   );
 }
@@ -76,36 +40,18 @@ export function PremiumCouponPicture({ spot }: { spot: PremiumSpot }) {
       <Lines x={44} y={20} widths={[70, 50]} />
       <Lines x={16} y={54} widths={[220, 180, 200, 160]} />
       <line x1={4} y1={104} x2={316} y2={104} stroke={INK} strokeWidth={2} strokeDasharray="6 5" />
-      <text x={16} y={122} fontSize={10} fill={INK} fontFamily="sans-serif">
-        {t('pictures.coupon')}
-      </text>
+      <Words x={16} y={122} size={10} text={t('pictures.coupon')} />
       <Highlight x={10} y={128} w={150} h={40} on={spot === 'account'} />
-      <text x={16} y={144} fontSize={10} fill={INK} fontFamily="sans-serif">
-        {t('pictures.accountNumber')}
-      </text>
-      <text x={16} y={161} fontSize={13} fontWeight={700} fill={INK} fontFamily="monospace">
-        5512 3409 7
-      </text>
+      <Words x={16} y={144} size={10} text={t('pictures.accountNumber')} />
+      <Words x={16} y={161} size={13} bold mono text="5512 3409 7" />
       <Highlight x={166} y={128} w={146} h={40} on={spot === 'invoice'} />
-      <text x={172} y={144} fontSize={10} fill={INK} fontFamily="sans-serif">
-        {t('pictures.invoiceNumber')}
-      </text>
-      <text x={172} y={161} fontSize={13} fontWeight={700} fill={INK} fontFamily="monospace">
-        INV-20270101
-      </text>
+      <Words x={172} y={144} size={10} text={t('pictures.invoiceNumber')} />
+      <Words x={172} y={161} size={13} bold mono text="INV-20270101" />
       <Highlight x={10} y={174} w={150} h={44} on={spot === 'lastName'} />
-      <text x={16} y={190} fontSize={10} fill={INK} fontFamily="sans-serif">
-        {t('pictures.subscriber')}
-      </text>
-      <text x={16} y={208} fontSize={13} fontWeight={700} fill={INK} fontFamily="sans-serif">
-        RIVERA, MARIA
-      </text>
-      <text x={172} y={190} fontSize={10} fill={INK} fontFamily="sans-serif">
-        {t('pictures.amountDue')}
-      </text>
-      <text x={172} y={208} fontSize={13} fontWeight={700} fill={INK} fontFamily="sans-serif">
-        $412.00
-      </text>
+      <Words x={16} y={190} size={10} text={t('pictures.subscriber')} />
+      <Words x={16} y={208} size={13} bold text="RIVERA, MARIA" />
+      <Words x={172} y={190} size={10} text={t('pictures.amountDue')} />
+      <Words x={172} y={208} size={13} bold text="$412.00" />
     </svg>
   );
 }

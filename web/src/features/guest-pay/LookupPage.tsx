@@ -1,7 +1,7 @@
+import type { GuestLookupBody } from '@contract/guest/guest.schema';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import type { GuestLookupBody } from '../../../../src/modules/guest/guest.schema';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';

@@ -1,12 +1,6 @@
-import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { BackLink } from '../../components/BackLink';
-import { Button } from '../../components/Button';
-import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios } from '../../components/Field';
-import { Page } from '../../components/Page';
-import { useFormErrors } from '../../components/useFormErrors';
+import { RadioQuestionPage } from '../../components/RadioQuestionPage';
 import { langOf } from '../../format';
 import { useOrganization } from '../../organization';
 import { updateJourney, useJourney } from './journey';
@@ -17,16 +11,9 @@ export function RegionPage() {
   const lang = langOf(i18n.language);
   const navigate = useNavigate();
   const journey = useJourney();
-  const [regionId, setRegionId] = useState<string | null>(journey.regionId ?? null);
-  const form = useFormErrors();
   const regions = org.regions.filter((r) => r.guestPayment.medical || r.guestPayment.premium);
 
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!regionId) {
-      form.setErrors([{ id: 'region', key: 'region.errorRequired' }]);
-      return;
-    }
+  function answer(regionId: string) {
     const region = regions.find((r) => r.id === regionId);
     const kind = journey.kind && region?.guestPayment[journey.kind] ? journey.kind : undefined;
     updateJourney((j) => {
@@ -37,25 +24,15 @@ export function RegionPage() {
   }
 
   return (
-    <Page title={t('region.title')} error={form.hasErrors} back={<BackLink to="/" />}>
-      <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
-      <form onSubmit={submit} noValidate>
-        <Radios
-          idBase="region"
-          name="region"
-          legend={t('region.title')}
-          legendIsHeading
-          hint={t('region.hint')}
-          error={form.fieldError('region')}
-          value={regionId}
-          onChange={(v) => {
-            setRegionId(v);
-            form.clearField('region');
-          }}
-          options={regions.map((r) => ({ value: r.id, label: r.name[lang] }))}
-        />
-        <Button>{t('common.continue')}</Button>
-      </form>
-    </Page>
+    <RadioQuestionPage
+      id="region"
+      title={t('region.title')}
+      hint={t('region.hint')}
+      backTo="/"
+      options={regions.map((r) => ({ value: r.id, label: r.name[lang] }))}
+      initial={journey.regionId ?? null}
+      requiredKey="region.errorRequired"
+      onAnswer={answer}
+    />
   );
 }

@@ -1,8 +1,10 @@
-import { useSyncExternalStore } from 'react';
-import type { BillView } from '../../../../src/modules/bills/bills.schema';
-import type { GuestSessionView } from '../../../../src/modules/guest/guest.schema';
-import type { CreateGuestPaymentBody, PaymentView } from '../../../../src/modules/payments/payments.schema';
+import type { BillView } from '@contract/bills/bills.schema';
+import type { GuestSessionView } from '@contract/guest/guest.schema';
+import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import type { TokenizedMethod } from '../../api';
+import { createSessionStore } from '../payment/session-store';
+import type { PaymentAttempt } from '../payment/usePaymentSubmit';
 
 export type BillKind = 'medical' | 'premium';
 export type GuestAccount = GuestSessionView['account'];
@@ -34,12 +36,7 @@ export interface Decline {
 }
 
 /** One submission of the review page. The key is reused for every resend of the same body. */
-export interface Attempt {
-  key: string;
-  body: CreateGuestPaymentBody;
-  /** True from just before the request is sent until an answer is recorded. */
-  inFlight: boolean;
-}
+export type Attempt = PaymentAttempt<CreateGuestPaymentBody>;
 
 /**
  * Everything the guest has answered so far. Kept in sessionStorage so a reload lands where they
@@ -63,58 +60,23 @@ export interface Journey {
   paidBillIds?: string[];
 }
 
-const KEY = 'settle.guest-journey';
-const listeners = new Set<() => void>();
-let current: Journey = load();
+export const guestJourney = createSessionStore<Journey>('settle.guest-journey');
+const store = guestJourney;
 
-function load(): Journey {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Journey) : {};
-  } catch {
-    return {};
-  }
-}
-
-function persist(): void {
-  try {
-    sessionStorage.setItem(KEY, JSON.stringify(current));
-  } catch {
-    // Storage full or blocked: the journey still works until a reload.
-  }
-}
-
-export function getJourney(): Journey {
-  return current;
-}
-
-export function updateJourney(change: Partial<Journey> | ((j: Journey) => Journey)): Journey {
-  current = typeof change === 'function' ? change(current) : { ...current, ...change };
-  persist();
-  for (const l of listeners) l();
-  return current;
-}
+export const getJourney = store.get;
+export const updateJourney = store.update;
+export const useJourney = store.use;
 
 /**
  * Forgets everything about the bill being paid. Payments made in this tab are kept, so going Back
  * to an old review page still says "You have already paid this".
  */
 export function resetJourney(): void {
-  current = {
+  const current = store.get();
+  store.replace({
     ...(current.payments ? { payments: current.payments } : {}),
     ...(current.paidBillIds ? { paidBillIds: current.paidBillIds } : {}),
-  };
-  persist();
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useJourney(): Journey {
-  return useSyncExternalStore(subscribe, getJourney, getJourney);
+  });
 }
 
 export function lastPayment(j: Journey): PaymentView | undefined {
@@ -139,5 +101,5 @@ export function refreshPayment(payment: PaymentView): void {
 
 /** Open bills the guest can select: something left to pay. */
 export function payableBills(bills: BillView[] | undefined): BillView[] {
-  return (bills ?? []).filter((b) => b.status === 'open' && b.balanceCents > 0);
+  return (bills ?? []).filter((b) => isBillOwed(b.status, b.balanceCents));
 }

@@ -17,19 +17,7 @@ export function CheckEmailPage() {
   return (
     <Page title={t('checkEmail.title')}>
       <h1 className="heading-l">{t('checkEmail.title')}</h1>
-      <p className="lead">
-        {sent ? (
-          <>
-            {t('checkEmail.sentTo')} <strong className="break-anywhere">{sent.email}</strong>.
-          </>
-        ) : (
-          t('checkEmail.sentNoAddress')
-        )}
-      </p>
-      <p>{t('checkEmail.openLink')}</p>
-      <div className="inset">
-        <p>{t('checkEmail.expires')}</p>
-      </div>
+      <EmailSentLead texts="checkEmail" email={sent?.email ?? null} />
 
       <h2 className="heading-m">{t('checkEmail.nothingTitle')}</h2>
       <ul className="list list--bullet">
@@ -47,5 +35,33 @@ export function CheckEmailPage() {
         <Link to="/sign-in">{t('checkEmail.signIn')}</Link>
       </p>
     </Page>
+  );
+}
+
+/** "We sent a link to …": where it went (when known), to open it, and when it expires. */
+export function EmailSentLead({
+  texts,
+  email,
+}: {
+  texts: 'checkEmail' | 'forgotPassword';
+  email: string | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <p className="lead">
+        {email ? (
+          <>
+            {t(`${texts}.sentTo`)} <strong className="break-anywhere">{email}</strong>.
+          </>
+        ) : (
+          t(`${texts}.sentNoAddress`)
+        )}
+      </p>
+      <p>{t(`${texts}.openLink`)}</p>
+      <div className="inset">
+        <p>{t(`${texts}.expires`)}</p>
+      </div>
+    </>
   );
 }

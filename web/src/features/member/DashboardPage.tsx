@@ -1,12 +1,12 @@
+import type { BillSummary, DashboardView } from '@contract/members/members.schema';
 import type { TFunction } from 'i18next';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { BillSummary, DashboardView } from '../../../../src/modules/members/members.schema';
 import { api } from '../../api';
-import { Button } from '../../components/Button';
+import { LoadState } from '../../components/LoadState';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
+import { useApiData } from '../../components/useApiData';
 import { formatDate, langOf, money } from '../../format';
 import { useOrganization } from '../../organization';
 import { paidWithLabel } from '../payment/brands';
@@ -23,38 +23,21 @@ type Person = DashboardView['people'][number];
 export function useDashboard(): { data: DashboardView | null; failed: boolean; retry: () => void } {
   const onExpired = useMemberExpiry();
   const { setSession } = useMember();
-  const [data, setData] = useState<DashboardView | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on retry
-  useEffect(() => {
-    let cancelled = false;
-    setFailed(false);
-    api
-      .dashboard()
-      .then(({ data }) => {
-        if (cancelled) return;
-        setData(data);
-        // Any signed-in request restarts the idle timer on the server, and the dashboard does not
-        // say until when: ask, so the time-out warning counts from now rather than from sign-in.
-        api
-          .memberSession()
-          .then(({ data: session }) => {
-            if (!cancelled) setSession(session);
-          })
-          .catch((err) => {
-            if (!cancelled) onExpired(err);
-          });
-      })
-      .catch((err) => {
-        if (cancelled || onExpired(err)) return;
-        setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired, setSession]);
-  return { data, failed, retry: () => setAttempt((n) => n + 1) };
+  const { data, failed, reload } = useApiData(async () => (await api.dashboard()).data, onExpired, {
+    onLoaded: (_data, cancelled) => {
+      // Any signed-in request restarts the idle timer on the server, and the dashboard does not
+      // say until when: ask, so the time-out warning counts from now rather than from sign-in.
+      api
+        .memberSession()
+        .then(({ data: session }) => {
+          if (!cancelled()) setSession(session);
+        })
+        .catch((err) => {
+          if (!cancelled()) onExpired(err);
+        });
+    },
+  });
+  return { data, failed, retry: reload };
 }
 
 export function BillTitle({ bill }: { bill: BillSummary }) {
@@ -484,17 +467,8 @@ export function DashboardPage() {
       <h1 className="heading-l">{title}</h1>
       {data ? (
         <Dashboard data={data} />
-      ) : failed ? (
-        <div>
-          <p>{t('account.loadFailed')}</p>
-          <Button type="button" onClick={retry}>
-            {t('unavailable.retry')}
-          </Button>
-        </div>
       ) : (
-        <p className="lead" role="status">
-          {t('common.loading')}
-        </p>
+        <LoadState failed={failed} failedText={t('account.loadFailed')} retry={retry} />
       )}
     </Page>
   );

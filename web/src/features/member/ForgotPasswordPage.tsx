@@ -1,33 +1,30 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { TextInput } from '../../components/Field';
+import { EmailInput } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { useEmailAnswer } from '../../components/useEmailAnswer';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
+import { EmailSentLead } from './CheckEmailPage';
 import { RegionContacts } from './RegionContacts';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** "Forgot your password?": the email address to send a link to. */
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const { email, setEmail, busy, setBusy, begin } = useEmailAnswer(form.setErrors, 'email', {
+    required: 'forgotPassword.errors.emailRequired',
+    format: 'forgotPassword.errors.emailFormat',
+  });
 
   async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    const value = email.trim();
-    if (!value) return form.setErrors([{ id: 'email', key: 'forgotPassword.errors.emailRequired' }]);
-    if (!EMAIL.test(value) || value.length > 254)
-      return form.setErrors([{ id: 'email', key: 'forgotPassword.errors.emailFormat' }]);
-    setBusy(true);
+    const value = begin(e);
+    if (value === null) return;
     try {
       await api.requestPasswordReset(value);
       navigate('/sign-in/forgot-password/check-email', { state: { email: value } });
@@ -50,22 +47,17 @@ export function ForgotPasswordPage() {
       <h1 className="heading-l">{t('forgotPassword.title')}</h1>
       <p>{t('forgotPassword.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <TextInput
-          id="email"
-          name="email"
-          type="email"
+        <EmailInput
           label={t('forgotPassword.email')}
           hint={t('forgotPassword.emailHint')}
           error={form.fieldError('email')}
           value={email}
-          onChange={(e) => {
-            setEmail(e.target.value);
+          onValue={(v) => {
+            setEmail(v);
             form.clearField('email');
           }}
           autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
+          mobile
         />
         <Button busy={busy}>{busy ? t('forgotPassword.sending') : t('forgotPassword.submit')}</Button>
       </form>
@@ -86,19 +78,7 @@ export function ForgotPasswordSentPage() {
   return (
     <Page title={t('forgotPassword.sentTitle')} back={<BackLink to="/sign-in/forgot-password" />}>
       <h1 className="heading-l">{t('forgotPassword.sentTitle')}</h1>
-      <p className="lead">
-        {email ? (
-          <>
-            {t('forgotPassword.sentTo')} <strong className="break-anywhere">{email}</strong>.
-          </>
-        ) : (
-          t('forgotPassword.sentNoAddress')
-        )}
-      </p>
-      <p>{t('forgotPassword.openLink')}</p>
-      <div className="inset">
-        <p>{t('forgotPassword.expires')}</p>
-      </div>
+      <EmailSentLead texts="forgotPassword" email={email} />
       <h2 className="heading-m">{t('checkEmail.nothingTitle')}</h2>
       <ul className="list list--bullet">
         <li>{t('checkEmail.spam')}</li>

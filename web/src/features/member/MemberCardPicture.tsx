@@ -1,8 +1,5 @@
 import { useTranslation } from 'react-i18next';
-
-const INK = '#1d1d1b';
-const FAINT = '#b1b4b6';
-const MARK = '#ffdd00';
+import { Highlight, INK, Lines, Words } from '../../components/Drawing';
 
 /**
  * A drawn member ID card with the medical record number (MRN) highlighted. Decorative: the words
@@ -16,28 +13,16 @@ export function MemberCardPicture() {
       <rect x={1.5} y={1.5} width={317} height={44} rx={14} fill="var(--accent, #0b5e55)" />
       <rect x={1.5} y={30} width={317} height={16} fill="var(--accent, #0b5e55)" />
       <rect x={16} y={12} width={22} height={22} rx={4} fill="#fff" />
-      <text x={46} y={29} fontSize={13} fontWeight={700} fill="#fff" fontFamily="sans-serif">
-        {t('register.picture.card')}
-      </text>
-      <text x={16} y={72} fontSize={11} fill={INK} fontFamily="sans-serif">
-        {t('register.picture.member')}
-      </text>
-      <text x={16} y={90} fontSize={15} fontWeight={700} fill={INK} fontFamily="sans-serif">
-        MARIA RIVERA
-      </text>
-      <rect x={10} y={102} width={170} height={48} rx={4} fill={MARK} stroke={INK} strokeWidth={3} />
-      <text x={18} y={120} fontSize={11} fill={INK} fontFamily="sans-serif">
-        {t('register.picture.mrn')}
-      </text>
-      <text x={18} y={141} fontSize={17} fontWeight={700} fill={INK} fontFamily="monospace">
-        1100 2345 67
-      </text>
-      <rect x={200} y={64} width={100} height={4} rx={2} fill={FAINT} />
-      <rect x={200} y={76} width={80} height={4} rx={2} fill={FAINT} />
-      <rect x={200} y={112} width={100} height={4} rx={2} fill={FAINT} />
-      <rect x={200} y={124} width={70} height={4} rx={2} fill={FAINT} />
-      <rect x={16} y={170} width={140} height={4} rx={2} fill={FAINT} />
-      <rect x={200} y={170} width={100} height={4} rx={2} fill={FAINT} />
+      <Words x={46} y={29} size={13} bold fill="#fff" text={t('register.picture.card')} />
+      <Words x={16} y={72} size={11} text={t('register.picture.member')} />
+      <Words x={16} y={90} size={15} bold text="MARIA RIVERA" />
+      <Highlight x={10} y={102} w={170} h={48} on />
+      <Words x={18} y={120} size={11} text={t('register.picture.mrn')} />
+      <Words x={18} y={141} size={17} bold mono text="1100 2345 67" />
+      <Lines x={200} y={64} widths={[100, 80]} gap={12} />
+      <Lines x={200} y={112} widths={[100, 70]} gap={12} />
+      <Lines x={16} y={170} widths={[140]} />
+      <Lines x={200} y={170} widths={[100]} />
     </svg>
   );
 }

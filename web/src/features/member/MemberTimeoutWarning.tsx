@@ -1,11 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
+import { ModalDialog, useSessionCountdown } from '../../components/ModalDialog';
 import { useMember } from './session';
-
-const WARN_BEFORE_MS = 2 * 60 * 1000;
 
 /** When the session ends: after a while without activity, or at its fixed limit, whichever comes first. */
 function endsAt(session: { idleExpiresAt: string; absoluteExpiresAt: string }): number {
@@ -21,60 +20,29 @@ export function MemberTimeoutWarning() {
   const navigate = useNavigate();
   const { state, setSession, endLocally } = useMember();
   const session = state.status === 'signed-in' ? state.session : null;
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [open, setOpen] = useState(false);
-  const [remaining, setRemaining] = useState(0);
   const [busy, setBusy] = useState(false);
-  const dismissedFor = useRef<number | null>(null);
-
-  useEffect(() => {
-    if (!session) {
-      setOpen(false);
-      return;
-    }
-    const end = endsAt(session);
-    const tick = () => {
-      const left = end - Date.now();
-      setRemaining(left);
-      if (left <= 0) {
-        setOpen(false);
-        // That page ends the session (see there).
-        navigate('/account/session-ended', { replace: true });
-      } else if (left <= WARN_BEFORE_MS && dismissedFor.current !== end) {
-        setOpen(true);
-      } else if (left > WARN_BEFORE_MS) {
-        setOpen(false);
-      }
-    };
-    tick();
-    const timer = setInterval(tick, 1000);
-    return () => clearInterval(timer);
-  }, [session, navigate]);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  // That page ends the session (see there).
+  const countdown = useSessionCountdown(session ? endsAt(session) : null, () =>
+    navigate('/account/session-ended', { replace: true }),
+  );
 
   if (!session) return null;
-  const atLimit = Date.parse(session.absoluteExpiresAt) - Date.now() <= WARN_BEFORE_MS;
+  const atLimit = countdown.isNear(Date.parse(session.absoluteExpiresAt));
 
   async function stay() {
     if (!session) return;
-    dismissedFor.current = endsAt(session);
+    countdown.dismiss();
     if (atLimit) {
-      setOpen(false);
+      countdown.setOpen(false);
       return;
     }
     setBusy(true);
     try {
       const { data } = await api.refreshMemberSession(session.csrfToken);
       setSession(data);
-      setOpen(false);
+      countdown.setOpen(false);
     } catch (err) {
-      setOpen(false);
+      countdown.setOpen(false);
       if (isApiError(err) && err.status === 401) {
         endLocally();
         navigate('/account/session-ended', { replace: true });
@@ -85,42 +53,28 @@ export function MemberTimeoutWarning() {
   }
 
   function signOutNow() {
-    setOpen(false);
+    countdown.setOpen(false);
     navigate('/signed-out');
   }
 
-  const minutes = Math.max(1, Math.ceil(remaining / 60000));
   return (
-    <dialog
-      ref={dialog}
-      className="timeout-dialog"
-      aria-labelledby="member-timeout-title"
-      aria-describedby="member-timeout-body"
-      onCancel={(e) => {
-        e.preventDefault();
-        void stay();
-      }}
-    >
-      {open ? (
-        <>
-          <h2 className="heading-m" id="member-timeout-title">
-            {t('memberTimeout.title')}
-          </h2>
-          <p id="member-timeout-body">
-            {atLimit
-              ? t('memberTimeout.bodyLimit', { count: minutes })
-              : t('memberTimeout.body', { count: minutes })}
-          </p>
-          <div className="button-group">
-            <Button type="button" onClick={stay} busy={busy} autoFocus>
-              {atLimit ? t('memberTimeout.ok') : t('memberTimeout.stay')}
-            </Button>
-            <Button type="button" variant="link" onClick={signOutNow}>
-              {t('memberTimeout.signOut')}
-            </Button>
-          </div>
-        </>
-      ) : null}
-    </dialog>
+    <ModalDialog open={countdown.open} idBase="member-timeout" onCancel={() => void stay()}>
+      <h2 className="heading-m" id="member-timeout-title">
+        {t('memberTimeout.title')}
+      </h2>
+      <p id="member-timeout-body">
+        {atLimit
+          ? t('memberTimeout.bodyLimit', { count: countdown.minutes })
+          : t('memberTimeout.body', { count: countdown.minutes })}
+      </p>
+      <div className="button-group">
+        <Button type="button" onClick={stay} busy={busy} autoFocus>
+          {atLimit ? t('memberTimeout.ok') : t('memberTimeout.stay')}
+        </Button>
+        <Button type="button" variant="link" onClick={signOutNow}>
+          {t('memberTimeout.signOut')}
+        </Button>
+      </div>
+    </ModalDialog>
   );
 }

@@ -1,14 +1,14 @@
+import type { RegistrationBody } from '@contract/members/members.schema';
+import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '@domain/passwords';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '../../../../src/domain/passwords';
-import type { RegistrationBody } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { BackLink } from '../../components/BackLink';
 import { Button } from '../../components/Button';
 import { DateInput, type DatePart, datePartId, parseBirthDate } from '../../components/DateInput';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios, SingleCheckbox, TextInput } from '../../components/Field';
+import { EmailInput, Radios, SingleCheckbox, TextInput } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { PasswordInput } from '../../components/PasswordInput';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
@@ -215,19 +215,13 @@ export function RegisterPage() {
         />
 
         <h2 className="heading-m">{t('register.signInDetails')}</h2>
-        <TextInput
-          id="email"
-          name="email"
-          type="email"
+        <EmailInput
           label={t('register.email')}
           hint={t('register.emailHint')}
           error={form.fieldError('email')}
           value={answers.email}
-          onChange={set('email')}
-          autoComplete="email"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
+          onValue={(email) => setAnswers((a) => ({ ...a, email }))}
+          mobile
         />
         <PasswordInput
           id="password"

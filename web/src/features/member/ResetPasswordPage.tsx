@@ -1,7 +1,7 @@
+import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '@domain/passwords';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { MAX_LENGTH, MIN_LENGTH_SINGLE_FACTOR } from '../../../../src/domain/passwords';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';

@@ -1,5 +1,5 @@
+import type { SecondFactorBody } from '@contract/members/members.schema';
 import { useTranslation } from 'react-i18next';
-import type { SecondFactorBody } from '../../../../src/modules/members/members.schema';
 import { isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { TextInput } from '../../components/Field';

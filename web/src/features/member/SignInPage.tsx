@@ -1,11 +1,11 @@
+import type { SignInBody } from '@contract/members/members.schema';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import type { SignInBody } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Radios, TextInput } from '../../components/Field';
+import { EmailInput, Radios } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { PasswordInput } from '../../components/PasswordInput';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
@@ -100,18 +100,13 @@ export function SignInPage() {
       <h1 className="heading-l">{t('signIn.title')}</h1>
       <p>{t('signIn.intro')}</p>
       <form onSubmit={submit} noValidate>
-        <TextInput
-          id="email"
-          name="email"
-          type="email"
+        <EmailInput
           label={t('signIn.email')}
           error={form.fieldError('email')}
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
           autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
+          mobile
         />
         <PasswordInput
           id="password"

@@ -5,11 +5,11 @@ import { Page } from '../../components/Page';
 import { useMember } from './session';
 
 /**
- * "Sign out" comes here, and this page ends the session (on the server and in this tab). Doing it
- * here rather than before navigating keeps the account page from seeing "signed out" first and
- * sending the person to the sign-in page instead.
+ * A page that ends what is left of the session once it is shown (on the server and in this tab).
+ * Doing it here rather than before navigating keeps the account page from seeing "signed out"
+ * first and sending the person to the sign-in page instead.
  */
-export function SignedOutPage() {
+function SessionOverPage({ texts }: { texts: 'signedOut' | 'memberSessionEnded' }) {
   const { t } = useTranslation();
   const { state, signOut } = useMember();
   const done = useRef(false);
@@ -19,13 +19,13 @@ export function SignedOutPage() {
     void signOut();
   }, [state.status, signOut]);
   return (
-    <Page title={t('signedOut.title')}>
-      <h1 className="heading-l">{t('signedOut.title')}</h1>
-      <p className="lead">{t('signedOut.body')}</p>
-      <p>{t('signedOut.shared')}</p>
+    <Page title={t(`${texts}.title`)}>
+      <h1 className="heading-l">{t(`${texts}.title`)}</h1>
+      <p className="lead">{t(`${texts}.body`)}</p>
+      <p>{texts === 'signedOut' ? t('signedOut.shared') : t('memberSessionEnded.nothingLost')}</p>
       <div className="button-group">
         <Link to="/sign-in" className="button button--primary">
-          {t('signedOut.signIn')}
+          {t(`${texts}.signIn`)}
         </Link>
         <Link to="/" className="link-button">
           {t('finish.home')}
@@ -33,4 +33,14 @@ export function SignedOutPage() {
       </div>
     </Page>
   );
+}
+
+/** "Sign out" comes here. */
+export function SignedOutPage() {
+  return <SessionOverPage texts="signedOut" />;
+}
+
+/** Where the time-out (or any 401 on a member page) lands. */
+export function MemberSessionEndedPage() {
+  return <SessionOverPage texts="memberSessionEnded" />;
 }

@@ -1,8 +1,9 @@
-import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../../api';
 import { Button } from '../../components/Button';
 import { ErrorSummary } from '../../components/ErrorSummary';
+import { ModalDialog } from '../../components/ModalDialog';
 import { useFormErrors } from '../../components/useFormErrors';
 import {
   type FactorMode,
@@ -69,23 +70,10 @@ function StepUpDialog({ open, onDone }: { open: boolean; onDone: (csrf: string |
   const { setSession } = useMember();
   const session = useMemberSession();
   const onExpired = useMemberExpiry();
-  const ref = useRef<HTMLDialogElement>(null);
   const [mode, setMode] = useState<FactorMode>('code');
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const form = useFormErrors();
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      setValue('');
-      setMode('code');
-      form.setErrors([]);
-      d.showModal();
-    }
-    if (!open && d.open) d.close();
-  }, [open, form.setErrors]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -113,44 +101,41 @@ function StepUpDialog({ open, onDone }: { open: boolean; onDone: (csrf: string |
   }
 
   return (
-    <dialog
-      ref={ref}
+    <ModalDialog
+      open={open}
+      idBase="step-up"
       className="timeout-dialog step-up-dialog"
-      aria-labelledby="step-up-title"
-      aria-describedby="step-up-body"
-      onCancel={(e) => {
-        e.preventDefault();
-        onDone(null);
+      onCancel={() => onDone(null)}
+      onOpen={() => {
+        setValue('');
+        setMode('code');
+        form.setErrors([]);
       }}
     >
-      {open ? (
-        <>
-          <ErrorSummary errors={form.summary} focusKey={form.submitCount} idPrefix="step-up-errors" />
-          <h2 className="heading-m" id="step-up-title">
-            {t('stepUp.title')}
-          </h2>
-          <p id="step-up-body">{t('stepUp.body')}</p>
-          <form onSubmit={submit} noValidate>
-            <SecondFactorFields
-              idBase="step-up"
-              mode={mode}
-              onModeChange={(m) => {
-                setMode(m);
-                form.setErrors([]);
-              }}
-              value={value}
-              onChange={setValue}
-              error={form.fieldError(mode === 'code' ? 'step-up-code' : 'step-up-recovery-code')}
-            />
-            <div className="button-group">
-              <Button busy={busy}>{t('common.continue')}</Button>
-              <Button type="button" variant="link" onClick={() => onDone(null)}>
-                {t('stepUp.cancel')}
-              </Button>
-            </div>
-          </form>
-        </>
-      ) : null}
-    </dialog>
+      <ErrorSummary errors={form.summary} focusKey={form.submitCount} idPrefix="step-up-errors" />
+      <h2 className="heading-m" id="step-up-title">
+        {t('stepUp.title')}
+      </h2>
+      <p id="step-up-body">{t('stepUp.body')}</p>
+      <form onSubmit={submit} noValidate>
+        <SecondFactorFields
+          idBase="step-up"
+          mode={mode}
+          onModeChange={(m) => {
+            setMode(m);
+            form.setErrors([]);
+          }}
+          value={value}
+          onChange={setValue}
+          error={form.fieldError(mode === 'code' ? 'step-up-code' : 'step-up-recovery-code')}
+        />
+        <div className="button-group">
+          <Button busy={busy}>{t('common.continue')}</Button>
+          <Button type="button" variant="link" onClick={() => onDone(null)}>
+            {t('stepUp.cancel')}
+          </Button>
+        </div>
+      </form>
+    </ModalDialog>
   );
 }

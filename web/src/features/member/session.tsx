@@ -1,3 +1,4 @@
+import type { MemberSessionView } from '@contract/members/members.schema';
 import {
   createContext,
   type ReactNode,
@@ -10,7 +11,6 @@ import {
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import type { MemberSessionView } from '../../../../src/modules/members/members.schema';
 import { api, isApiError } from '../../api';
 import { Page } from '../../components/Page';
 import { clearMemberPay } from './pay/journey';

@@ -1,6 +1,6 @@
+import { isValidBankAccountNumber, isValidRoutingNumber } from '@domain/bank';
 import { type Ref, useImperativeHandle, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidBankAccountNumber, isValidRoutingNumber } from '../../../../src/domain/bank';
 import { api, type TokenizeResult } from '../../api';
 import { ErrorMessage, Radios, TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';

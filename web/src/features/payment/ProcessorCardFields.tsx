@@ -1,5 +1,3 @@
-import { type Ref, useImperativeHandle, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import {
   detectCardBrand,
   formatCardNumber,
@@ -7,7 +5,10 @@ import {
   isValidCardNumber,
   normalizeCardNumber,
   parseExpiry,
-} from '../../../../src/domain/cards';
+} from '@domain/cards';
+import { type AcceptableBrand, acceptedBrand } from '@domain/payment-rules';
+import { type Ref, useImperativeHandle, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type TokenizeResult } from '../../api';
 import { ErrorMessage, TextInput } from '../../components/Field';
 import type { FieldMsg } from '../../components/useFormErrors';
@@ -60,7 +61,15 @@ function today(): { year: number; month: number } {
 }
 
 /** "We accept Visa, Mastercard and Discover. American Express cards cannot be used." */
-function refusedMessage(brand: string, accepted: string[]): FieldMsg {
+/** A brand we recognise that the organization does not take (an unknown one is not refused yet). */
+function isRefusedBrand(brand: string, accepted: readonly AcceptableBrand[]): boolean {
+  return (
+    brand !== 'unknown' &&
+    acceptedBrand({ acceptedCardBrands: accepted, bankAccounts: false }, brand) === null
+  );
+}
+
+function refusedMessage(brand: string, accepted: readonly AcceptableBrand[]): FieldMsg {
   return {
     id: CARD_FIELD_IDS.number,
     key: 'card.errors.brandRefused',
@@ -68,7 +77,7 @@ function refusedMessage(brand: string, accepted: string[]): FieldMsg {
   };
 }
 
-function validateField(field: CardField, v: Values, accepted: string[]): FieldMsg | null {
+function validateField(field: CardField, v: Values, accepted: readonly AcceptableBrand[]): FieldMsg | null {
   const id = CARD_FIELD_IDS[field];
   switch (field) {
     case 'number': {
@@ -76,7 +85,7 @@ function validateField(field: CardField, v: Values, accepted: string[]): FieldMs
       if (!digits) return { id, key: 'card.errors.numberRequired' };
       if (!/^\d+$/.test(digits)) return { id, key: 'card.errors.numberDigits' };
       const brand = detectCardBrand(digits);
-      if (brand !== 'unknown' && !accepted.includes(brand)) return refusedMessage(brand, accepted);
+      if (isRefusedBrand(brand, accepted)) return refusedMessage(brand, accepted);
       if (!isValidCardNumber(digits)) return { id, key: 'card.errors.numberInvalid' };
       return null;
     }
@@ -131,7 +140,7 @@ function formatExpiry(input: string, previous: string): string {
   return `${digits.slice(0, 2)} / ${digits.slice(2)}`;
 }
 
-export function AcceptedBrands({ brands }: { brands: string[] }) {
+export function AcceptedBrands({ brands }: { brands: readonly string[] }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
   return (
@@ -152,7 +161,7 @@ export function ProcessorCardFields({
   groupError,
   ref,
 }: {
-  acceptedBrands: string[];
+  acceptedBrands: readonly AcceptableBrand[];
   tokenizationUrl: string;
   /** A problem with the card as a whole (e.g. a decline), shown at the top of the fields. */
   groupError?: string | undefined;
@@ -163,7 +172,7 @@ export function ProcessorCardFields({
   const [values, setValues] = useState<Values>({ number: '', expiry: '', cvc: '', name: '', postalCode: '' });
   const [errors, setErrors] = useState<Partial<Record<CardField, FieldMsg>>>({});
   const brand = detectCardBrand(values.number);
-  const refused = brand !== 'unknown' && !acceptedBrands.includes(brand);
+  const refused = isRefusedBrand(brand, acceptedBrands);
 
   const setError = (field: CardField, msg: FieldMsg | null) =>
     setErrors((e) => {
@@ -185,8 +194,7 @@ export function ProcessorCardFields({
     if (field === 'number') {
       const b = detectCardBrand(value);
       // A refused brand is known from the first digits: say so at once rather than after typing 16.
-      if (b !== 'unknown' && !acceptedBrands.includes(b))
-        setError('number', refusedMessage(b, acceptedBrands));
+      if (isRefusedBrand(b, acceptedBrands)) setError('number', refusedMessage(b, acceptedBrands));
       else if (
         errors.number?.key === 'card.errors.brandRefused' ||
         (errors.number && isValidCardNumber(value))

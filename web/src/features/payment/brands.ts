@@ -1,5 +1,5 @@
+import { type CardBrand, cardBrandLabel } from '@domain/cards';
 import type { TFunction } from 'i18next';
-import { type CardBrand, cardBrandLabel } from '../../../../src/domain/cards';
 
 /** Brand names people know; the same in English and Spanish except for an unknown card. */
 export function brandLabel(brand: string, lang: 'en' | 'es'): string {

@@ -1,9 +1,9 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
+import { parseMoneyInput } from '@domain/money';
 import type { TFunction } from 'i18next';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { parseMoneyInput } from '../../../../../src/domain/money';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { type AutopayAccount, api, autopayApi, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

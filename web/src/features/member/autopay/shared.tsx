@@ -1,7 +1,7 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import type { TFunction } from 'i18next';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { type AutopayAccount, type AutopayEnrollment, type AutopayItem, autopayApi } from '../../../api';
 import { type Lang, langOf, money } from '../../../format';
 import { useOrganization } from '../../../organization';

@@ -1,7 +1,8 @@
+import type { MemberBillDetailView } from '@contract/members/members.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { MemberBillDetailView } from '../../../../../src/modules/members/members.schema';
 import { api, isApiError, memberLinks } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
@@ -9,8 +10,8 @@ import { Money } from '../../../components/Money';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { formatDate, langOf } from '../../../format';
 import { NotFoundPage } from '../../../pages/NotFoundPage';
-import { LineItems } from '../../guest-pay/BillsPage';
 import { paidWithLabel } from '../../payment/brands';
+import { LineItems } from '../../payment/LineItems';
 import { useMemberExpiry } from '../session';
 
 type Payment = MemberBillDetailView['payments'][number];
@@ -74,7 +75,7 @@ function PaymentsApplied({ payments }: { payments: Payment[] }) {
 function BillDetail({ bill }: { bill: MemberBillDetailView }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const payable = bill.status === 'open' && bill.balanceCents > 0;
+  const payable = isBillOwed(bill.status, bill.balanceCents);
   return (
     <>
       {payable ? (

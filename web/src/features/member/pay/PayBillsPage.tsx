@@ -1,99 +1,33 @@
+import type { BillSummary, DashboardView } from '@contract/members/members.schema';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { parseMoneyInput } from '../../../../../src/domain/money';
-import type { BillSummary, DashboardView } from '../../../../../src/modules/members/members.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { ErrorMessage, Radios, TextInput } from '../../../components/Field';
-import { Money } from '../../../components/Money';
+import { Radios } from '../../../components/Field';
+import { LoadState } from '../../../components/LoadState';
 import { Page } from '../../../components/Page';
-import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
-import { formatDate, money } from '../../../format';
-import { useOrganization } from '../../../organization';
-import { minimumFor } from '../../guest-pay/BillsPage';
+import { useFormErrors } from '../../../components/useFormErrors';
+import { money } from '../../../format';
+import { BillFacts } from '../../payment/BillFacts';
+import {
+  AmountQuestion,
+  type BillCardState,
+  BillChoiceCard,
+  BillsFieldset,
+  useBillsAndAmount,
+} from '../../payment/ChooseBills';
 import { BillTitle, useDashboard } from '../DashboardPage';
 import { isPayable, startMemberPay, updateMemberPay, useMemberPay } from './journey';
 
 type Person = DashboardView['people'][number];
 
-function BillChoice({
-  bill,
-  index,
-  checked,
-  onToggle,
-}: {
-  bill: BillSummary;
-  index: number;
-  checked: boolean;
-  onToggle: (checked: boolean) => void;
-}) {
-  const { t, i18n } = useTranslation();
-  const id = index === 0 ? 'bills' : `bills-${bill.id}`;
-  const hintId = `${id}-hint`;
-  const disabled = bill.paymentInProgress;
+function BillChoice({ bill, card }: { bill: BillSummary; card: BillCardState }) {
+  const { t } = useTranslation();
   return (
-    <div className={checked ? 'bill-card bill-card--selected' : 'bill-card'}>
-      <div className="choice choice--checkbox bill-card__choice">
-        <input
-          className="choice__input"
-          type="checkbox"
-          id={id}
-          name="bills"
-          value={bill.id}
-          checked={checked}
-          disabled={disabled}
-          onChange={(e) => onToggle(e.target.checked)}
-          aria-describedby={hintId}
-        />
-        <label className="choice__label bill-card__label" htmlFor={id}>
-          <span className="bill-card__title">
-            <BillTitle bill={bill} />
-          </span>
-          <span className="bill-card__balance">
-            <Money cents={bill.balanceCents} />
-          </span>
-        </label>
-        <div className="hint choice__hint" id={hintId}>
-          {disabled
-            ? t('bills.inProgress')
-            : t('bills.dueBy', { date: formatDate(bill.dueDate, i18n.language) })}
-        </div>
-      </div>
-      <dl className="summary-list summary-list--compact bill-card__facts">
-        {bill.visitDate ? (
-          <div className="summary-row">
-            <dt>{t('bills.visitDate')}</dt>
-            <dd>{formatDate(bill.visitDate, i18n.language)}</dd>
-          </div>
-        ) : null}
-        {bill.kind === 'premium' && bill.coverageStart && bill.coverageEnd ? (
-          <div className="summary-row">
-            <dt>{t('bills.coverage')}</dt>
-            <dd>
-              {t('bills.period', {
-                start: formatDate(bill.coverageStart, i18n.language),
-                end: formatDate(bill.coverageEnd, i18n.language),
-              })}
-            </dd>
-          </div>
-        ) : null}
-        {bill.provider ? (
-          <div className="summary-row">
-            <dt>{t('bills.provider')}</dt>
-            <dd>{bill.provider}</dd>
-          </div>
-        ) : null}
-        {bill.amountCents !== bill.balanceCents ? (
-          <div className="summary-row">
-            <dt>{t('bills.billedAmount')}</dt>
-            <dd>
-              <Money cents={bill.amountCents} />
-            </dd>
-          </div>
-        ) : null}
-      </dl>
+    <BillChoiceCard bill={bill} card={card} title={<BillTitle bill={bill} />}>
+      <BillFacts bill={bill} />
       <p className="bill-card__link">
         <Link to={`/account/bills/${encodeURIComponent(bill.id)}`}>
           {t('accountPay.seeBill')}
@@ -103,7 +37,7 @@ function BillChoice({
           </span>
         </Link>
       </p>
-    </div>
+    </BillChoiceCard>
   );
 }
 
@@ -121,18 +55,7 @@ export function PayBillsPage() {
       ) : (
         <>
           <h1 className="heading-l">{title}</h1>
-          {failed ? (
-            <div>
-              <p>{t('account.loadFailed')}</p>
-              <Button type="button" onClick={retry}>
-                {t('unavailable.retry')}
-              </Button>
-            </div>
-          ) : (
-            <p className="lead" role="status">
-              {t('common.loading')}
-            </p>
-          )}
+          <LoadState failed={failed} failedText={t('account.loadFailed')} retry={retry} />
         </>
       )}
     </Page>
@@ -141,7 +64,6 @@ export function PayBillsPage() {
 
 function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: string | null }) {
   const { t, i18n } = useTranslation();
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useMemberPay();
   const form = useFormErrors();
@@ -179,9 +101,9 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
     };
   });
   const [personId, setPersonId] = useState<string | null>(initial.personId);
-  const [selected, setSelected] = useState<string[]>(initial.billIds);
-  const [choice, setChoice] = useState<string | null>(initial.choice);
-  const [other, setOther] = useState(initial.other);
+  const person = people.find((p) => p.personId === personId) ?? null;
+  const bills = person?.bills ?? [];
+  const answer = useBillsAndAmount(form, bills, () => initial);
 
   // A new payment from a bill's Pay button starts afresh (what was paid in this tab is kept).
   const started = useRef(false);
@@ -206,35 +128,13 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
     );
   }
 
-  const person = people.find((p) => p.personId === personId) ?? null;
-  const bills = person?.bills ?? [];
-  const selectedBills = bills.filter((b) => selected.includes(b.id));
-  const selectedTotal = selectedBills.reduce((sum, b) => sum + b.balanceCents, 0);
-  const minimum = minimumFor(selectedTotal, org.payments.minimumCents);
   const askPerson = people.length > 1;
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const errors: FieldMsg[] = [];
-    if (!person) errors.push({ id: 'person', key: 'accountPay.errors.choosePerson' });
-    else if (selectedBills.length === 0) errors.push({ id: 'bills', key: 'bills.errors.selectBill' });
-    let amountCents = selectedTotal;
-    if (choice !== 'full' && choice !== 'other') {
-      errors.push({ id: 'amount', key: 'bills.errors.chooseAmount' });
-    } else if (choice === 'other') {
-      const parsed = parseMoneyInput(other);
-      if (!other.trim()) errors.push({ id: 'other-amount', key: 'bills.errors.amountRequired' });
-      else if (parsed === null) errors.push({ id: 'other-amount', key: 'bills.errors.amountFormat' });
-      else if (selectedBills.length > 0 && parsed < minimum)
-        errors.push({ id: 'other-amount', key: 'bills.errors.amountTooSmall', values: { min: minimum } });
-      else if (selectedBills.length > 0 && parsed > selectedTotal)
-        errors.push({
-          id: 'other-amount',
-          key: 'bills.errors.amountTooLarge',
-          values: { max: selectedTotal },
-        });
-      else amountCents = parsed;
-    }
+    const { errors, choice, otherAmount, amountCents } = answer.check();
+    // No one chosen yet: that is the problem to fix first, not the bills.
+    if (!person) errors.splice(0, 1, { id: 'person', key: 'accountPay.errors.choosePerson' });
     if (errors.length > 0 || !person) {
       form.setErrors(errors);
       return;
@@ -246,9 +146,9 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
         selection: {
           personId: person.personId,
           personName: person.name,
-          bills: selectedBills,
-          choice: choice as 'full' | 'other',
-          otherAmount: choice === 'other' ? other : '',
+          bills: answer.selectedBills,
+          choice,
+          otherAmount,
           amountCents,
         },
       };
@@ -256,7 +156,6 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
     navigate(journey.method ? '/account/pay/review' : '/account/pay/method');
   }
 
-  const billsError = form.fieldError('bills');
   return (
     <>
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
@@ -273,7 +172,7 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
             value={personId}
             onChange={(v) => {
               setPersonId(v);
-              setSelected([]);
+              answer.setSelected([]);
               form.clearField('person');
             }}
             options={people.map((p) => ({
@@ -288,90 +187,14 @@ function PayBillsForm({ data, preselect }: { data: DashboardView; preselect: str
         ) : null}
 
         {person ? (
-          <div className={billsError ? 'field field--error' : 'field'}>
-            <fieldset
-              className="fieldset"
-              aria-describedby={`bills-legend-hint${billsError ? ' bills-error' : ''}`}
-            >
-              <legend className="legend legend--m">
-                <h2 className="heading-m">
-                  {askPerson ? t('accountPay.whichBillsFor', { name: person.name }) : t('bills.whichBills')}
-                </h2>
-              </legend>
-              <div className="hint" id="bills-legend-hint">
-                {bills.length > 1 ? t('bills.whichBillsHintMany') : t('bills.whichBillsHintOne')}
-              </div>
-              {billsError ? <ErrorMessage id="bills-error">{billsError}</ErrorMessage> : null}
-              {bills.map((bill, index) => (
-                <BillChoice
-                  key={bill.id}
-                  bill={bill}
-                  index={index}
-                  checked={selected.includes(bill.id)}
-                  onToggle={(on) => {
-                    setSelected((ids) => (on ? [...ids, bill.id] : ids.filter((x) => x !== bill.id)));
-                    form.clearField('bills');
-                  }}
-                />
-              ))}
-            </fieldset>
-          </div>
+          <BillsFieldset
+            heading={askPerson ? t('accountPay.whichBillsFor', { name: person.name }) : t('bills.whichBills')}
+            {...answer.fieldset}
+            renderBill={(bill, card) => <BillChoice key={bill.id} bill={bill} card={card} />}
+          />
         ) : null}
 
-        <Radios
-          idBase="amount"
-          name="amount"
-          legend={<h2 className="heading-m">{t('bills.howMuch')}</h2>}
-          error={form.fieldError('amount')}
-          value={choice}
-          onChange={(v) => {
-            setChoice(v);
-            form.clearField('amount');
-          }}
-          options={[
-            {
-              value: 'full',
-              label:
-                selectedBills.length > 0
-                  ? t('bills.fullBalanceOf', { amount: money(selectedTotal, i18n.language) })
-                  : t('bills.fullBalance'),
-              hint:
-                selectedBills.length > 1
-                  ? t('bills.fullBalanceHint', { count: selectedBills.length })
-                  : undefined,
-            },
-            {
-              value: 'other',
-              label: t('bills.otherAmount'),
-              conditional: (
-                <TextInput
-                  id="other-amount"
-                  name="otherAmount"
-                  label={t('bills.otherAmountLabel')}
-                  hint={
-                    selectedBills.length > 0
-                      ? t('bills.otherAmountHint', {
-                          min: money(minimum, i18n.language),
-                          max: money(selectedTotal, i18n.language),
-                        })
-                      : t('bills.otherAmountHintNoBills')
-                  }
-                  error={form.fieldError('other-amount')}
-                  prefix="$"
-                  inputMode="decimal"
-                  autoComplete="off"
-                  width="10"
-                  value={other}
-                  onChange={(e) => setOther(e.target.value)}
-                  onBlur={() => {
-                    const c = parseMoneyInput(other) ?? 0;
-                    if (c > 0 && /^\d+$/.test(other.trim())) setOther((c / 100).toFixed(2));
-                  }}
-                />
-              ),
-            },
-          ]}
-        />
+        <AmountQuestion {...answer.amount} />
         <Button>{t('common.continue')}</Button>
       </form>
     </>

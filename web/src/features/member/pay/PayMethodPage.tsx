@@ -1,25 +1,22 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
-import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import type { DatePart, DateParts } from '../../../components/DateInput';
-import { ErrorSummary } from '../../../components/ErrorSummary';
-import { type ChoiceOption, Radios, SingleCheckbox, TextInput } from '../../../components/Field';
-import { Money } from '../../../components/Money';
-import { Page, useRefocusHeading } from '../../../components/Page';
+import { type ChoiceOption, SingleCheckbox } from '../../../components/Field';
+import { useRefocusHeading } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
-import { useOrganization } from '../../../organization';
-import { declineKey } from '../../guest-pay/MethodPage';
-import { BANK_FIELD_IDS, BankAccountFields, type BankFieldsHandle } from '../../payment/BankAccountFields';
-import { brandLabel } from '../../payment/brands';
 import {
-  CARD_FIELD_IDS,
-  type CardFieldsHandle,
-  ProcessorCardFields,
-} from '../../payment/ProcessorCardFields';
+  ChooseMethodPage,
+  declineMessage,
+  MethodQuestion,
+  NewMethodFields,
+  NicknameInput,
+  useNewMethod,
+  useNewMethodOptions,
+} from '../../payment/NewMethod';
 import { partsOf, schedulingWindow } from '../scheduled/dates';
 import { checkPayDate, rangeError, type WhenChoice, WhenQuestion } from '../scheduled/WhenQuestion';
 import { expiryText, methodTitle } from '../wallet/labels';
@@ -28,14 +25,6 @@ import { hasFinishedPayment, type MemberWhen, updateMemberPay, useMemberPay } fr
 import { MemberAlreadyPaid } from './MemberAlreadyPaid';
 
 const NICKNAME_MAX = 40;
-
-function declineField(code: string, kind: 'card' | 'bank' | 'saved'): string {
-  if (kind === 'saved') return 'method';
-  if (kind === 'bank') return BANK_FIELD_IDS.routingNumber;
-  if (code === 'incorrect_cvc') return CARD_FIELD_IDS.cvc;
-  if (code === 'expired_card') return CARD_FIELD_IDS.expiry;
-  return CARD_FIELD_IDS.number;
-}
 
 /** A saved method as a radio: its name, and whether it is the default or expires soon. */
 function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<typeof useTranslation>['t']) {
@@ -71,7 +60,6 @@ function savedOption(m: PaymentMethodView, lang: 'en' | 'es', t: ReturnType<type
 export function PayMethodPage() {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const org = useOrganization();
   const navigate = useNavigate();
   const journey = useMemberPay();
   const { methods } = useWallet();
@@ -92,13 +80,15 @@ export function PayMethodPage() {
     journey.when?.type === 'later' ? partsOf(journey.when.payOn) : { day: '', month: '', year: '' },
   );
   const [dateErrorParts, setDateErrorParts] = useState<DatePart[]>([]);
-  const [busy, setBusy] = useState(false);
-  const cardRef = useRef<CardFieldsHandle>(null);
-  const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
-  const declineMsg: FieldMsg | null = decline
-    ? { id: declineField(decline.code, decline.kind), key: declineKey(decline.code) }
-    : null;
+  const newMethod = useNewMethod(form.setErrors);
+  const { busy } = newMethod;
+  const saved = methods ?? [];
+  const newOptions = useNewMethodOptions({
+    card: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
+    bank: saved.length > 0 ? t('accountPay.newBank') : t('method.bank'),
+  });
+  const declineMsg: FieldMsg | null = decline ? declineMessage(decline) : null;
   // The server refused the date (the window moved on since this page): say which dates it allows.
   const whenErrorMsg: FieldMsg | null = journey.whenError
     ? rangeError({ first: journey.whenError.firstDate, last: journey.whenError.lastDate })
@@ -174,22 +164,16 @@ export function PayMethodPage() {
       navigate('/account/pay/review');
       return;
     }
-    setBusy(true);
-    const result = choice === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
-    setBusy(false);
+    const result = await newMethod.tokenize(choice, nickError ? [nickError] : []);
     if (!result) return;
-    if (!result.ok || nickError) {
-      form.setErrors([...(result.ok ? [] : result.errors), ...(nickError ? [nickError] : [])]);
-      return;
-    }
     updateMemberPay((j) => {
       const { decline: _d, attempt: _a, whenError: _w, scheduleAttempt: _s, ...rest } = j;
       return {
         ...rest,
         method: {
           type: 'new',
-          token: result.result.token,
-          details: result.result.method,
+          token: result.token,
+          details: result.method,
           save: saving,
           nickname: saving ? nick : '',
         },
@@ -202,58 +186,30 @@ export function PayMethodPage() {
   const text = (m: FieldMsg) => t(m.key, m.values ?? {}) as string;
   const summary = shownErrors.map((m) => ({ id: m.id, text: text(m) }));
   const groupError = declineMsg && form.submitCount === 0 ? text(declineMsg) : undefined;
-  const acceptedBrands = org.payments.acceptedCardBrands;
-  const saved = methods ?? [];
-  const options: ChoiceOption[] = [
-    ...saved.map((m) => savedOption(m, lang, t)),
-    {
-      value: 'card',
-      label: saved.length > 0 ? t('accountPay.newCard') : t('method.card'),
-      hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
-    },
-    ...(org.payments.bankAccounts
-      ? [
-          {
-            value: 'bank',
-            label: saved.length > 0 ? t('accountPay.newBank') : t('method.bank'),
-            hint: t('method.bankHint'),
-          },
-        ]
-      : []),
-  ];
+  const options: ChoiceOption[] = [...saved.map((m) => savedOption(m, lang, t)), ...newOptions];
   const methodError =
     form.fieldError('method') ??
     (decline?.kind === 'saved' && form.submitCount === 0 ? groupError : undefined);
   const saveLabel = choice === 'bank' ? t('accountPay.saveBank') : t('accountPay.saveCard');
   const dateErrorMsg = shownErrors.find((m) => m.id.startsWith('pay-on-'));
   const nicknameField = (
-    <TextInput
-      id="nickname"
-      name="nickname"
-      label={t('wallet.nickname')}
-      hint={t('wallet.nicknameHint')}
-      error={form.fieldError('nickname')}
+    <NicknameInput
       value={nickname}
-      onChange={(e) => {
-        setNickname(e.target.value);
+      onChange={(v) => {
+        setNickname(v);
         form.clearField('nickname');
       }}
-      autoComplete="off"
-      maxLength={60}
-      width="20"
+      error={form.fieldError('nickname')}
     />
   );
 
   return (
-    <Page
-      title={t('method.title')}
-      error={shownErrors.length > 0}
-      back={<BackLink to={chosen ? '/account/pay/review' : '/account/pay'} />}
+    <ChooseMethodPage
+      backTo={chosen ? '/account/pay/review' : '/account/pay'}
+      errors={summary}
+      focusKey={form.submitCount}
+      amountCents={selection.amountCents}
     >
-      <ErrorSummary errors={summary} focusKey={form.submitCount} />
-      <span className="caption">
-        {t('method.caption')} <Money cents={selection.amountCents} />
-      </span>
       {methods === null ? (
         <>
           <h1 className="heading-l">{t('method.title')}</h1>
@@ -263,11 +219,7 @@ export function PayMethodPage() {
         </>
       ) : (
         <form onSubmit={submit} noValidate>
-          <Radios
-            idBase="method"
-            name="method"
-            legend={t('method.title')}
-            legendIsHeading
+          <MethodQuestion
             hint={saved.length > 0 ? t('accountPay.methodHint') : undefined}
             error={methodError}
             value={choice}
@@ -277,31 +229,7 @@ export function PayMethodPage() {
             }}
             options={options}
           />
-          {choice === 'card' ? (
-            <section aria-labelledby="card-details-title" className="method-section">
-              <h2 className="heading-m" id="card-details-title">
-                {t('card.title')}
-              </h2>
-              <ProcessorCardFields
-                ref={cardRef}
-                acceptedBrands={acceptedBrands}
-                tokenizationUrl={org.processor.tokenizationUrl}
-                groupError={decline?.kind === 'card' ? groupError : undefined}
-              />
-            </section>
-          ) : null}
-          {choice === 'bank' ? (
-            <section aria-labelledby="bank-details-title" className="method-section">
-              <h2 className="heading-m" id="bank-details-title">
-                {t('bank.title')}
-              </h2>
-              <BankAccountFields
-                ref={bankRef}
-                tokenizationUrl={org.processor.tokenizationUrl}
-                groupError={decline?.kind === 'bank' ? groupError : undefined}
-              />
-            </section>
-          ) : null}
+          <NewMethodFields kind={choice} refs={newMethod} decline={decline} declineText={groupError} />
           <WhenQuestion
             value={when}
             onChange={(v) => {
@@ -330,6 +258,6 @@ export function PayMethodPage() {
           <Button busy={busy}>{busy ? t('method.checking') : t('common.continue')}</Button>
         </form>
       )}
-    </Page>
+    </ChooseMethodPage>
   );
 }

@@ -1,12 +1,11 @@
-import { useSyncExternalStore } from 'react';
-import type { BillSummary, MemberPaymentBody } from '../../../../../src/modules/members/members.schema';
-import type { PaymentView } from '../../../../../src/modules/payments/payments.schema';
-import type {
-  CreateScheduledPaymentBody,
-  ScheduledPaymentView,
-} from '../../../../../src/modules/scheduled/scheduled.schema';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
+import type { BillSummary, MemberPaymentBody } from '@contract/members/members.schema';
+import type { PaymentView } from '@contract/payments/payments.schema';
+import type { CreateScheduledPaymentBody, ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
+import { isBillOwed } from '@domain/payment-rules';
 import type { TokenizedMethod } from '../../../api';
+import { createSessionStore } from '../../payment/session-store';
+import type { PaymentAttempt } from '../../payment/usePaymentSubmit';
 
 export interface MemberSelection {
   personId: string;
@@ -34,21 +33,13 @@ export interface MemberDecline {
   kind: 'card' | 'bank' | 'saved';
 }
 
-export interface MemberAttempt {
-  key: string;
-  body: MemberPaymentBody;
-  inFlight: boolean;
-}
+export type MemberAttempt = PaymentAttempt<MemberPaymentBody>;
 
 /** When the member pays: now, or on a later date ('YYYY-MM-DD', a calendar date in their region). */
 export type MemberWhen = { type: 'today' } | { type: 'later'; payOn: string };
 
 /** One submission of a payment for a later date; resends carry the same Idempotency-Key. */
-export interface ScheduleAttempt {
-  key: string;
-  body: CreateScheduledPaymentBody;
-  inFlight: boolean;
-}
+export type ScheduleAttempt = PaymentAttempt<CreateScheduledPaymentBody>;
 
 /**
  * A payment from the account, page by page. Kept in sessionStorage so a reload lands where the
@@ -88,68 +79,18 @@ function finished(j: MemberPayJourney): MemberPayJourney {
   };
 }
 
-const KEY = 'settle.member-pay';
-const listeners = new Set<() => void>();
-let current: MemberPayJourney = load();
+export const memberPayJourney = createSessionStore<MemberPayJourney>('settle.member-pay');
+const store = memberPayJourney;
 
-function load(): MemberPayJourney {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as MemberPayJourney) : {};
-  } catch {
-    return {};
-  }
-}
-
-function persist(): void {
-  try {
-    sessionStorage.setItem(KEY, JSON.stringify(current));
-  } catch {
-    // Storage full or blocked: the journey still works until a reload.
-  }
-}
-
-function emit(): void {
-  persist();
-  for (const l of listeners) l();
-}
-
-export function getMemberPay(): MemberPayJourney {
-  return current;
-}
-
-export function updateMemberPay(
-  change: Partial<MemberPayJourney> | ((j: MemberPayJourney) => MemberPayJourney),
-): MemberPayJourney {
-  current = typeof change === 'function' ? change(current) : { ...current, ...change };
-  emit();
-  return current;
-}
+export const getMemberPay = store.get;
+export const updateMemberPay = store.update;
+export const useMemberPay = store.use;
+/** Forgets everything (signing out). */
+export const clearMemberPay = store.clear;
 
 /** Starts a new payment; payments made in this tab are kept so Back still says "already paid". */
 export function startMemberPay(): void {
-  current = finished(current);
-  emit();
-}
-
-/** Forgets everything (signing out). */
-export function clearMemberPay(): void {
-  current = {};
-  try {
-    sessionStorage.removeItem(KEY);
-  } catch {
-    // nothing stored
-  }
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useMemberPay(): MemberPayJourney {
-  return useSyncExternalStore(subscribe, getMemberPay, getMemberPay);
+  store.replace(finished(store.get()));
 }
 
 export function lastMemberPayment(j: MemberPayJourney): PaymentView | undefined {
@@ -198,5 +139,5 @@ export function refreshMemberPayment(payment: PaymentView): void {
 
 /** A bill the member can choose: something left to pay and no payment running. */
 export function isPayable(bill: BillSummary): boolean {
-  return bill.status === 'open' && bill.balanceCents > 0;
+  return isBillOwed(bill.status, bill.balanceCents);
 }

@@ -1,6 +1,6 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { Page } from '../../../components/Page';
 import { money } from '../../../format';
 import { dayAndDate } from './dates';

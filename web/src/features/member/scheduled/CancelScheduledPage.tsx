@@ -1,7 +1,7 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { api } from '../../../api';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';

@@ -1,12 +1,10 @@
+import type { ScheduledPaymentView, UpdateScheduledPaymentBody } from '@contract/scheduled/scheduled.schema';
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
+import { parseMoneyInput } from '@domain/money';
+import { minimumPaymentCents } from '@domain/payment-rules';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { parseMoneyInput } from '../../../../../src/domain/money';
-import type {
-  ScheduledPaymentView,
-  UpdateScheduledPaymentBody,
-} from '../../../../../src/modules/scheduled/scheduled.schema';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api, isApiError } from '../../../api';
 import { Button } from '../../../components/Button';
 import { DateInput, type DatePart, type DateParts } from '../../../components/DateInput';
@@ -16,7 +14,6 @@ import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf, money } from '../../../format';
 import { useOrganization } from '../../../organization';
-import { minimumFor } from '../../guest-pay/BillsPage';
 import { useMemberExpiry, useMemberSession } from '../session';
 import { expiryText, methodTitle } from '../wallet/labels';
 import { useWallet } from '../wallet/useWallet';
@@ -73,7 +70,7 @@ function ChangeForm({
   const [busy, setBusy] = useState(false);
 
   const total = view.bills.reduce((sum, b) => sum + b.balanceCents, 0);
-  const minimum = minimumFor(total, org.payments.minimumCents);
+  const minimum = minimumPaymentCents(total, org.payments.minimumCents);
   const dateWindow = schedulingWindow(view.bills.map((b) => b.dueDate));
   // Until the wallet has loaded (or if it cannot be), the method the payment has is the one offered.
   const offered = methods ?? (view.method ? [view.method] : []);

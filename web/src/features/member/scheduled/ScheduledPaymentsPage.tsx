@@ -1,6 +1,6 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { Page } from '../../../components/Page';

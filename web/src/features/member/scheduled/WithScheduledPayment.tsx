@@ -1,7 +1,7 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { Page, useRefocusHeading } from '../../../components/Page';

@@ -1,4 +1,4 @@
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { isApiError } from '../../../api';
 import type { FieldMsg } from '../../../components/useFormErrors';
 

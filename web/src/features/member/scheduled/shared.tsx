@@ -1,10 +1,11 @@
+import type { ScheduledPaymentView } from '@contract/scheduled/scheduled.schema';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import type { ScheduledPaymentView } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { api, isApiError } from '../../../api';
 import { Email } from '../../../components/Email';
 import { Money } from '../../../components/Money';
+import { useApiData } from '../../../components/useApiData';
 import { langOf, money } from '../../../format';
 import { useMemberExpiry } from '../session';
 import { methodTitle } from '../wallet/labels';
@@ -30,27 +31,11 @@ export function useScheduledPayments(): {
   reload: () => void;
 } {
   const onExpired = useMemberExpiry();
-  const [list, setList] = useState<ScheduledPaymentView[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on reload
-  useEffect(() => {
-    let cancelled = false;
-    setFailed(false);
-    api
-      .scheduledPayments()
-      .then(({ data }) => {
-        if (!cancelled) setList(data.scheduledPayments);
-      })
-      .catch((err) => {
-        if (cancelled || onExpired(err)) return;
-        setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired]);
-  return { list, failed, reload: () => setAttempt((n) => n + 1) };
+  const { data, failed, reload } = useApiData(
+    async () => (await api.scheduledPayments()).data.scheduledPayments,
+    onExpired,
+  );
+  return { list: data, failed, reload };
 }
 
 /** Loads one scheduled payment: `view` null while loading; `missing` when it is not the member's. */

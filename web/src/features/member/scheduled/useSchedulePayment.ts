@@ -1,9 +1,9 @@
+import type { CreateScheduledPaymentBody } from '@contract/scheduled/scheduled.schema';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import type { CreateScheduledPaymentBody } from '../../../../../src/modules/scheduled/scheduled.schema';
 import { api, isApiError } from '../../../api';
 import type { FieldMsg } from '../../../components/useFormErrors';
-import { newKey } from '../../guest-pay/ReviewPage';
+import { newKey, waitWhileInFlight } from '../../payment/usePaymentSubmit';
 import {
   getMemberPay,
   type MemberMethod,
@@ -13,8 +13,6 @@ import {
   updateMemberPay,
 } from '../pay/journey';
 import { isStepUpCancelled } from '../StepUp';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sameBody(a: CreateScheduledPaymentBody, b: CreateScheduledPaymentBody): boolean {
   const canon = (x: CreateScheduledPaymentBody) =>
@@ -65,21 +63,11 @@ export function useSchedulePayment({
       sending.current = true;
       setBusy(true);
       try {
-        for (let tries = 0; ; tries += 1) {
-          try {
-            const { data } = await runStepUp((csrf) => api.schedulePayment(csrf, attempt.key, attempt.body));
-            recordScheduledPayment(data, savedForLater);
-            navigate(`/account/pay/scheduled/${encodeURIComponent(data.id)}`);
-            return;
-          } catch (err) {
-            // Our own earlier request with this key is still running (double click, reload): wait for it.
-            if (isApiError(err) && err.code === 'idempotency_in_flight' && tries < 15) {
-              await sleep(1000);
-              continue;
-            }
-            throw err;
-          }
-        }
+        const { data } = await waitWhileInFlight(() =>
+          runStepUp((csrf) => api.schedulePayment(csrf, attempt.key, attempt.body)),
+        );
+        recordScheduledPayment(data, savedForLater);
+        navigate(`/account/pay/scheduled/${encodeURIComponent(data.id)}`);
       } catch (err) {
         sending.current = false;
         setBusy(false);

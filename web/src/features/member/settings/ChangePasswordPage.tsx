@@ -1,7 +1,7 @@
+import { MIN_LENGTH_SINGLE_FACTOR, MIN_LENGTH_WITH_TWO_STEP } from '@domain/passwords';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { MIN_LENGTH_SINGLE_FACTOR, MIN_LENGTH_WITH_TWO_STEP } from '../../../../../src/domain/passwords';
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

@@ -1,18 +1,16 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Radios, SingleCheckbox, TextInput } from '../../../components/Field';
+import { QuestionRadios, SingleCheckbox } from '../../../components/Field';
 import { Page } from '../../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
 import { useOrganization } from '../../../organization';
-import { BankAccountFields, type BankFieldsHandle } from '../../payment/BankAccountFields';
-import { brandLabel } from '../../payment/brands';
-import { type CardFieldsHandle, ProcessorCardFields } from '../../payment/ProcessorCardFields';
+import { NewMethodFields, NicknameInput, useNewMethod, useNewMethodOptions } from '../../payment/NewMethod';
 import { useStepUp } from '../StepUp';
 import { useMemberExpiry } from '../session';
 import { methodName } from './labels';
@@ -31,10 +29,10 @@ export function AddMethodPage() {
   const [kind, setKind] = useState<string | null>(org.payments.bankAccounts ? null : 'card');
   const [nickname, setNickname] = useState('');
   const [makeDefault, setMakeDefault] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const cardRef = useRef<CardFieldsHandle>(null);
-  const bankRef = useRef<BankFieldsHandle>(null);
   const form = useFormErrors();
+  const newMethod = useNewMethod(form.setErrors);
+  const { busy, setBusy } = newMethod;
+  const options = useNewMethodOptions({ card: t('wallet.card'), bank: t('wallet.bank') });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -48,22 +46,17 @@ export function AddMethodPage() {
       nick.length > NICKNAME_MAX
         ? { id: 'nickname', key: 'wallet.errors.nicknameLong', values: { max: NICKNAME_MAX } }
         : null;
-    setBusy(true);
-    const result = kind === 'card' ? await cardRef.current?.submit() : await bankRef.current?.submit();
-    if (!result?.ok || nickError) {
-      setBusy(false);
-      form.setErrors([...(result && !result.ok ? result.errors : []), ...(nickError ? [nickError] : [])]);
-      return;
-    }
+    const result = await newMethod.tokenize(kind, nickError ? [nickError] : [], true);
+    if (!result) return;
     try {
       await stepUp.run((csrf) =>
         api.addPaymentMethod(csrf, {
-          paymentToken: result.result.token,
+          paymentToken: result.token,
           ...(nick ? { nickname: nick } : {}),
           makeDefault,
         }),
       );
-      const name = methodName(result.result.method, lang, t);
+      const name = methodName(result.method, lang, t);
       navigate('/account/payment-methods', {
         state: { notice: { key: 'wallet.saved', values: { method: nick ? `${nick} – ${name}` : name } } },
       });
@@ -74,7 +67,6 @@ export function AddMethodPage() {
     }
   }
 
-  const acceptedBrands = org.payments.acceptedCardBrands;
   return (
     <Page
       title={t('wallet.addTitle')}
@@ -84,65 +76,30 @@ export function AddMethodPage() {
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <form onSubmit={submit} noValidate>
         {org.payments.bankAccounts ? (
-          <Radios
-            idBase="kind"
-            name="kind"
-            legend={t('wallet.addTitle')}
-            legendIsHeading
+          <QuestionRadios
+            id="kind"
+            question={t('wallet.addTitle')}
             error={form.fieldError('kind')}
             value={kind}
             onChange={(v) => {
               setKind(v);
               form.clearField('kind');
             }}
-            options={[
-              {
-                value: 'card',
-                label: t('wallet.card'),
-                hint: t('method.cardHint', { brands: acceptedBrands.map((b) => brandLabel(b, lang)) }),
-              },
-              { value: 'bank', label: t('wallet.bank'), hint: t('method.bankHint') },
-            ]}
+            options={options}
           />
         ) : (
           <h1 className="heading-l">{t('wallet.addTitle')}</h1>
         )}
-        {kind === 'card' ? (
-          <section aria-labelledby="card-details-title" className="method-section">
-            <h2 className="heading-m" id="card-details-title">
-              {t('card.title')}
-            </h2>
-            <ProcessorCardFields
-              ref={cardRef}
-              acceptedBrands={acceptedBrands}
-              tokenizationUrl={org.processor.tokenizationUrl}
-            />
-          </section>
-        ) : null}
-        {kind === 'bank' ? (
-          <section aria-labelledby="bank-details-title" className="method-section">
-            <h2 className="heading-m" id="bank-details-title">
-              {t('bank.title')}
-            </h2>
-            <BankAccountFields ref={bankRef} tokenizationUrl={org.processor.tokenizationUrl} />
-          </section>
-        ) : null}
+        <NewMethodFields kind={kind} refs={newMethod} />
         {kind ? (
           <>
-            <TextInput
-              id="nickname"
-              name="nickname"
-              label={t('wallet.nickname')}
-              hint={t('wallet.nicknameHint')}
-              error={form.fieldError('nickname')}
+            <NicknameInput
               value={nickname}
-              onChange={(e) => {
-                setNickname(e.target.value);
+              onChange={(v) => {
+                setNickname(v);
                 form.clearField('nickname');
               }}
-              autoComplete="off"
-              maxLength={60}
-              width="20"
+              error={form.fieldError('nickname')}
             />
             <SingleCheckbox
               id="make-default"

@@ -1,15 +1,15 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { TextInput } from '../../../components/Field';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { useFormErrors } from '../../../components/useFormErrors';
 import { langOf } from '../../../format';
+import { NicknameInput } from '../../payment/NewMethod';
 import { useStepUp } from '../StepUp';
 import { useMemberExpiry } from '../session';
 import { NICKNAME_MAX } from './AddMethodPage';
@@ -57,6 +57,32 @@ function WithMethod({ children }: { children: (method: PaymentMethodView) => Rea
   return <>{children(method)}</>;
 }
 
+/**
+ * A change to one wallet method behind step-up; on success the wallet page says what happened.
+ * `run` returns nothing: the page moves on, or the form shows what went wrong.
+ */
+function useWalletChange(setErrors: ReturnType<typeof useFormErrors>['setErrors']) {
+  const navigate = useNavigate();
+  const onExpired = useMemberExpiry();
+  const stepUp = useStepUp();
+  const [busy, setBusy] = useState(false);
+  async function run(action: (csrf: string) => Promise<unknown>, notice: { key: string; method: string }) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await stepUp.run(action);
+      navigate('/account/payment-methods', {
+        state: { notice: { key: notice.key, values: { method: notice.method } } },
+      });
+    } catch (err) {
+      setBusy(false);
+      if (onExpired(err)) return;
+      setErrors([walletProblem(err)]);
+    }
+  }
+  return { busy, run, dialog: stepUp.dialog };
+}
+
 /** /account/payment-methods/:methodId/rename */
 export function RenameMethodPage() {
   return <WithMethod>{(method) => <RenameForm method={method} />}</WithMethod>;
@@ -65,34 +91,23 @@ export function RenameMethodPage() {
 function RenameForm({ method }: { method: PaymentMethodView }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const navigate = useNavigate();
-  const onExpired = useMemberExpiry();
-  const stepUp = useStepUp();
   const [nickname, setNickname] = useState(method.nickname ?? '');
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const change = useWalletChange(form.setErrors);
   const name = methodName(method, lang, t);
   const title = t('wallet.renameTitle', { method: name });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (busy) return;
     const nick = nickname.trim();
     if (nick.length > NICKNAME_MAX) {
       form.setErrors([{ id: 'nickname', key: 'wallet.errors.nicknameLong', values: { max: NICKNAME_MAX } }]);
       return;
     }
-    setBusy(true);
-    try {
-      await stepUp.run((csrf) => api.updatePaymentMethod(csrf, method.id, { nickname: nick || null }));
-      navigate('/account/payment-methods', {
-        state: { notice: { key: 'wallet.renamed', values: { method: name } } },
-      });
-    } catch (err) {
-      setBusy(false);
-      if (onExpired(err)) return;
-      form.setErrors([walletProblem(err)]);
-    }
+    void change.run((csrf) => api.updatePaymentMethod(csrf, method.id, { nickname: nick || null }), {
+      key: 'wallet.renamed',
+      method: name,
+    });
   }
 
   return (
@@ -104,29 +119,24 @@ function RenameForm({ method }: { method: PaymentMethodView }) {
       <ErrorSummary errors={form.summary} focusKey={form.submitCount} />
       <h1 className="heading-l">{title}</h1>
       <form onSubmit={submit} noValidate>
-        <TextInput
-          id="nickname"
-          name="nickname"
+        <NicknameInput
           label={t('wallet.nicknameLabel')}
           hint={t('wallet.renameHint')}
-          error={form.fieldError('nickname')}
           value={nickname}
-          onChange={(e) => {
-            setNickname(e.target.value);
+          onChange={(v) => {
+            setNickname(v);
             form.clearField('nickname');
           }}
-          autoComplete="off"
-          maxLength={60}
-          width="20"
+          error={form.fieldError('nickname')}
         />
         <div className="button-group">
-          <Button busy={busy}>{busy ? t('wallet.saving') : t('wallet.saveName')}</Button>
+          <Button busy={change.busy}>{change.busy ? t('wallet.saving') : t('wallet.saveName')}</Button>
           <Link to="/account/payment-methods" className="link-button">
             {t('stepUp.cancel')}
           </Link>
         </div>
       </form>
-      {stepUp.dialog}
+      {change.dialog}
     </Page>
   );
 }
@@ -139,28 +149,17 @@ export function RemoveMethodPage() {
 function RemoveForm({ method }: { method: PaymentMethodView }) {
   const { t, i18n } = useTranslation();
   const lang = langOf(i18n.language);
-  const navigate = useNavigate();
-  const onExpired = useMemberExpiry();
-  const stepUp = useStepUp();
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const change = useWalletChange(form.setErrors);
   const name = methodTitle(method, lang, t);
   const title = t('wallet.removeTitle', { method: name });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    try {
-      await stepUp.run((csrf) => api.removePaymentMethod(csrf, method.id));
-      navigate('/account/payment-methods', {
-        state: { notice: { key: 'wallet.removed', values: { method: name } } },
-      });
-    } catch (err) {
-      setBusy(false);
-      if (onExpired(err)) return;
-      form.setErrors([walletProblem(err)]);
-    }
+    void change.run((csrf) => api.removePaymentMethod(csrf, method.id), {
+      key: 'wallet.removed',
+      method: name,
+    });
   }
 
   return (
@@ -175,7 +174,7 @@ function RemoveForm({ method }: { method: PaymentMethodView }) {
       {method.isDefault ? <p>{t('wallet.removeDefault')}</p> : null}
       <form onSubmit={submit} noValidate>
         <div className="button-group">
-          <Button variant="warning" busy={busy}>
+          <Button variant="warning" busy={change.busy}>
             {t('wallet.removeConfirm')}
           </Button>
           <Link to="/account/payment-methods" className="link-button">
@@ -183,7 +182,7 @@ function RemoveForm({ method }: { method: PaymentMethodView }) {
           </Link>
         </div>
       </form>
-      {stepUp.dialog}
+      {change.dialog}
     </Page>
   );
 }

@@ -1,7 +1,7 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import { api, isApiError } from '../../../api';
 import { BackLink } from '../../../components/BackLink';
 import { Button } from '../../../components/Button';

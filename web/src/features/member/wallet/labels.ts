@@ -1,5 +1,5 @@
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import type { TFunction } from 'i18next';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
 import type { TokenizedMethod } from '../../../api';
 import { type Lang, localeOf } from '../../../format';
 import { brandLabel } from '../../payment/brands';

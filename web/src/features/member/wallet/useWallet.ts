@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { PaymentMethodView } from '../../../../../src/modules/wallet/wallet.schema';
+import type { PaymentMethodView } from '@contract/wallet/wallet.schema';
 import { api } from '../../../api';
+import { useApiData } from '../../../components/useApiData';
 import { useMemberExpiry } from '../session';
 
 /** Loads the wallet; null while loading, [] when it could not be loaded (new details still work). */
@@ -10,26 +10,12 @@ export function useWallet(): {
   reload: () => void;
 } {
   const onExpired = useMemberExpiry();
-  const [methods, setMethods] = useState<PaymentMethodView[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on reload
-  useEffect(() => {
-    let cancelled = false;
-    setFailed(false);
-    api
-      .paymentMethods()
-      .then(({ data }) => {
-        if (!cancelled) setMethods(data.methods);
-      })
-      .catch((err) => {
-        if (cancelled || onExpired(err)) return;
-        setMethods([]);
-        setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt, onExpired]);
-  return { methods, failed, reload: () => setAttempt((n) => n + 1) };
+  const { data, failed, reload } = useApiData(
+    async () => (await api.paymentMethods()).data.methods,
+    onExpired,
+    {
+      fallback: [],
+    },
+  );
+  return { methods: data, failed, reload };
 }
