@@ -11,7 +11,7 @@ class FakeClock implements Clock {
   t = 0;
   private timers: { at: number; resolve: () => void; seq: number }[] = [];
   private seq = 0;
-  constructor(private readonly stall?: { at: number; forMs: number }) {}
+  constructor(private stall?: { at: number; forMs: number }) {}
 
   now(): number {
     return this.t;
@@ -42,7 +42,7 @@ class FakeClock implements Clock {
       let at = Math.max(this.t, next.at);
       if (this.stall && this.t < this.stall.at && at >= this.stall.at) {
         at = Math.max(at, this.stall.at + this.stall.forMs);
-        this.stall = undefined as never;
+        this.stall = undefined;
       }
       this.t = at;
       next.resolve();

@@ -1,0 +1,95 @@
+/** What bench/run.ts and bench/open-run.ts share: the load-generator child, checkpoints, member sessions. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { BULK_MEMBER_DOMAIN } from '../src/modules/demo/bulk-members';
+import { newSecretToken, sha256 } from '../src/platform/ids';
+import type { Runtime } from '../src/runtime';
+import type { LoadJob, LoadResult, OpenLoadJob, OpenLoadResult } from './protocol';
+
+export function startLoadGenerator(): ChildProcess {
+  return fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+export function runLoad(child: ChildProcess, job: LoadJob): Promise<LoadResult>;
+export function runLoad(child: ChildProcess, job: OpenLoadJob): Promise<OpenLoadResult>;
+export function runLoad(
+  child: ChildProcess,
+  job: LoadJob | OpenLoadJob,
+): Promise<LoadResult | OpenLoadResult> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
+    child.once('exit', onExit);
+    child.once(
+      'message',
+      (m: { ok: true; result: LoadResult | OpenLoadResult } | { ok: false; error: string }) => {
+        child.off('exit', onExit);
+        if (m.ok) resolve(m.result);
+        else reject(new Error(m.error));
+      },
+    );
+    child.send(job);
+  });
+}
+
+export async function checkpoint(runtime: Runtime): Promise<void> {
+  // Start each database scenario without a backlog of dirty pages from the one before.
+  if (runtime.handle.kind === 'postgres') await sql`checkpoint`.execute(runtime.deps.db);
+}
+
+const SESSION_BATCH = 5_000;
+
+/**
+ * Sessions for `n` bulk members, written as sign-in writes them; returns their cookies. By default the
+ * first `n` members; with `spread`, every k-th of all the bulk members (in id order), so that the
+ * requests reach members all over the table and its indexes, not only the first ones seeded.
+ */
+export async function openBenchSessions(
+  runtime: Runtime,
+  n: number,
+  opts: { spread?: boolean } = {},
+): Promise<string[]> {
+  const db = runtime.deps.db;
+  const bulk = `%@${BULK_MEMBER_DOMAIN}`;
+  let ids: string[];
+  if (opts.spread) {
+    const { rows } = await sql<{ id: string }>`
+      select id from (
+        select id, row_number() over (order by id) - 1 as r, count(*) over () as total
+        from members where email like ${bulk}
+      ) m
+      where r % greatest(total / ${n}, 1) = 0
+      order by r
+      limit ${n}`.execute(db);
+    ids = rows.map((r) => r.id);
+  } else {
+    const rows = await db.selectFrom('members').select('id').where('email', 'like', bulk).limit(n).execute();
+    ids = rows.map((r) => r.id);
+  }
+  const now = new Date();
+  const tokens = ids.map(() => newSecretToken());
+  for (let start = 0; start < ids.length; start += SESSION_BATCH) {
+    await db
+      .insertInto('member_sessions')
+      .values(
+        ids.slice(start, start + SESSION_BATCH).map((id, k) => ({
+          id_hash: sha256(tokens[start + k] ?? ''),
+          member_id: id,
+          csrf_token: newSecretToken(),
+          plan_type: null,
+          ip: null,
+          user_agent: 'bench',
+          created_at: now,
+          last_seen_at: now,
+          idle_expires_at: new Date(now.getTime() + 25 * 60_000),
+          absolute_expires_at: new Date(now.getTime() + 11 * 3600_000),
+          stepped_up_at: null,
+        })),
+      )
+      .execute();
+  }
+  return tokens.map((t) => `settle_session=${t}`);
+}
