@@ -41,16 +41,22 @@ export async function checkpoint(runtime: Runtime): Promise<void> {
 }
 
 const SESSION_BATCH = 5_000;
+/** Sign-in's session lifetimes (members.service: IDLE_MINUTES, ABSOLUTE_HOURS). */
+const IDLE_MS = 30 * 60_000;
+const ABSOLUTE_MS = 12 * 3600_000;
 
 /**
- * Sessions for `n` bulk members, written as sign-in writes them; returns their cookies. By default the
- * first `n` members; with `spread`, every k-th of all the bulk members (in id order), so that the
- * requests reach members all over the table and its indexes, not only the first ones seeded.
+ * Sessions for `n` bulk members, written as sign-in writes them `signedInMinutesAgo` minutes ago (5 by
+ * default, as the closed-loop dashboard always had them: older than a minute, so each session's first
+ * request also writes its renewed idle expiry, as a member's first view after a while does; 0 for
+ * members who have just signed in, whose view writes only its audit row). Returns their cookies. By
+ * default the first `n` members; with `spread`, every k-th of all the bulk members (in id order), so
+ * that the requests reach members all over the table and its indexes, not only the first ones seeded.
  */
 export async function openBenchSessions(
   runtime: Runtime,
   n: number,
-  opts: { spread?: boolean } = {},
+  opts: { spread?: boolean; signedInMinutesAgo?: number } = {},
 ): Promise<string[]> {
   const db = runtime.deps.db;
   const bulk = `%@${BULK_MEMBER_DOMAIN}`;
@@ -69,7 +75,7 @@ export async function openBenchSessions(
     const rows = await db.selectFrom('members').select('id').where('email', 'like', bulk).limit(n).execute();
     ids = rows.map((r) => r.id);
   }
-  const now = new Date();
+  const now = new Date(Date.now() - (opts.signedInMinutesAgo ?? 5) * 60_000);
   const tokens = ids.map(() => newSecretToken());
   for (let start = 0; start < ids.length; start += SESSION_BATCH) {
     await db
@@ -84,8 +90,8 @@ export async function openBenchSessions(
           user_agent: 'bench',
           created_at: now,
           last_seen_at: now,
-          idle_expires_at: new Date(now.getTime() + 25 * 60_000),
-          absolute_expires_at: new Date(now.getTime() + 11 * 3600_000),
+          idle_expires_at: new Date(now.getTime() + IDLE_MS),
+          absolute_expires_at: new Date(now.getTime() + ABSOLUTE_MS),
           stepped_up_at: null,
         })),
       )

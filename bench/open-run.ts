@@ -42,6 +42,8 @@ export interface OpenRunOptions {
   connections: number;
   /** Demo members for the dashboard (default 100,000 on PostgreSQL, 5,000 on PGlite). */
   members: number | undefined;
+  /** When the dashboard's members signed in (bench/harness.ts openBenchSessions). */
+  signedInMinutesAgo: number;
   say: (line?: string) => void;
 }
 
@@ -114,10 +116,14 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
         });
         // A session for as many members as the busiest dashboard run sends requests, spread over them all.
         const most = Math.max(...o.runs.filter((r) => r.scenario === 'dashboard').map((r) => perRun(r.rate)));
-        cookies = await openBenchSessions(runtime, Math.min(memberCount, most), { spread: true });
+        cookies = await openBenchSessions(runtime, Math.min(memberCount, most), {
+          spread: true,
+          signedInMinutesAgo: o.signedInMinutesAgo,
+        });
         await sql`analyze`.execute(runtime.deps.db);
         say(
-          `Set up ${memberCount} members (${memberCount * 2} bills) and ${cookies.length} sessions spread over them ` +
+          `Set up ${memberCount} members (${memberCount * 2} bills) and ${cookies.length} sessions spread over them, ` +
+            `signed in ${o.signedInMinutesAgo} minutes before, ` +
             `in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
         );
       }
