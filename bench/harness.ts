@@ -99,3 +99,27 @@ export async function openBenchSessions(
   }
   return tokens.map((t) => `settle_session=${t}`);
 }
+
+/**
+ * Waits until the server has no statement running for this database (three looks in a row, 200 ms
+ * apart; at most `maxMs`): after an open-loop run the server may still be working through a backlog of
+ * requests whose clients gave up, which would weigh on the next run or meet a closed pool.
+ */
+export async function waitForQuiet(runtime: Runtime, maxMs = 60_000): Promise<number> {
+  const started = performance.now();
+  if (runtime.handle.kind !== 'postgres') {
+    await new Promise((r) => setTimeout(r, 3_000));
+    return performance.now() - started;
+  }
+  let quietLooks = 0;
+  while (quietLooks < 3 && performance.now() - started < maxMs) {
+    const { rows } = await sql<{ busy: number }>`
+      select count(*)::int as busy from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`.execute(
+      runtime.deps.db,
+    );
+    quietLooks = (rows[0]?.busy ?? 0) === 0 ? quietLooks + 1 : 0;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return performance.now() - started;
+}

@@ -11,7 +11,7 @@ import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity } from '../src/modules/integrity/integrity.service';
 import { hashPassword } from '../src/platform/passwords';
 import type { Runtime } from '../src/runtime';
-import { checkpoint, openBenchSessions, runLoad } from './harness';
+import { checkpoint, openBenchSessions, runLoad, waitForQuiet } from './harness';
 import type { LatencyHistogram } from './open-loop';
 import { postgresCpu } from './protocol';
 import { seedPayers } from './seed';
@@ -136,6 +136,10 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     const r = await runLoad(o.child, job);
     const app = process.cpuUsage(app0);
     const pg1 = onPg ? postgresCpu(o.dbName) : null;
+    // Requests whose clients gave up may still be running: let them finish before the next run.
+    const quietMs = await waitForQuiet(runtime);
+    if (quietMs > 1_000)
+      say(`  (the server worked ${(quietMs / 1000).toFixed(1)} s more on abandoned requests)`);
     const perRequest = (s: number) => (s * 1000) / Math.max(r.sent, 1);
     const row: OpenRow = {
       scenario: NAMES[scenario],
