@@ -5,6 +5,8 @@
  * server, where it creates (and afterwards drops) a database of its own; without it the app runs on an
  * in-memory PGlite, whose figures are single-connection and not the target. After the signed-in
  * dashboard it runs the daily autopay over every demo member (`--autopay-seconds` caps it).
+ * With `--rate`, it runs instead guest payments and dashboards open-loop at fixed offered loads
+ * (bench/open-run.ts, bench/README.md).
  */
 
 import type { ChildProcess } from 'node:child_process';
