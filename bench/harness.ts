@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { BULK_MEMBER_DOMAIN } from '../src/modules/demo/bulk-members';
 import { newSecretToken, sha256 } from '../src/platform/ids';
 import type { Runtime } from '../src/runtime';
-import type { LoadJob, LoadResult, OpenLoadJob, OpenLoadResult } from './protocol';
+import type { LoadJob, LoadMessage, LoadResult, MeasureMark, OpenLoadJob, OpenLoadResult } from './protocol';
 
 export function startLoadGenerator(): ChildProcess {
   return fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
@@ -15,22 +15,30 @@ export function startLoadGenerator(): ChildProcess {
 }
 
 export function runLoad(child: ChildProcess, job: LoadJob): Promise<LoadResult>;
-export function runLoad(child: ChildProcess, job: OpenLoadJob): Promise<OpenLoadResult>;
+export function runLoad(
+  child: ChildProcess,
+  job: OpenLoadJob,
+  onMark?: (mark: MeasureMark) => void,
+): Promise<OpenLoadResult>;
 export function runLoad(
   child: ChildProcess,
   job: LoadJob | OpenLoadJob,
+  onMark?: (mark: MeasureMark) => void,
 ): Promise<LoadResult | OpenLoadResult> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
+    const onMessage = (m: LoadMessage) => {
+      if ('mark' in m) {
+        onMark?.(m.mark);
+        return;
+      }
+      child.off('exit', onExit);
+      child.off('message', onMessage);
+      if (m.ok) resolve(m.result);
+      else reject(new Error(m.error));
+    };
     child.once('exit', onExit);
-    child.once(
-      'message',
-      (m: { ok: true; result: LoadResult | OpenLoadResult } | { ok: false; error: string }) => {
-        child.off('exit', onExit);
-        if (m.ok) resolve(m.result);
-        else reject(new Error(m.error));
-      },
-    );
+    child.on('message', onMessage);
     child.send(job);
   });
 }

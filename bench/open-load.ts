@@ -80,6 +80,7 @@ export async function runOpenJob(job: OpenLoadJob): Promise<OpenLoadResult> {
   let machine0 = machineCpu();
   let cpuSeconds = 0;
   let machineBusy = 0;
+  let machineBusySeconds = 0;
   try {
     const result = await runOpenLoop({
       rate: job.rate,
@@ -94,6 +95,7 @@ export async function runOpenJob(job: OpenLoadJob): Promise<OpenLoadResult> {
         return send(agent, base, req);
       },
       onMeasureStart: () => {
+        process.send?.({ mark: 'start' });
         cpu0 = process.cpuUsage();
         machine0 = machineCpu();
       },
@@ -102,9 +104,11 @@ export async function runOpenJob(job: OpenLoadJob): Promise<OpenLoadResult> {
         cpuSeconds = (cpu.user + cpu.system) / 1e6;
         const machine1 = machineCpu();
         machineBusy = (machine1.busy - machine0.busy) / Math.max(machine1.total - machine0.total, 1e-9);
+        machineBusySeconds = machine1.busy - machine0.busy;
+        process.send?.({ mark: 'end' });
       },
     });
-    return { ...result, cpuSeconds, machineBusy, sent };
+    return { ...result, cpuSeconds, machineBusy, machineBusySeconds, sent };
   } finally {
     agent.destroy();
   }

@@ -67,9 +67,12 @@ export interface OpenRow {
   other_statuses: Record<string, number>;
   /** Share of the machine's CPU busy in the measured period (every process: app, PostgreSQL, generator). */
   machine_busy: number;
-  /** App process and PostgreSQL CPU per request sent, warm-up included, in ms. */
+  /** CPU per request planned in the measured period, in ms: the app process, PostgreSQL, the load generator. */
   app_cpu_ms: number;
   pg_cpu_ms: number | null;
+  loadgen_cpu_ms: number;
+  /** Share of the machine's CPU that other processes (not the bench's) kept busy in the measured period. */
+  others_busy: number | null;
   target_p99_ms: number;
 }
 
@@ -131,16 +134,27 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     }
     await checkpoint(runtime);
     t0 = performance.now();
-    const app0 = process.cpuUsage();
-    const pg0 = onPg ? postgresCpu(o.dbName) : null;
-    const r = await runLoad(o.child, job);
-    const app = process.cpuUsage(app0);
-    const pg1 = onPg ? postgresCpu(o.dbName) : null;
+    // The app's and PostgreSQL's CPU over the measured period, which the load generator marks.
+    let app0 = process.cpuUsage();
+    let app = app0;
+    let pg0 = onPg ? postgresCpu(o.dbName) : null;
+    let pg1 = pg0;
+    const r = await runLoad(o.child, job, (mark) => {
+      if (mark === 'start') {
+        app0 = process.cpuUsage();
+        pg0 = onPg ? postgresCpu(o.dbName) : null;
+      } else {
+        app = process.cpuUsage(app0);
+        pg1 = onPg ? postgresCpu(o.dbName) : null;
+      }
+    });
+    const appSeconds = (app.user + app.system) / 1e6;
+    const pgSeconds = pg0 !== null && pg1 !== null ? pg1 - pg0 : null;
     // Requests whose clients gave up may still be running: let them finish before the next run.
     const quietMs = await waitForQuiet(runtime);
     if (quietMs > 1_000)
       say(`  (the server worked ${(quietMs / 1000).toFixed(1)} s more on abandoned requests)`);
-    const perRequest = (s: number) => (s * 1000) / Math.max(r.sent, 1);
+    const perRequest = (s: number) => (s * 1000) / Math.max(r.planned, 1);
     const row: OpenRow = {
       scenario: NAMES[scenario],
       throughput: round(r.achievedRate, 1),
@@ -156,8 +170,17 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
       errors: r.errors,
       other_statuses: r.statusCounts,
       machine_busy: round(r.machineBusy, 3),
-      app_cpu_ms: round(perRequest((app.user + app.system) / 1e6), 3),
-      pg_cpu_ms: pg0 !== null && pg1 !== null ? round(perRequest(pg1 - pg0), 3) : null,
+      app_cpu_ms: round(perRequest(appSeconds), 3),
+      pg_cpu_ms: pgSeconds === null ? null : round(perRequest(pgSeconds), 3),
+      loadgen_cpu_ms: round(perRequest(r.cpuSeconds), 3),
+      others_busy:
+        pgSeconds === null
+          ? null
+          : round(
+              (r.machineBusy * Math.max(0, r.machineBusySeconds - appSeconds - pgSeconds - r.cpuSeconds)) /
+                Math.max(r.machineBusySeconds, 1e-9),
+              3,
+            ),
       target_p99_ms: OPEN_TARGETS[scenario].p99Ms,
     };
     rows.push(row);
@@ -165,10 +188,14 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     say(
       `${row.scenario} at ${rate}/s offered: ${r.ok} of ${r.planned} planned answered ${scenario === 'payments' ? 201 : 200}` +
         `${others.length ? `, ${others.join(', ')}` : ''}, ${r.errors} errors; machine ${Math.round(r.machineBusy * 100)}% busy ` +
-        `(${cpus().length} cores); load generator ${r.cpuSeconds.toFixed(1)} s CPU, its worst lag behind the plan ` +
-        `${r.maxSendLagMs.toFixed(1)} ms; CPU per request (warm-up included): app ${row.app_cpu_ms} ms` +
+        `(${cpus().length} cores` +
+        (row.others_busy === null
+          ? ''
+          : `; other processes than the bench's ${Math.round(row.others_busy * 100)}%`) +
+        `); the load generator's worst lag behind its plan ${r.maxSendLagMs.toFixed(1)} ms; CPU per request: ` +
+        `app ${row.app_cpu_ms} ms` +
         (row.pg_cpu_ms === null ? '' : `, PostgreSQL ${row.pg_cpu_ms} ms`) +
-        ` (${((performance.now() - t0) / 1000).toFixed(1)} s with warm-up and drain)`,
+        `, load generator ${row.loadgen_cpu_ms} ms (${((performance.now() - t0) / 1000).toFixed(1)} s with warm-up and drain)`,
     );
     if (r.latencyAll.count > r.latency.count)
       say(`  every measured answer, failures included: ${describe(r.latencyAll)}`);

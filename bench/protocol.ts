@@ -45,9 +45,20 @@ export interface OpenLoadResult extends OpenLoopResult {
   cpuSeconds: number;
   /** Share of the whole machine's CPU busy during the measured period (0–1), all processes. */
   machineBusy: number;
+  /** The same, in CPU seconds (all cores). */
+  machineBusySeconds: number;
   /** Requests sent in all, warm-up included. */
   sent: number;
 }
+
+/** The open loop's measured period begins or ends (sent while the job runs, before its result). */
+export type MeasureMark = 'start' | 'end';
+
+/** What the load generator sends back: marks while an open-loop job runs, then one result. */
+export type LoadMessage =
+  | { mark: MeasureMark }
+  | { ok: true; result: LoadResult | OpenLoadResult }
+  | { ok: false; error: string };
 
 export interface LatencySummary {
   count: number;
