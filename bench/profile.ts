@@ -19,6 +19,7 @@ import { createLogger } from '../src/platform/logger';
 import { hashPassword } from '../src/platform/passwords';
 import { openRuntime } from '../src/runtime';
 import { openBenchSessions } from './harness';
+import { explainSlowerThan } from './pg-diagnostics';
 import { postgresCpu } from './protocol';
 import { seedPayers } from './seed';
 
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     pool: { type: 'string' },
     /** Profiles `GET /api/v1/member/dashboard` instead of guest payments. */
     dashboard: { type: 'boolean', default: false },
+    /** auto_explain logs the plans of statements slower than this many ms (bench/pg-diagnostics.ts). */
+    'explain-slower-than': { type: 'string' },
     /** Demo members seeded for --dashboard. */
     members: { type: 'string', default: '100000' },
   },
@@ -61,6 +64,8 @@ const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 const dbName = `settle_profile_${process.pid}`;
 await admin.query(`create database ${dbName}`);
+if (args['explain-slower-than'] !== undefined)
+  await explainSlowerThan(admin, dbName, Number(args['explain-slower-than']));
 const dbUrl = new URL(serverUrl);
 dbUrl.pathname = `/${dbName}`;
 try {
