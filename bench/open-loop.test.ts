@@ -193,6 +193,8 @@ describe('runOpenLoop with a fake clock', () => {
     );
     expect(result.ok).toBe(100);
     expect(result.achievedRate).toBeCloseTo(50, 0);
+    // In the measured second the server answered 50 (at 20, 40, … 1000), the rest after it.
+    expect(result.answeredInPeriod).toBe(50);
     // The last request, planned at 990, is answered at 2000.
     expect(result.latency.max).toBe(1_010);
   });

@@ -78,6 +78,11 @@ export interface OpenLoopResult {
   latencyAll: LatencyHistogram;
   /** The most any request started after its planned time: the scheduler's own lag, in ms. */
   maxSendLagMs: number;
+  /**
+   * Answers (of any request, warm-up included, any outcome) that arrived during the measured period:
+   * what the server did in it, for dividing its CPU by when it fell behind the offered rate.
+   */
+  answeredInPeriod: number;
 }
 
 /** Nearest-rank percentiles of a list of latencies (it is bounded: rate × duration entries). */
@@ -112,6 +117,8 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
   let lastAnswer = measureStart;
   let maxSendLagMs = 0;
   const outstanding = new Set<number>();
+  let periodOpen = false;
+  let answeredInPeriod = 0;
   let drained: (() => void) | null = null;
 
   const fire = (i: number) => {
@@ -122,6 +129,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
     const settle = (outcome: Outcome) => {
       if (!outstanding.delete(i)) return; // already counted as unanswered after the drain
       const end = clock.now();
+      if (periodOpen) answeredInPeriod++;
       if (measured) {
         const latency = end - planned;
         lastAnswer = Math.max(lastAnswer, end);
@@ -150,16 +158,21 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
     while (i < total && plannedStart(t0, i, rate) <= now) {
       if (i === warmupCount && !measuring) {
         measuring = true;
+        periodOpen = true;
         opts.onMeasureStart?.();
       }
       fire(i++);
     }
     if (i < total) await clock.sleep(Math.max(0, plannedStart(t0, i, rate) - clock.now()));
   }
-  if (!measuring) opts.onMeasureStart?.();
+  if (!measuring) {
+    periodOpen = true;
+    opts.onMeasureStart?.();
+  }
   // The measured period ends at the planned time of the request after the last one.
   const measureEnd = plannedStart(t0, total, rate);
   if (clock.now() < measureEnd) await clock.sleep(measureEnd - clock.now());
+  periodOpen = false;
   opts.onMeasureEnd?.();
 
   if (outstanding.size > 0) {
@@ -192,6 +205,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
     latency: summarize(okLatencies),
     latencyAll: summarize(allLatencies),
     maxSendLagMs,
+    answeredInPeriod,
   };
 }
 

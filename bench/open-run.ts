@@ -67,7 +67,7 @@ export interface OpenRow {
   other_statuses: Record<string, number>;
   /** Share of the machine's CPU busy in the measured period (every process: app, PostgreSQL, generator). */
   machine_busy: number;
-  /** CPU per request planned in the measured period, in ms: the app process, PostgreSQL, the load generator. */
+  /** CPU per request answered in the measured period, in ms: the app process, PostgreSQL, the load generator. */
   app_cpu_ms: number;
   pg_cpu_ms: number | null;
   loadgen_cpu_ms: number;
@@ -154,7 +154,8 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     const quietMs = await waitForQuiet(runtime);
     if (quietMs > 1_000)
       say(`  (the server worked ${(quietMs / 1000).toFixed(1)} s more on abandoned requests)`);
-    const perRequest = (s: number) => (s * 1000) / Math.max(r.planned, 1);
+    // Per request answered in the measured period: what the server did then, even when it fell behind.
+    const perRequest = (s: number) => (s * 1000) / Math.max(r.answeredInPeriod, 1);
     const row: OpenRow = {
       scenario: NAMES[scenario],
       throughput: round(r.achievedRate, 1),
