@@ -91,6 +91,7 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
   const memberCount = o.members ?? (onPg ? 100_000 : 5_000);
   const rows: OpenRow[] = [];
   let paymentsRun = false;
+  let payersSeeded = 0;
   for (const { scenario, rate } of o.runs) {
     let t0 = performance.now();
     let job: Parameters<typeof runLoad>[1] & { kind: 'open' };
@@ -104,7 +105,13 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     };
     if (scenario === 'payments') {
       // A payer for every request: its own guest session, bill, card token and address.
-      const payments = await seedPayers(runtime.deps.db, perRun(rate), new Date(Date.now() + 2 * 3600_000));
+      const payments = await seedPayers(
+        runtime.deps.db,
+        perRun(rate),
+        new Date(Date.now() + 2 * 3600_000),
+        payersSeeded,
+      );
+      payersSeeded += payments.length;
       say(`Set up ${payments.length} payers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       job = { ...base, target: 'payments', payments };
       paymentsRun = true;
