@@ -1,11 +1,12 @@
 /**
  * The load generator, run as a child process of bench/run.ts so autocannon and the server each have an
  * event loop (and, on two cores, roughly a core) of their own. Receives one LoadJob per message and
- * answers with a LoadResult.
+ * answers with a LoadResult (an OpenLoadResult for an open-loop job, bench/open-load.ts).
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { type LoadJob, type LoadResult, payerIp, percentiles } from './protocol';
+import { runOpenJob } from './open-load';
+import { type LoadJob, type LoadResult, type OpenLoadJob, payerIp, percentiles } from './protocol';
 
 async function runJob(job: LoadJob): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -96,8 +97,8 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   };
 }
 
-process.on('message', (job: LoadJob) => {
-  runJob(job).then(
+process.on('message', (job: LoadJob | OpenLoadJob) => {
+  (job.kind === 'open' ? runOpenJob(job) : runJob(job)).then(
     (result) => process.send?.({ ok: true, result }),
     (err: unknown) => process.send?.({ ok: false, error: String(err) }),
   );

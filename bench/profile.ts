@@ -1,6 +1,8 @@
 /**
  * Where a guest payment's time goes, without HTTP or load-generator noise:
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/profile.ts [--payments 1000] [--concurrency 1] [--statements]
+ * With `--dashboard [--members 100000]`, the same for signed-in members' dashboards (`--payments` is then
+ * the number of dashboards, each a different member's, spread over all of them).
  * Pays bills through app.inject on a fresh database and prints wall time, this process's CPU time and the
  * number of SQL statements per payment (with --statements, each statement's share). CPU per payment is
  * the figure that decides throughput on two cores shared with PostgreSQL.
@@ -11,9 +13,13 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { openDb } from '../src/platform/db';
 import { createLogger } from '../src/platform/logger';
+import { hashPassword } from '../src/platform/passwords';
 import { openRuntime } from '../src/runtime';
+import { openBenchSessions } from './harness';
+import { explainSlowerThan } from './pg-diagnostics';
 import { postgresCpu } from './protocol';
 import { seedPayers } from './seed';
 
@@ -27,6 +33,12 @@ const { values: args } = parseArgs({
     plans: { type: 'boolean', default: false },
     /** Connection pool size (default: the app's own default). */
     pool: { type: 'string' },
+    /** Profiles `GET /api/v1/member/dashboard` instead of guest payments. */
+    dashboard: { type: 'boolean', default: false },
+    /** auto_explain logs the plans of statements slower than this many ms (bench/pg-diagnostics.ts). */
+    'explain-slower-than': { type: 'string' },
+    /** Demo members seeded for --dashboard. */
+    members: { type: 'string', default: '100000' },
   },
 });
 const n = Number(args.payments);
@@ -52,6 +64,8 @@ const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 const dbName = `settle_profile_${process.pid}`;
 await admin.query(`create database ${dbName}`);
+if (args['explain-slower-than'] !== undefined)
+  await explainSlowerThan(admin, dbName, Number(args['explain-slower-than']));
 const dbUrl = new URL(serverUrl);
 dbUrl.pathname = `/${dbName}`;
 try {
@@ -67,10 +81,37 @@ try {
     logger: createLogger('warn', process.stderr),
     ...(args.pool ? { handle: await openDb({ url: dbUrl.toString(), poolSize: Number(args.pool) }) } : {}),
   });
-  const specs = await seedPayers(runtime.deps.db, n + WARMUP, new Date(Date.now() + 3600_000));
+  const specs = args.dashboard
+    ? []
+    : await seedPayers(runtime.deps.db, n + WARMUP, new Date(Date.now() + 3600_000));
+  let cookies: string[] = [];
+  if (args.dashboard) {
+    const members = Number(args.members);
+    await seedBulkMembers(runtime.deps.db, {
+      count: members,
+      passwordHash: await hashPassword('bench member password'),
+      regionId: config.organization.regions[0]?.id ?? 'ncal',
+      stateCode: config.organization.regions[0]?.states[0]?.code ?? 'CA',
+      now: new Date(),
+    });
+    cookies = await openBenchSessions(runtime, Math.min(members, n + WARMUP), { spread: true });
+    await sql`analyze`.execute(runtime.deps.db);
+  }
   const app = await buildApp(runtime.deps, { webDist: '/nonexistent' });
   await app.ready();
+  const view = async (i: number) => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/member/dashboard',
+      headers: {
+        cookie: cookies[i % cookies.length] ?? '',
+        'x-forwarded-for': `10.9.${(i >> 8) & 255}.${i & 255}`,
+      },
+    });
+    if (res.statusCode !== 200) throw new Error(`dashboard ${i}: ${res.statusCode} ${res.body}`);
+  };
   const pay = async (i: number) => {
+    if (args.dashboard) return view(i);
     const p = specs[i];
     if (!p) throw new Error(`no payer ${i}`);
     const res = await app.inject({
@@ -102,7 +143,7 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const pg1 = postgresCpu(dbName);
   console.log(
-    `${n} payments, concurrency ${concurrency}: ${(wall / n).toFixed(2)} ms wall and ` +
+    `${n} ${args.dashboard ? 'dashboards' : 'payments'}, concurrency ${concurrency}: ${(wall / n).toFixed(2)} ms wall and ` +
       `${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms CPU (user ${(cpu.user / 1000 / n).toFixed(2)}, ` +
       `system ${(cpu.system / 1000 / n).toFixed(2)}) per payment; ${(statements / n).toFixed(1)} SQL ` +
       `statements per payment; ${((n / wall) * 1000).toFixed(0)} payments/s` +

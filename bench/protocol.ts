@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { OpenLoopResult } from './open-loop';
 
 /** Messages between the bench (server side) and its load-generator child process. */
 
@@ -23,6 +24,41 @@ export type LoadJob =
       durationSeconds: number;
       payments: PaymentSpec[];
     };
+
+/**
+ * An open-loop run (`--rate`): `rate` requests per second at evenly spaced planned times for
+ * `warmupSeconds + durationSeconds`, whatever the answers; latency counts from each planned start.
+ * Payments need one payer per request (rate × (warm-up + duration)); dashboards cycle the cookies.
+ */
+export type OpenLoadJob = {
+  kind: 'open';
+  url: string;
+  rate: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Most connections the generator keeps open to the server (requests beyond them wait, timed). */
+  connections: number;
+} & ({ target: 'payments'; payments: PaymentSpec[] } | { target: 'dashboard'; cookies: string[] });
+
+export interface OpenLoadResult extends OpenLoopResult {
+  /** CPU seconds the load generator used during the measured period. */
+  cpuSeconds: number;
+  /** Share of the whole machine's CPU busy during the measured period (0–1), all processes. */
+  machineBusy: number;
+  /** The same, in CPU seconds (all cores). */
+  machineBusySeconds: number;
+  /** Requests sent in all, warm-up included. */
+  sent: number;
+}
+
+/** The open loop's measured period begins or ends (sent while the job runs, before its result). */
+export type MeasureMark = 'start' | 'end';
+
+/** What the load generator sends back: marks while an open-loop job runs, then one result. */
+export type LoadMessage =
+  | { mark: MeasureMark }
+  | { ok: true; result: LoadResult | OpenLoadResult }
+  | { ok: false; error: string };
 
 export interface LatencySummary {
   count: number;

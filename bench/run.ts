@@ -5,12 +5,13 @@
  * server, where it creates (and afterwards drops) a database of its own; without it the app runs on an
  * in-memory PGlite, whose figures are single-connection and not the target. After the signed-in
  * dashboard it runs the daily autopay over every demo member (`--autopay-seconds` caps it).
+ * With `--rate`, it runs instead guest payments and dashboards open-loop at fixed offered loads
+ * (bench/open-run.ts, bench/README.md).
  */
 
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -20,15 +21,17 @@ import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { todayIn } from '../src/domain/dates';
 import { runDueAutopay } from '../src/modules/autopay/autopay-run.service';
-import { BULK_MEMBER_DOMAIN, seedBulkMembers } from '../src/modules/demo/bulk-members';
+import { seedBulkMembers } from '../src/modules/demo/bulk-members';
 import { checkIntegrity, type IntegrityReport } from '../src/modules/integrity/integrity.service';
-import { newSecretToken, sha256 } from '../src/platform/ids';
 import { createLogger } from '../src/platform/logger';
 import { hashPassword } from '../src/platform/passwords';
 import { openRuntime, type Runtime } from '../src/runtime';
 import { seedDueAutopay } from './autopay-seed';
+import { checkpoint, openBenchSessions, runLoad, startLoadGenerator } from './harness';
+import { parseRates } from './open-loop';
+import { OPEN_SCENARIOS, runOpenScenarios } from './open-run';
 import { describeTableStats, explainSlowerThan, statsSettled, tableStats } from './pg-diagnostics';
-import { type LoadJob, type LoadResult, machineCpu, postgresCpu } from './protocol';
+import { type LoadResult, machineCpu, postgresCpu } from './protocol';
 import {
   createRawTables,
   findPgbench,
@@ -70,10 +73,30 @@ const { values: args } = parseArgs({
     'table-stats': { type: 'boolean', default: false },
     /** PostgreSQL: auto_explain logs the plans of statements slower than this many ms. */
     'explain-slower-than': { type: 'string' },
+    /**
+     * Open loop (bench/open-run.ts) instead of the closed-loop scenarios: `200` (guest payments and
+     * dashboards each at 200/s offered), `200,400` (each at both), `payments=200,dashboard=400`.
+     */
+    rate: { type: 'string' },
+    /** Open loop: seconds at the offered rate before the measured period (not counted). */
+    warmup: { type: 'string', default: '3' },
+    /** Open loop: most keep-alive connections to the server at once. */
+    'open-connections': { type: 'string', default: '256' },
+    /**
+     * Open loop: when the dashboard's members signed in. 5 (default): over a minute ago, so each view
+     * also renews its session's idle expiry (one more write); 0: just now, so it does not.
+     */
+    'signed-in-minutes-ago': { type: 'string', default: '5' },
   },
 });
 const durationSeconds = Number(args.duration);
 if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) throw new Error('--duration must be > 0');
+const openRuns = args.rate === undefined ? null : parseRates(args.rate, OPEN_SCENARIOS);
+const warmupSeconds = Number(args.warmup);
+if (!Number.isFinite(warmupSeconds) || warmupSeconds < 0) throw new Error('--warmup must be ≥ 0');
+const openConnections = Number(args['open-connections']);
+if (!Number.isInteger(openConnections) || openConnections < 1)
+  throw new Error('--open-connections must be a whole number ≥ 1');
 const autopayRunners = Number(args['autopay-runners']);
 if (!Number.isInteger(autopayRunners) || autopayRunners < 1)
   throw new Error('--autopay-runners must be a whole number ≥ 1');
@@ -110,31 +133,6 @@ function statementCounter(): { reset(): void; read(): number } {
   };
 }
 
-function startLoadGenerator(): ChildProcess {
-  return fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-function runLoad(child: ChildProcess, job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
-    child.once('exit', onExit);
-    child.once('message', (m: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
-      child.off('exit', onExit);
-      if (m.ok) resolve(m.result);
-      else reject(new Error(m.error));
-    });
-    child.send(job);
-  });
-}
-
-async function checkpoint(runtime: Runtime): Promise<void> {
-  // Start each database scenario without a backlog of dirty pages from the one before.
-  if (runtime.handle.kind === 'postgres') await sql`checkpoint`.execute(runtime.deps.db);
-}
-
 function count(result: LoadResult, status: number): number {
   return result.statusCounts[String(status)] ?? 0;
 }
@@ -153,37 +151,6 @@ function describeOthers(result: LoadResult, ok: number): string {
     `${result.timeouts} timeouts`,
   ];
   return parts.join('; ');
-}
-
-/** Sessions for the first `n` bulk members, written as sign-in writes them; returns their cookies. */
-async function openBenchSessions(runtime: Runtime, n: number): Promise<string[]> {
-  const members = await runtime.deps.db
-    .selectFrom('members')
-    .select('id')
-    .where('email', 'like', `%@${BULK_MEMBER_DOMAIN}`)
-    .limit(n)
-    .execute();
-  const now = new Date();
-  const tokens = members.map(() => newSecretToken());
-  await runtime.deps.db
-    .insertInto('member_sessions')
-    .values(
-      members.map((m, i) => ({
-        id_hash: sha256(tokens[i] ?? ''),
-        member_id: m.id,
-        csrf_token: newSecretToken(),
-        plan_type: null,
-        ip: null,
-        user_agent: 'bench',
-        created_at: now,
-        last_seen_at: now,
-        idle_expires_at: new Date(now.getTime() + 25 * 60_000),
-        absolute_expires_at: new Date(now.getTime() + 11 * 3600_000),
-        stepped_up_at: null,
-      })),
-    )
-    .execute();
-  return tokens.map((t) => `settle_session=${t}`);
 }
 
 async function main(): Promise<number> {
@@ -231,6 +198,30 @@ async function main(): Promise<number> {
     );
 
     say(`Machine load average (1 min) before the run: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
+    if (openRuns) {
+      app = await buildApp(runtime.deps, { webDist: '/nonexistent' });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      child = startLoadGenerator();
+      const open = await runOpenScenarios({
+        runtime,
+        config,
+        url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+        child,
+        dbName,
+        runs: openRuns,
+        warmupSeconds,
+        durationSeconds,
+        connections: openConnections,
+        members: args.members === undefined ? undefined : Number(args.members),
+        signedInMinutesAgo: Number(args['signed-in-minutes-ago']),
+        say,
+      });
+      say(`Machine load average (1 min) after the run: ${loadavg()[0]?.toFixed(2)}`);
+      say(`total bench time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+      if (args.json) for (const r of open.rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+      return open.ok ? 0 : 1;
+    }
     const payerCount = Number(args.payers ?? Math.ceil(durationSeconds * (onPg ? 7_000 : 1_000)));
     let t0 = performance.now();
     const sessionsExpire = new Date(Date.now() + 2 * 3600_000);

@@ -92,11 +92,17 @@ async function insertBatch(db: Db, payers: Payer[], sessionExpiresAt: Date): Pro
 }
 
 /** Creates `count` payers and returns, for each, what the browser would send to pay its bill. */
-export async function seedPayers(db: Db, count: number, sessionExpiresAt: Date): Promise<PaymentSpec[]> {
+export async function seedPayers(
+  db: Db,
+  count: number,
+  sessionExpiresAt: Date,
+  /** Index of the first payer (account and bill numbers, client address): a second call starts after the first. */
+  from = 0,
+): Promise<PaymentSpec[]> {
   const specs: PaymentSpec[] = [];
-  for (let start = 0; start < count; start += BATCH) {
+  for (let start = from; start < from + count; start += BATCH) {
     const payers: Payer[] = [];
-    for (let i = start; i < Math.min(count, start + BATCH); i++) payers.push(makePayer(i));
+    for (let i = start; i < Math.min(from + count, start + BATCH); i++) payers.push(makePayer(i));
     await insertBatch(db, payers, sessionExpiresAt);
     for (const [k, p] of payers.entries()) {
       specs.push({
