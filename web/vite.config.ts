@@ -55,9 +55,38 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Preloads the English texts beside the entry script. The first render waits for its language's
+ * dictionary, which the entry would otherwise only ask for once it has run: one more round trip
+ * before anything shows on a slow phone. English is the default; a Spanish reader still gets the
+ * Spanish chunk (and the English one, about 15 KB compressed, comes along unused).
+ */
+function preloadDefaultLanguage(): Plugin {
+  return {
+    name: 'settle:preload-default-language',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && (c.facadeModuleId ?? '').endsWith('/src/i18n/en.ts'),
+        );
+        if (!chunk) return [];
+        return [
+          {
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` },
+            injectTo: 'head',
+          },
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadDefaultLanguage(), precompress()],
   // The same two aliases as tsconfig.json `paths`: the API contract (types only) and src/domain.
   resolve: {
     alias: {
