@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -21,6 +20,7 @@ import { keepNoCopyOfMemberAnswers } from './http/member-session';
 import { registerMetrics } from './http/metrics';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { readinessRoutes } from './http/readiness';
+import { registerSecurityHeaders } from './http/security-headers';
 import { refuseSourceMaps } from './http/source-maps';
 import { testOnlyRoutes } from './http/test-routes';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -80,7 +80,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   registerInputGuards(app);
   if (deps.metrics) registerMetrics(app, deps.metrics);
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

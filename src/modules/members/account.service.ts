@@ -4,7 +4,7 @@ import type { Deps, RequestContext } from '../../deps';
 import { isBillOwed } from '../../domain/payment-rules';
 import { AppError } from '../../errors';
 import { renderBillPdf } from '../../platform/pdf/bill';
-import { recordAudit } from '../audit/audit.service';
+import { auditRow, recordAudit } from '../audit/audit.service';
 import { type MemberSession, requireStepUp } from '../auth/auth.service';
 import {
   type BillListItem,
@@ -14,14 +14,13 @@ import {
   loadBillViews,
 } from '../bills/bills.service';
 import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
-import { creditBalance } from '../ledger/ledger.service';
-import { listWaitingRepresentments } from '../payments/bank-representment.service';
 import {
   getPaymentOnAccounts,
   listPaymentsOnBill,
-  listRecentPayments,
+  type PaymentListItem,
   renderReceiptOnAccounts,
 } from '../payments/payment-history.service';
+import { paidOnIn } from '../payments/payment-views.service';
 import { payBills } from '../payments/payments.service';
 import { rememberPaidMethod, savedMethodToken } from '../wallet/wallet.service';
 import type {
@@ -49,11 +48,33 @@ export async function getDashboard(
 ): Promise<DashboardView> {
   const rows = await store.listBillsForGuarantor(deps.db, session.actor.personId, session.view.planType);
   const accountIds = [...new Set(rows.map((r) => r.account_id))];
-  const [payments, credits, bankRetries] = await Promise.all([
-    listRecentPayments(deps, accountIds, 5),
-    creditBalance(deps.db, accountIds),
-    listWaitingRepresentments(deps, accountIds),
-  ]);
+  // The other reads and the audit row of this view (bills.view) in one statement.
+  const { at: _at, ...audit } = auditRow({
+    actor: session.actor,
+    ctx,
+    action: 'bills.view',
+    result: 'success',
+    resourceType: 'dashboard',
+    detail: { bills: rows.length, accounts: accountIds.length },
+    at: new Date(),
+  });
+  const extras = await store.readDashboardExtrasAndAudit(deps.db, accountIds, 5, audit);
+  const payments: PaymentListItem[] = extras.payments.map((p) => ({
+    id: p.id,
+    confirmationNumber: p.confirmation_number,
+    status: p.status,
+    amountCents: Number(p.amount_cents),
+    paidOn: paidOnIn(deps, p.region_id, new Date(p.created_ms)),
+    method: { type: p.method_type, brand: p.method_brand, last4: p.method_last4 },
+    bills: p.bills.map((b) => ({ billId: b.bill_id, number: b.number })),
+  }));
+  const bankRetries = extras.waiting.map((r) => ({
+    id: r.id,
+    amountCents: Number(r.amount_cents),
+    presentOn: r.present_on,
+    method: { type: 'bank' as const, brand: null, last4: r.method_last4 },
+  }));
+  const credits = -extras.credit_total;
   const bills = rows.map((r) => ({
     bill: {
       id: r.id,
@@ -97,14 +118,6 @@ export async function getDashboard(
     .map(({ bill }) => bill)
     .sort((a, b) => (a.statementDate === b.statementDate ? 0 : a.statementDate > b.statementDate ? -1 : 1))
     .slice(0, 5);
-  await recordAudit(deps.db, {
-    actor: session.actor,
-    ctx,
-    action: 'bills.view',
-    result: 'success',
-    resourceType: 'dashboard',
-    detail: { bills: bills.length, accounts: accountIds.length },
-  });
   return {
     member: session.view.member,
     totalDueCents: open.reduce((sum, { bill }) => sum + bill.balanceCents, 0),

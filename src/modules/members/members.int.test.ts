@@ -12,6 +12,11 @@ import {
   signIn,
   tokenizeCard,
 } from '../../../test/factories';
+import { newId } from '../../platform/ids';
+import { creditBalance } from '../ledger/ledger.service';
+import { insertPosting } from '../ledger/ledger.store';
+import { listWaitingRepresentments } from '../payments/bank-representment.service';
+import { listRecentPayments } from '../payments/payment-history.service';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -328,6 +333,67 @@ describe('dashboard', () => {
       .where('action', '=', 'bills.view')
       .execute();
     expect(viewed).toHaveLength(1);
+  });
+
+  it('answers what the payment, ledger and re-presentment services answer, and audits the view once', async () => {
+    // Read in one statement with the audit row: the same answers as the services (6 payments, 5 shown).
+    const amounts = [1_000, 1_100, 1_200, 1_300, 1_400, 1_500, 1_600];
+    const own = await createMedicalAccount(t.deps, { amounts });
+    const child = await createMedicalAccount(t.deps, { amounts: [2_000] });
+    const person = await createPerson(t.deps, {
+      accountsFor: [own.accountId],
+      responsibleFor: [child.accountId],
+    });
+    const member = await createMember(t.deps, person);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const guest = await lookupMedical(t.app, own);
+    for (const [i, billIds] of [[0], [1], [2, 3], [4], [5], [6]].entries()) {
+      t.clock.advance({ minutes: 1 });
+      const paid = await pay(t.app, guest.sessionToken, {
+        billIds: billIds.map((k) => own.billIds[k]),
+        amountCents: billIds.reduce((sum, k) => sum + (own.amounts[k] ?? 0), 0),
+        paymentToken: await tokenizeCard(t.app),
+      });
+      expect(paid.statusCode, `payment ${i}`).toBe(201);
+    }
+    await insertPosting(t.deps.db, { id: newId(), account_id: child.accountId, kind: 'adjustment' }, [
+      { account_id: child.accountId, ledger_account: 'revenue', bill_id: null, amount_cents: 300 },
+      { account_id: child.accountId, ledger_account: 'credit', bill_id: null, amount_cents: -300 },
+    ]);
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/member/dashboard',
+      headers: withSession(s.cookie),
+    });
+    expect(res.statusCode).toBe(200);
+    const view = res.json();
+    const accountIds = [own.accountId, child.accountId];
+    expect(view.recentPayments).toHaveLength(5);
+    expect(view.recentPayments).toEqual(await listRecentPayments(t.deps, accountIds, 5));
+    expect(view.recentPayments[3].bills.map((b: { billId: string }) => b.billId)).toEqual([
+      own.billIds[2],
+      own.billIds[3],
+    ]);
+    expect(view.bankRetries).toEqual(await listWaitingRepresentments(t.deps, accountIds));
+    expect(view.creditsCents).toBe(300);
+    expect(view.creditsCents).toBe(await creditBalance(t.deps.db, accountIds));
+    const viewed = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['actor_type', 'result', 'resource_type', 'resource_id', 'account_id', 'detail', 'request_id'])
+      .where('actor_id', '=', member.memberId)
+      .where('action', '=', 'bills.view')
+      .execute();
+    expect(viewed).toHaveLength(1);
+    expect(viewed[0]).toEqual({
+      actor_type: 'member',
+      result: 'success',
+      resource_type: 'dashboard',
+      resource_id: null,
+      account_id: null,
+      detail: { bills: 8, accounts: 2 },
+      request_id: expect.any(String),
+    });
   });
 
   it('is only for a signed-in member', async () => {

@@ -1,5 +1,13 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { MemberMobileCodesTable, MembersTable, MemberTokensTable, PlanType } from '../../db/schema';
+import type {
+  AuditEventsTable,
+  MemberMobileCodesTable,
+  MembersTable,
+  MemberTokensTable,
+  MethodType,
+  PaymentStatus,
+  PlanType,
+} from '../../db/schema';
 import type { Db } from '../../platform/db';
 
 /** The person with this record number, with their sign-in if they registered. */
@@ -324,4 +332,70 @@ export function findVerificationLinkMember(db: Db, tokenHash: string) {
     .where('member_tokens.token_hash', '=', tokenHash)
     .where('member_tokens.purpose', '=', 'verify_email')
     .executeTakeFirst();
+}
+
+/** One of the dashboard's recent payments, with the bills it paid (soonest due first). */
+export interface DashboardPaymentRow {
+  id: string;
+  confirmation_number: string;
+  status: PaymentStatus;
+  amount_cents: number;
+  /** `created_at` in milliseconds since the epoch (JSON has no timestamp type). */
+  created_ms: number;
+  region_id: string;
+  method_type: MethodType;
+  method_brand: string | null;
+  method_last4: string;
+  bills: { bill_id: string; number: string }[];
+}
+
+/**
+ * Everything the dashboard shows besides the bills, with its audit row, in ONE statement (a view
+ * used to take five round trips and a commit of its own for these): the `limit` latest payments on
+ * these accounts with the bills each paid, the credit ledger lines' sum (negative: owed back), and
+ * the bank re-presentments waiting. The audit row is written by the same statement, so it commits
+ * with the reads or not at all.
+ */
+export async function readDashboardExtrasAndAudit(
+  db: Db,
+  accountIds: readonly string[],
+  limit: number,
+  audit: Insertable<AuditEventsTable>,
+) {
+  const ids = sql<string[]>`${[...accountIds]}::uuid[]`;
+  // payments_account_idx, payment_allocations_pkey, ledger_lines by account, bank_representments by account
+  const row = await db
+    .with('audit', (qc) => qc.insertInto('audit_events').values(audit))
+    .selectNoFrom([
+      sql<DashboardPaymentRow[]>`(
+        select coalesce(json_agg(json_build_object(
+            'id', p.id, 'confirmation_number', p.confirmation_number, 'status', p.status,
+            'amount_cents', p.amount_cents,
+            'created_ms', floor(extract(epoch from p.created_at) * 1000),
+            'region_id', p.region_id, 'method_type', p.method_type, 'method_brand', p.method_brand,
+            'method_last4', p.method_last4,
+            'bills', (select coalesce(json_agg(json_build_object('bill_id', pa.bill_id, 'number', b.number)
+                        order by b.due_date), '[]'::json)
+                      from payment_allocations pa join bills b on b.id = pa.bill_id
+                      where pa.payment_id = p.id)
+          ) order by p.created_at desc), '[]'::json)
+        from (select payments.id, payments.confirmation_number, payments.status, payments.amount_cents,
+                payments.created_at, payments.method_type, payments.method_brand, payments.method_last4,
+                accounts.region_id
+              from payments
+              join accounts on accounts.id = payments.account_id
+              where payments.account_id = any(${ids})
+              order by payments.created_at desc limit ${limit}) p
+      )`.as('payments'),
+      sql<number>`(select coalesce(sum(amount_cents), 0)::bigint from ledger_lines
+        where ledger_account = 'credit' and account_id = any(${ids}))`.as('credit_total'),
+      sql<{ id: string; amount_cents: number; present_on: string; method_last4: string }[]>`(
+        select coalesce(json_agg(json_build_object('id', r.id, 'amount_cents', r.amount_cents,
+            'present_on', r.present_on, 'method_last4', p.method_last4) order by r.present_on), '[]'::json)
+        from bank_representments r join payments p on p.id = r.returned_payment_id
+        where r.account_id = any(${ids}) and r.status in ('waiting', 'processing')
+      )`.as('waiting'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { ...row, credit_total: Number(row.credit_total) };
 }
