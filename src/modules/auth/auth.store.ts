@@ -1,30 +1,10 @@
 /** Queries for signing in: credentials, failed tries, sessions, reset links, two-step secrets and codes. */
 import { type Insertable, sql } from 'kysely';
-import type { MemberSessionsTable, MemberSignInChallengesTable, MemberTokensTable } from '../../db/schema';
+import type { MemberSessionsTable, MemberSignInChallengesTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
 
-function membersWithPeople(db: Db) {
-  return db
-    .selectFrom('members')
-    .innerJoin('people', 'people.id', 'members.person_id')
-    .selectAll('members')
-    .select(['people.first_name', 'people.last_name', 'people.region_id']);
-}
-
-export function findMemberByEmail(db: Db, email: string) {
-  // members_email_idx (unique on lower(email))
-  return membersWithPeople(db)
-    .where(sql<string>`lower(members.email)`, '=', email.toLowerCase())
-    .executeTakeFirst();
-}
-
-export function findMemberById(db: Db, id: string) {
-  return membersWithPeople(db).where('members.id', '=', id).executeTakeFirst();
-}
-
-export async function insertResetToken(db: Db, row: Insertable<MemberTokensTable>): Promise<void> {
-  await db.insertInto('member_tokens').values(row).execute();
-}
+// Signing in reads and marks the same member rows as registration does: one query each, in members.
+export { findMemberByEmail, findMemberById, markEmailVerified } from '../members/members.store';
 
 export function findLiveResetToken(db: Db, tokenHash: string, now: Date) {
   return db
@@ -307,13 +287,4 @@ export function findLiveSessionWithMember(db: Db, idHash: string, now: Date) {
     .where('member_sessions.idle_expires_at', '>', now)
     .where('member_sessions.absolute_expires_at', '>', now)
     .executeTakeFirst();
-}
-/** A reset link proves the member reads the mailbox, as the verification link would have. */
-export async function markEmailVerified(db: Db, memberId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('members')
-    .set({ email_verified_at: now, updated_at: now })
-    .where('id', '=', memberId)
-    .where('email_verified_at', 'is', null)
-    .execute();
 }

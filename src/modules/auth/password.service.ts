@@ -9,12 +9,17 @@ import {
 import { AppError, type FieldError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
-import { newSecretToken, sha256 } from '../../platform/ids';
+import { sha256 } from '../../platform/ids';
 import { passwordChangedMessage, resetPasswordMessage } from '../../platform/member-emails';
 import { hashPassword, isCommonPassword, verifyPassword } from '../../platform/passwords';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
-import { regionPhone, registrationLapsed, sendMemberEmail } from '../members/contact.service';
+import {
+  issueMemberToken,
+  regionPhone,
+  registrationLapsed,
+  sendMemberEmail,
+} from '../members/contact.service';
 import { type MemberSession, sessionEnded } from './auth.service';
 import * as store from './auth.store';
 
@@ -73,16 +78,13 @@ export async function requestPasswordReset(
   // A lapsed registration gets no link: the link would confirm the address and revive it.
   const member = found && !registrationLapsed(deps, found) ? found : undefined;
   if (member) {
-    const token = newSecretToken();
     const now = deps.clock.now();
     await deps.db.transaction().execute(async (trx) => {
-      await store.insertResetToken(trx, {
-        token_hash: sha256(token),
-        member_id: member.id,
+      const token = await issueMemberToken(trx, {
+        memberId: member.id,
         purpose: 'reset_password',
-        created_at: toDate(now),
-        expires_at: toDate(now.add({ minutes: RESET_LINK_MINUTES })),
-        used_at: null,
+        now: toDate(now),
+        expiresAt: toDate(now.add({ minutes: RESET_LINK_MINUTES })),
       });
       const email = resetPasswordMessage({
         locale: member.preferred_language,

@@ -83,21 +83,39 @@ export function sendMemberEmail(
   });
 }
 
+/**
+ * Stores a single-use link for a member (only the token's hash) and returns the token to put in the
+ * emailed URL: verification, password reset and email change all issue their links here.
+ */
+export async function issueMemberToken(
+  db: Db,
+  link: { memberId: string; purpose: store.TokenPurpose; now: Date; expiresAt: Date; newEmail?: string },
+): Promise<string> {
+  const token = newSecretToken();
+  await store.insertToken(db, {
+    token_hash: sha256(token),
+    member_id: link.memberId,
+    purpose: link.purpose,
+    ...(link.newEmail === undefined ? {} : { new_email: link.newEmail }),
+    created_at: link.now,
+    expires_at: link.expiresAt,
+    used_at: null,
+  });
+  return token;
+}
+
 /** Emails a single-use link (24 hours) that confirms the member's address. */
 export async function queueVerificationEmail(
   deps: Deps,
   db: Db,
   member: { id: string; email: string; language: 'en' | 'es'; firstName: string; regionId: string },
 ): Promise<void> {
-  const token = newSecretToken();
   const now = deps.clock.now();
-  await store.insertToken(db, {
-    token_hash: sha256(token),
-    member_id: member.id,
+  const token = await issueMemberToken(db, {
+    memberId: member.id,
     purpose: 'verify_email',
-    created_at: toDate(now),
-    expires_at: toDate(now.add({ hours: VERIFY_LINK_HOURS })),
-    used_at: null,
+    now: toDate(now),
+    expiresAt: toDate(now.add({ hours: VERIFY_LINK_HOURS })),
   });
   const email = verifyEmailMessage({
     locale: member.language,

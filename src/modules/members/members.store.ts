@@ -97,7 +97,7 @@ export async function insertToken(db: Db, row: Insertable<MemberTokensTable>): P
   await db.insertInto('member_tokens').values(row).execute();
 }
 
-type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
 /** Uses a live token once: only one caller gets the row back. */
 export function consumeToken(db: Db, tokenHash: string, purpose: TokenPurpose, now: Date) {

@@ -4,14 +4,13 @@ import type { Deps, RequestContext } from '../../deps';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
 import type { Db } from '../../platform/db';
-import { newSecretToken, sha256 } from '../../platform/ids';
 import { verifyEmailMessage } from '../../platform/member-emails';
 import { mobileCodeText } from '../../platform/member-texts';
 import { hitRateLimits } from '../../platform/rate-limit';
 import { recordAudit } from '../audit/audit.service';
 import { type MemberSession, sessionEnded } from '../auth/auth.service';
 import { queueText } from '../notifications/notifications.service';
-import { regionPhone, sendMemberEmail } from './contact.service';
+import { issueMemberToken, regionPhone, sendMemberEmail } from './contact.service';
 import type { ProfileUpdateBody, ProfileView } from './members.schema';
 import * as store from './members.store';
 
@@ -119,19 +118,16 @@ export async function requestEmailChange(
       errors: [{ field: 'email', code: 'unchanged', message: 'This is already your email address' }],
     });
   }
-  const token = newSecretToken();
   const now = deps.clock.now();
   // Whether the address is free is only checked when the link is used, so this answer tells nobody
   // whether another member has it.
   await deps.db.transaction().execute(async (trx) => {
-    await store.insertToken(trx, {
-      token_hash: sha256(token),
-      member_id: member.id,
+    const token = await issueMemberToken(trx, {
+      memberId: member.id,
       purpose: 'change_email',
-      new_email: newEmail,
-      created_at: toDate(now),
-      expires_at: toDate(now.add({ hours: CHANGE_EMAIL_LINK_HOURS })),
-      used_at: null,
+      newEmail,
+      now: toDate(now),
+      expiresAt: toDate(now.add({ hours: CHANGE_EMAIL_LINK_HOURS })),
     });
     const email = verifyEmailMessage({
       locale: member.preferred_language,
