@@ -1,6 +1,7 @@
+import { type CardBrand, cardBrandLabel } from './card-brands';
 import { isLuhnValid } from './luhn';
 
-export type CardBrand = 'visa' | 'mastercard' | 'discover' | 'amex' | 'unknown';
+export { type CardBrand, cardBrandLabel };
 
 type KnownBrand = Exclude<CardBrand, 'unknown'>;
 
@@ -36,14 +37,6 @@ const MAX_LENGTH: Record<CardBrand, number> = {
   discover: 19,
   amex: 15,
   unknown: 19,
-};
-
-const LABELS: Record<CardBrand, string> = {
-  visa: 'Visa',
-  mastercard: 'Mastercard',
-  discover: 'Discover',
-  amex: 'American Express',
-  unknown: 'Card',
 };
 
 /** Strips the spaces and dashes people type or paste between digit groups. */
@@ -100,10 +93,6 @@ export function isValidCardNumber(number: string): boolean {
   const brand = detectCardBrand(digits);
   if (brand === 'unknown') return false;
   return VALID_LENGTHS[brand].includes(digits.length) && isLuhnValid(digits);
-}
-
-export function cardBrandLabel(brand: CardBrand): string {
-  return LABELS[brand];
 }
 
 export interface YearMonth {

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { AlreadyPaidPage } from '../payment/Confirmation';
+import { AlreadyPaidPage } from '../payment/AlreadyPaidPage';
 import { lastPayment, resetJourney, useJourney } from './journey';
 
 /** What Back to a review or payment page shows once that payment went through: never the form again. */

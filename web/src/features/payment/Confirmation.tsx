@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Money } from '../../components/Money';
 import { Page } from '../../components/Page';
-import { formatDate, langOf, money } from '../../format';
+import { formatDate, langOf } from '../../format';
 import { NotFoundPage } from '../../pages/NotFoundPage';
 import { brandLabel } from './brands';
 import { declineKey } from './NewMethod';
@@ -221,41 +221,5 @@ export function PaymentReceivedDetails({ payment }: { payment: PaymentView }) {
       <p>{payment.method.type === 'bank' ? t('confirmation.nextBank') : t('confirmation.nextCard')}</p>
       <p>{t('confirmation.nextQuestions')}</p>
     </>
-  );
-}
-
-/** What Back to a review or payment page shows once that payment went through: never the form again. */
-export function AlreadyPaidPage({
-  payment,
-  confirmationTo,
-  children,
-}: {
-  payment: PaymentView;
-  confirmationTo: string;
-  /** The second way on ("Pay another bill", "Back to your account"). */
-  children: ReactNode;
-}) {
-  const { t, i18n } = useTranslation();
-  return (
-    <Page title={t('alreadyPaid.title')}>
-      <h1 className="heading-l">{t('alreadyPaid.title')}</h1>
-      <p className="lead">
-        {t('alreadyPaid.body', {
-          amount: money(payment.amountCents, i18n.language),
-          date: formatDate(payment.paidOn, i18n.language),
-        })}
-      </p>
-      <p>
-        {t('alreadyPaid.confirmation')}{' '}
-        <strong className="confirmation-number">{payment.confirmationNumber}</strong>
-      </p>
-      <p>{t('alreadyPaid.noDouble')}</p>
-      <div className="button-group">
-        <Link to={confirmationTo} className="button button--primary">
-          {t('alreadyPaid.viewConfirmation')}
-        </Link>
-        {children}
-      </div>
-    </Page>
   );
 }

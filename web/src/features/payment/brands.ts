@@ -1,12 +1,10 @@
-import { type CardBrand, cardBrandLabel } from '@domain/cards';
+import { cardBrandLabel, isCardBrand } from '@domain/card-brands';
 import type { TFunction } from 'i18next';
 
 /** Brand names people know; the same in English and Spanish except for an unknown card. */
 export function brandLabel(brand: string, lang: 'en' | 'es'): string {
-  if (brand === 'unknown' || !['visa', 'mastercard', 'discover', 'amex'].includes(brand)) {
-    return lang === 'es' ? 'Tarjeta' : 'Card';
-  }
-  return cardBrandLabel(brand as CardBrand);
+  if (brand === 'unknown' || !isCardBrand(brand)) return lang === 'es' ? 'Tarjeta' : 'Card';
+  return cardBrandLabel(brand);
 }
 
 /** "Visa ending 4242" / "Checking account ending 6789", as a payment's method is shown in lists. */

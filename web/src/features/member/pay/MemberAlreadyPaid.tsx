@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { AlreadyPaidPage } from '../../payment/Confirmation';
+import { AlreadyPaidPage } from '../../payment/AlreadyPaidPage';
 import { AlreadyScheduled } from '../scheduled/AlreadyScheduled';
 import { lastMemberPayment, lastScheduledPayment, useMemberPay } from './journey';
 
