@@ -11,6 +11,7 @@ import {
   payWithBank,
   payWithCard,
   startPayment,
+  words,
 } from './support/journey';
 
 // Each test pays bills no other test touches (its own region/account).
@@ -182,6 +183,41 @@ test('the English | Español switch is on every page and the choice sticks', asy
     .getByRole('button', { name: /English/ })
     .click();
   await expect(page.getByRole('heading', { level: 1, name: 'Which region are you in?' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+test('switching language on a payment page brings its words, and the next page comes in that language', async ({
+  page,
+}) => {
+  // Looks up a bill no other test pays, and pays nothing.
+  const account = medicalAccount('scal', 1);
+  const en = words('en');
+  const es = words('es');
+  const h1 = (name: string) => page.getByRole('heading', { level: 1, name });
+  await startPayment(page, { regionId: 'scal', kind: 'medical' });
+  await findMedicalBill(page, account);
+  await expect(h1(en.bills.title)).toBeVisible();
+
+  // The guest area's words (and the payment journey's) come in Spanish before the page switches.
+  await page
+    .getByRole('navigation', { name: en.layout.languageNav })
+    .getByRole('button', { name: /Español/ })
+    .click();
+  await expect(h1(es.bills.title)).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expect(page.getByRole('heading', { level: 2, name: es.bills.howMuch })).toBeVisible();
+  await expect(page).toHaveTitle(new RegExp(`^${es.bills.title}`));
+  await chooseBills(page, { billNumbers: [account.bills[0]?.number ?? ''], lang: 'es' });
+  await expect(h1(es.method.title)).toBeVisible();
+  await page.getByRole('radio', { name: es.method.card }).check();
+  await expect(page.getByLabel(es.card.number, { exact: true })).toBeVisible();
+
+  await page
+    .getByRole('navigation', { name: es.layout.languageNav })
+    .getByRole('button', { name: /English/ })
+    .click();
+  await expect(h1(en.method.title)).toBeVisible();
+  await expect(page.getByLabel(en.card.number, { exact: true })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 

@@ -108,6 +108,46 @@ test('the account page asks to sign in, then comes back; people paid for are lis
   }
 });
 
+test('the account page switches language with all its words, and so do the pages opened after', async ({
+  page,
+}) => {
+  // The same member as the test above, and as read-only: nothing is paid or saved.
+  const member = registeredMember(0, { withPeople: true });
+  const es = words('es');
+  const h1 = (name: string) => page.getByRole('heading', { level: 1, name });
+  await page.goto('/sign-in');
+  await signIn(page, member);
+  await expect(h1(w.account.title)).toBeVisible();
+
+  // The member area's words (and the payment and sign-in parts it uses) come in Spanish first.
+  await page
+    .getByRole('navigation', { name: w.layout.languageNav })
+    .getByRole('button', { name: /Español/ })
+    .click();
+  await expect(h1(es.account.title)).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  const nav = page.getByRole('navigation', { name: es.serviceNav.label });
+  await expect(nav.getByRole('link', { name: es.scheduled.nav })).toBeVisible();
+  await expect(
+    main(page).getByRole('link', { name: es.account.links.bills.title, exact: true }),
+  ).toBeVisible();
+
+  // Another member page, and one that reuses the sign-in area's password form.
+  await nav.getByRole('link', { name: es.serviceNav.settings }).click();
+  await expect(h1(es.settings.title)).toBeVisible();
+  await main(page)
+    .getByRole('link', { name: new RegExp(es.settings.password.change) })
+    .click();
+  await expect(page.getByLabel(es.resetPassword.password, { exact: true })).toBeVisible();
+
+  await page
+    .getByRole('navigation', { name: es.layout.languageNav })
+    .getByRole('button', { name: /English/ })
+    .click();
+  await expect(page.getByLabel(w.resetPassword.password, { exact: true })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
 test('a wrong password shows the error summary and the message by the field', async ({ page }) => {
   const member = registeredMember(1, { withPeople: false });
   await page.goto('/sign-in');

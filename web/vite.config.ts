@@ -56,10 +56,11 @@ function precompress(): Plugin {
 }
 
 /**
- * Preloads the English texts beside the entry script. The first render waits for its language's
- * dictionary, which the entry would otherwise only ask for once it has run: one more round trip
- * before anything shows on a slow phone. English is the default; a Spanish reader still gets the
- * Spanish chunk (and the English one, about 15 KB compressed, comes along unused).
+ * Preloads the English core texts (i18n/parts.ts) beside the entry script. The first render waits for
+ * its language's core texts, which the entry would otherwise only ask for once it has run: one more
+ * round trip before anything shows on a slow phone. English is the default; a Spanish reader still
+ * gets the Spanish chunk (and the English one, about 3 KB compressed, comes along unused). An area's
+ * texts load with the area, not here.
  */
 function preloadDefaultLanguage(): Plugin {
   return {
@@ -69,9 +70,9 @@ function preloadDefaultLanguage(): Plugin {
       order: 'post',
       handler(_html, ctx) {
         const chunk = Object.values(ctx.bundle ?? {}).find(
-          (c) => c.type === 'chunk' && (c.facadeModuleId ?? '').endsWith('/src/i18n/en.ts'),
+          (c) => c.type === 'chunk' && (c.facadeModuleId ?? '').endsWith('/src/i18n/en/core.ts'),
         );
-        if (!chunk) return [];
+        if (!chunk) throw new Error('settle:preload-default-language: no chunk for src/i18n/en/core.ts');
         return [
           {
             tag: 'link',
@@ -99,6 +100,16 @@ export default defineConfig({
     emptyOutDir: true,
     // Maps are written for debugging but no file points to them; the server does not publish them.
     sourcemap: 'hidden',
+    rolldownOptions: {
+      output: {
+        // A language's texts are named for it (texts-es-member-…js), not only for the part, which
+        // would read like the area's code chunk of the same name.
+        chunkFileNames: (chunk) => {
+          const texts = /\/src\/i18n\/(en|es)\/([a-z-]+)\.ts$/.exec(chunk.facadeModuleId ?? '');
+          return texts ? `assets/texts-${texts[1]}-${texts[2]}-[hash].js` : 'assets/[name]-[hash].js';
+        },
+      },
+    },
   },
   server: {
     // The web imports pure helpers from ../src/domain at runtime.

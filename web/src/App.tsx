@@ -9,6 +9,8 @@ import { RequireSession } from './features/guest-pay/session';
 import { TimeoutWarning } from './features/guest-pay/TimeoutWarning';
 import { MemberTimeoutWarning } from './features/member/MemberTimeoutWarning';
 import { MemberSessionProvider, RequireMember } from './features/member/session';
+import { loadAreaTexts } from './i18n';
+import type { Area } from './i18n/parts';
 import { useOrganizationState } from './organization';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -27,9 +29,13 @@ function loadOnce<M>(load: () => Promise<M>): () => Promise<M> {
     return loading;
   };
 }
-const guestArea = loadOnce(() => import('./areas/guest'));
-const signInArea = loadOnce(() => import('./areas/sign-in'));
-const memberArea = loadOnce(() => import('./areas/member'));
+/** An area's code and its texts in the language shown (i18n/parts.ts); its pages render once both are in. */
+function areaLoader<M>(area: Area, load: () => Promise<M>): () => Promise<M> {
+  return loadOnce(() => Promise.all([load(), loadAreaTexts(area)]).then(([m]) => m));
+}
+const guestArea = areaLoader('guest', () => import('./areas/guest'));
+const signInArea = areaLoader('sign-in', () => import('./areas/sign-in'));
+const memberArea = areaLoader('member', () => import('./areas/member'));
 
 /** The area a page belongs to, as the routes below place it (the home page is in the first load). */
 function areaOf(path: string): (() => Promise<unknown>) | null {
@@ -39,7 +45,8 @@ function areaOf(path: string): (() => Promise<unknown>) | null {
   if (/^\/account(\/|$)/.test(path)) return memberArea;
   return null;
 }
-// The first page's area starts loading now, beside its texts, not after the first render.
+// The first page's area (its code and its texts) starts loading now, beside the core texts, not after
+// the first render.
 void areaOf(window.location.pathname)?.().catch(() => {});
 
 /** A lazily loaded page of an area; every page takes no props (the routes pass none). */

@@ -1,4 +1,3 @@
-import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FAINT, Highlight, INK, Lines, Words } from '../../components/Drawing';
 
@@ -53,36 +52,5 @@ export function PremiumCouponPicture({ spot }: { spot: PremiumSpot }) {
       <Words x={172} y={190} size={10} text={t('pictures.amountDue')} />
       <Words x={172} y={208} size={13} bold text="$412.00" />
     </svg>
-  );
-}
-
-/** "Where do I find this?": a disclosure with words first and the picture as a visual aid. */
-export function WhereToFind({
-  children,
-  picture,
-  open,
-  onToggle,
-}: {
-  children: ReactNode;
-  picture: ReactNode;
-  open?: boolean;
-  onToggle?: (open: boolean) => void;
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  return (
-    <details
-      className="details"
-      open={open}
-      onToggle={onToggle ? (e) => onToggle((e.currentTarget as HTMLDetailsElement).open) : undefined}
-    >
-      <summary className="details__summary" id={id}>
-        <span className="details__summary-text">{t('lookup.whereToFind')}</span>
-      </summary>
-      <div className="details__text">
-        <p>{children}</p>
-        {picture}
-      </div>
-    </details>
   );
 }

@@ -9,9 +9,10 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextInput } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
+import { WhereToFind } from '../../components/WhereToFind';
 import { langOf } from '../../format';
 import { useOrganization } from '../../organization';
-import { MedicalBillPicture, PremiumCouponPicture, WhereToFind } from './BillPicture';
+import { MedicalBillPicture, PremiumCouponPicture } from './BillPicture';
 import { type LookupAnswers, updateJourney, useJourney } from './journey';
 
 const FIELD_IDS: Record<string, string> = {

@@ -9,12 +9,12 @@ import { Page } from '../../components/Page';
 import { useApiData } from '../../components/useApiData';
 import { formatDate, langOf, money } from '../../format';
 import { useOrganization } from '../../organization';
-import { paidWithLabel } from '../payment/brands';
 import { DashboardAutopay } from './autopay/DashboardAutopay';
 import { telHref } from './RegionContacts';
 import { DashboardScheduled } from './scheduled/DashboardScheduled';
 import { dayAndDate } from './scheduled/dates';
 import { useMember, useMemberExpiry, useMemberSession } from './session';
+import { paidWithLabel } from './wallet/labels';
 
 type PaymentSummary = DashboardView['recentPayments'][number];
 type Person = DashboardView['people'][number];

@@ -12,9 +12,9 @@ import { EmailInput, Radios, SingleCheckbox, TextInput } from '../../components/
 import { Page } from '../../components/Page';
 import { PasswordInput } from '../../components/PasswordInput';
 import { type FieldMsg, useFormErrors } from '../../components/useFormErrors';
+import { WhereToFind } from '../../components/WhereToFind';
 import { langOf } from '../../format';
 import { useOrganization } from '../../organization';
-import { WhereToFind } from '../guest-pay/BillPicture';
 import { MemberCardPicture } from './MemberCardPicture';
 import { loadAnswers, type RegistrationAnswers, saveAnswers, saveSent } from './registration';
 

@@ -10,9 +10,9 @@ import { Money } from '../../../components/Money';
 import { Page, useRefocusHeading } from '../../../components/Page';
 import { formatDate, langOf } from '../../../format';
 import { NotFoundPage } from '../../../pages/NotFoundPage';
-import { paidWithLabel } from '../../payment/brands';
 import { LineItems } from '../../payment/LineItems';
 import { useMemberExpiry } from '../session';
+import { paidWithLabel } from '../wallet/labels';
 
 type Payment = MemberBillDetailView['payments'][number];
 

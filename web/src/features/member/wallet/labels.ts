@@ -26,3 +26,13 @@ export function methodTitle(m: PaymentMethodView, lang: Lang, t: TFunction): str
   const name = methodName(m, lang, t);
   return m.nickname ? `${m.nickname} – ${name}` : name;
 }
+
+/** "Visa ending 4242" / "Checking account ending 6789", as a payment's method is shown in lists. */
+export function paidWithLabel(
+  method: { type: 'card' | 'bank'; brand: string | null; last4: string },
+  lang: 'en' | 'es',
+  t: TFunction,
+): string {
+  if (method.type === 'bank') return t('account.payments.bankEnding', { last4: method.last4 });
+  return t('review.cardEnding', { brand: brandLabel(method.brand ?? 'unknown', lang), last4: method.last4 });
+}
