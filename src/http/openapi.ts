@@ -4,6 +4,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AppError, type ErrorCode, errorCodes } from '../errors';
+import { apiKeySecurityScheme } from './api-key-auth';
 import { SESSION_COOKIE } from './member-session';
 import { problemDetails, problemOf } from './problem';
 
@@ -64,14 +65,7 @@ export const securitySchemes = {
       'A short guest session: the `sessionToken` that `POST /api/v1/guest/lookups` returns, sent as ' +
       '`Authorization: Bearer …`.',
   },
-  apiKey: {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'sk_live_… or sk_test_…',
-    description:
-      'An integrator API key made by an administrator (`settle api-key create`), sent as ' +
-      '`Authorization: Bearer sk_…`. Each integrator route names the scope it needs.',
-  },
+  apiKey: apiKeySecurityScheme,
 } as const satisfies Record<string, SecurityScheme>;
 
 export type SecuritySchemeName = keyof typeof securitySchemes;
@@ -93,6 +87,11 @@ export const tags: readonly { name: string; description: string }[] = [
   { name: 'wallet', description: 'A member’s saved cards and bank accounts (processor tokens).' },
   { name: 'scheduled payments', description: 'One-time payments a member schedules for a later date.' },
   { name: 'autopay', description: 'Automatic payments: enrollment, notices, charges, approvals.' },
+  {
+    name: 'api keys',
+    description:
+      'Integrator API keys (`Authorization: Bearer sk_…`): the key a call is made with, its scopes.',
+  },
   {
     name: 'sandbox processor',
     description:
@@ -365,7 +364,7 @@ export function completeOpenApiDocument(document: Document): Document {
         ProblemDetails: problemDetailsSchema(),
       },
       responses: { ...document.components?.responses, ...responses },
-      // Only the schemes some operation uses: `apiKey` is declared before the first integrator route.
+      // Only the schemes some operation uses (a scheme is declared here before its first route).
       securitySchemes: Object.fromEntries(
         Object.entries(document.components?.securitySchemes ?? {}).filter(([name]) => schemesUsed.has(name)),
       ),
