@@ -6,19 +6,15 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TrustProxy } from './config';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { apiKeySecurityScheme, presentsApiKey, registerApiKeyAuth } from './http/api-key-auth';
+import { presentsApiKey, registerApiKeyAuth } from './http/api-key-auth';
 import { registerInputGuards } from './http/input';
 import { keepNoCopyOfMemberAnswers } from './http/member-session';
 import { registerMetrics } from './http/metrics';
+import { openApiOptions } from './http/openapi';
 import { registerProblemHandlers, sendFrameworkError } from './http/problem';
 import { readinessRoutes } from './http/readiness';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -115,30 +111,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
 
   // Before any route: routes that declare `config.apiKey` become integrator routes.
   registerApiKeyAuth(app, deps);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: `${deps.config.organization.name} bill payment API (Settle)`,
-        version: '1.0.0',
-        description:
-          'Errors are RFC 9457 application/problem+json. POSTs that move money require an Idempotency-Key header.',
-      },
-      components: {
-        securitySchemes: {
-          guestSession: { type: 'http', scheme: 'bearer', description: 'Guest session token' },
-          apiKey: apiKeySecurityScheme,
-          memberSession: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: 'settle_session',
-            description: 'Member session',
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions(deps.config));
   // Production serves the OpenAPI document only: no docs page, and (below) no source maps.
   if (deps.config.env !== 'production') await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,20 +1,36 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldError } from '../errors';
+import { z } from 'zod';
+import { AppError, type ErrorCode, errorCodes, type FieldError } from '../errors';
 import { isDatabaseUnavailable } from '../platform/db-health';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail?: string;
-  instance?: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
+const fieldError = z.object({
+  field: z.string().describe('Dotted path of the field, e.g. `amountCents` or `card.number`'),
+  code: z.string().describe('What is wrong with it, e.g. `too_small`'),
+  message: z.string(),
+}) satisfies z.ZodType<FieldError>;
+
+/**
+ * Every error answer (RFC 9457 application/problem+json), as the OpenAPI document describes it:
+ * `code` is one of the registry's stable codes; an error may add extensions (e.g. a decline's `decline`).
+ */
+export const problemDetails = z
+  .object({
+    type: z.string().describe('A URI naming the kind of problem; one per `code`'),
+    title: z.string().describe('A short summary of the kind of problem'),
+    status: z.number().int().min(400).max(599).describe('The HTTP status code'),
+    code: z
+      .enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]])
+      .describe('Stable machine-readable error code'),
+    detail: z.string().optional().describe('What happened this time, for people'),
+    instance: z.string().optional().describe('The request path'),
+    errors: z.array(fieldError).optional().describe('Each field that failed validation'),
+  })
+  .catchall(z.unknown());
+
+export type ProblemBody = z.infer<typeof problemDetails>;
 
 export function problemOf(err: AppError, instance?: string): ProblemBody {
   const { detail, errors, retryAfterSeconds: _retry, ...extensions } = err.details;

@@ -56,6 +56,8 @@ export const authRoutes =
             'sign_in_failed; 10 wrong passwords in a row pause sign-in for 30 minutes. Rate-limited per IP and ' +
             'per email address.',
           tags: ['members'],
+          'x-problems': [401, 403],
+          security: [],
           body: signInBody,
           response: { 201: memberSessionView, 202: twoStepChallengeView },
         },
@@ -85,6 +87,8 @@ export const authRoutes =
           summary:
             'Finish signing in with two-step verification: the challenge and a code (or recovery code)',
           tags: ['members'],
+          'x-problems': [401, 403],
+          security: [],
           body: twoStepSignInBody,
           response: { 201: memberSessionView },
         },
@@ -106,7 +110,6 @@ export const authRoutes =
         schema: {
           summary: 'Prove the second factor again (before wallet changes); the session gets a new id',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: secondFactorBody,
           response: { 200: memberSessionView },
         },
@@ -129,7 +132,6 @@ export const authRoutes =
         schema: {
           summary: 'Start turning two-step verification on: a secret for an authenticator app',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 200: twoStepSetupView },
         },
       },
@@ -142,7 +144,6 @@ export const authRoutes =
         schema: {
           summary: 'Turn two-step verification on with a code from the app; returns recovery codes once',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: twoStepConfirmBody,
           response: { 200: recoveryCodesView },
         },
@@ -157,7 +158,6 @@ export const authRoutes =
         schema: {
           summary: 'Turn two-step verification off (asks for the password)',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: twoStepDisableBody,
           response: { 204: z.null() },
         },
@@ -179,7 +179,6 @@ export const authRoutes =
         schema: {
           summary: 'The signed-in member, the CSRF token and when the session ends',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 200: memberSessionView },
         },
       },
@@ -192,7 +191,6 @@ export const authRoutes =
         schema: {
           summary: 'Stay signed in: restart the 30-minute idle timer (never past the 12-hour end)',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 200: memberSessionView },
         },
       },
@@ -205,7 +203,6 @@ export const authRoutes =
         schema: {
           summary: 'Sign out',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 204: z.null() },
         },
       },
@@ -221,7 +218,6 @@ export const authRoutes =
         schema: {
           summary: 'Sign out everywhere: end every session of this member',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 204: z.null() },
         },
       },
@@ -238,6 +234,7 @@ export const authRoutes =
           summary: 'Email a link (valid 1 hour, once) to choose a new password',
           description: 'The same 202 whether or not the address belongs to a member. Rate-limited.',
           tags: ['members'],
+          security: [],
           body: passwordResetBody,
           response: { 202: passwordResetView },
         },
@@ -252,6 +249,7 @@ export const authRoutes =
         schema: {
           summary: 'Choose a new password with the emailed link; every session of the member ends',
           tags: ['members'],
+          security: [],
           body: passwordResetCompletionBody,
           response: { 200: passwordResetCompletionView },
         },
@@ -268,7 +266,6 @@ export const authRoutes =
         schema: {
           summary: 'Change the password (the current one is required); other sessions end',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: passwordChangeBody,
           response: { 200: passwordChangeView },
         },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { requestContext } from '../../http/context';
 import { memberAuth } from '../../http/member-session';
@@ -31,7 +32,6 @@ export const autopayRoutes =
           summary:
             'Each account the member pays for: whether automatic payments are available there, and its enrollment',
           tags: ['autopay'],
-          security: [{ memberSession: [] }],
           response: { 200: autopayOverview },
         },
       },
@@ -49,7 +49,7 @@ export const autopayRoutes =
             'The member is told about every charge at least 3 days ahead; one above `maxChargeCents` waits ' +
             'for approval.',
           tags: ['autopay'],
-          security: [{ memberSession: [] }],
+          'x-problems': [409],
           params: accountIdParams,
           body: autopayBody,
           response: { 200: autopayEnrollmentView },
@@ -72,8 +72,8 @@ export const autopayRoutes =
           summary:
             'Turn automatic payments off (revoking a bank debit authorization); noticed charges are not made',
           tags: ['autopay'],
-          security: [{ memberSession: [] }],
           params: accountIdParams,
+          response: { 204: z.null() },
         },
       },
       async (request, reply) => {
@@ -83,7 +83,7 @@ export const autopayRoutes =
           request.params.accountId,
           requestContext(request),
         );
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -93,7 +93,6 @@ export const autopayRoutes =
         schema: {
           summary: 'Upcoming automatic payments and past runs with their outcomes',
           tags: ['autopay'],
-          security: [{ memberSession: [] }],
           response: { 200: autopayItemList },
         },
       },
@@ -106,7 +105,7 @@ export const autopayRoutes =
         schema: {
           summary: 'Approve an automatic payment above the member’s limit',
           tags: ['autopay'],
-          security: [{ memberSession: [] }],
+          'x-problems': [409],
           params: autopayItemIdParams,
           response: { 200: autopayItemList },
         },

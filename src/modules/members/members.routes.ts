@@ -5,6 +5,7 @@ import type { Deps } from '../../deps';
 import { headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
 import { memberAuth } from '../../http/member-session';
+import { pdfResponse } from '../../http/openapi';
 import { runIdempotent } from '../idempotency/idempotency.service';
 import { paymentIdParams, paymentView } from '../payments/payments.schema';
 import {
@@ -56,6 +57,7 @@ export const memberRoutes =
             '202 whether they matched, did not, or the member is already registered; a verification link is ' +
             'emailed when an account was created. Rate-limited per IP.',
           tags: ['members'],
+          security: [],
           body: registrationBody,
           response: { 202: registrationView },
         },
@@ -72,6 +74,7 @@ export const memberRoutes =
         schema: {
           summary: 'Confirm an email address with the emailed single-use link (valid 24 hours)',
           tags: ['members'],
+          security: [],
           body: emailVerificationBody,
           response: { 200: emailVerificationView },
         },
@@ -88,7 +91,6 @@ export const memberRoutes =
         schema: {
           summary: 'The member’s bills, newest statement first, with filters and a cursor',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           querystring: memberBillsQuery,
           response: { 200: memberBillsView },
         },
@@ -103,7 +105,6 @@ export const memberRoutes =
         schema: {
           summary: 'One bill: visit, provider, line items, insurance paid, adjustments, payments applied',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           params: billIdParams,
           response: { 200: memberBillDetailView },
         },
@@ -118,9 +119,9 @@ export const memberRoutes =
         schema: {
           summary: 'The bill as a PDF, rendered on demand',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           params: billIdParams,
           querystring: z.object({ locale: z.enum(['en', 'es']).default('en') }),
+          response: pdfResponse,
         },
       },
       async (request, reply) => {
@@ -149,7 +150,7 @@ export const memberRoutes =
             'body → 422, in flight → 409). 201 when collected, 202 while being confirmed, 402 problem for a ' +
             'decline. The receipt is emailed to the member unless `email` names another address.',
           tags: ['members'],
-          security: [{ memberSession: [] }],
+          'x-problems': [402, 404],
           headers: z.object({ 'idempotency-key': z.string().optional() }),
           body: memberPaymentBody,
           response: { 201: paymentView, 202: paymentView },
@@ -178,7 +179,6 @@ export const memberRoutes =
         schema: {
           summary: 'A payment on one of the member’s accounts',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           params: paymentIdParams,
           response: { 200: paymentView },
         },
@@ -192,9 +192,10 @@ export const memberRoutes =
         schema: {
           summary: 'The receipt of a completed payment as a PDF',
           tags: ['members'],
-          security: [{ memberSession: [] }],
+          'x-problems': [409],
           params: paymentIdParams,
           querystring: z.object({ locale: z.enum(['en', 'es']).default('en') }),
+          response: pdfResponse,
         },
       },
       async (request, reply) => {
@@ -218,7 +219,6 @@ export const memberRoutes =
         schema: {
           summary: 'Contact details and preferences',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 200: profileView },
         },
       },
@@ -232,7 +232,6 @@ export const memberRoutes =
           summary:
             'Change the preferred language, mailing address or mobile number (a new number gets a code by text)',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: profileUpdateBody,
           response: { 200: profileView },
         },
@@ -247,7 +246,6 @@ export const memberRoutes =
         schema: {
           summary: 'Change the email address: a link goes to the new one (24 hours)',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: emailChangeBody,
           response: { 202: profileView },
         },
@@ -271,7 +269,6 @@ export const memberRoutes =
         schema: {
           summary: 'Text a new code to the mobile number waiting to be confirmed (10 minutes, 5 tries)',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 202: profileView },
         },
       },
@@ -287,7 +284,6 @@ export const memberRoutes =
         schema: {
           summary: 'Confirm the mobile number with the code texted to it',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           body: mobileVerifyBody,
           response: { 200: profileView },
         },
@@ -302,7 +298,6 @@ export const memberRoutes =
         schema: {
           summary: 'What is due and what was paid on every account the member is responsible for',
           tags: ['members'],
-          security: [{ memberSession: [] }],
           response: { 200: dashboardView },
         },
       },

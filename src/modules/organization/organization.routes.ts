@@ -12,6 +12,7 @@ export const organizationRoutes =
         schema: {
           summary: 'The organization: name, branding, regions and the payment methods it accepts',
           tags: ['organization'],
+          security: [],
           response: { 200: organizationView },
         },
       },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { bearerToken, headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
+import { pdfResponse } from '../../http/openapi';
 import { authenticateGuest } from '../guest/guest.service';
 import { runIdempotent } from '../idempotency/idempotency.service';
 import { getGuestPayment, payBillsAsGuest, renderGuestReceipt } from './guest-payments.service';
@@ -31,7 +32,7 @@ export const paymentRoutes =
             'different body is a 422, a key still in flight is a 409. 201 when collected, 202 while the ' +
             'outcome is being confirmed, 402 problem for a decline (nothing charged).',
           tags: ['payments'],
-          security: [{ guestSession: [] }],
+          'x-problems': [402, 404],
           headers: z.object({ 'idempotency-key': z.string().optional() }),
           body: createGuestPaymentBody,
           response: { 201: paymentView, 202: paymentView },
@@ -61,7 +62,6 @@ export const paymentRoutes =
         schema: {
           summary: 'A payment made in this guest session',
           tags: ['payments'],
-          security: [{ guestSession: [] }],
           params: paymentIdParams,
           response: { 200: paymentView },
         },
@@ -78,9 +78,10 @@ export const paymentRoutes =
         schema: {
           summary: 'The payment receipt as a PDF',
           tags: ['payments'],
-          security: [{ guestSession: [] }],
+          'x-problems': [409],
           params: paymentIdParams,
           querystring: localeQuery,
+          response: pdfResponse,
         },
       },
       async (request, reply) => {
@@ -108,7 +109,7 @@ export const paymentRoutes =
             'At most 5 different addresses per payment (the payer’s included; one already used may be sent ' +
             'again), and a few sends per session and per client address an hour: 429 problem beyond.',
           tags: ['payments'],
-          security: [{ guestSession: [] }],
+          'x-problems': [409],
           params: paymentIdParams,
           body: receiptEmailBody,
           response: { 202: receiptEmailView },

@@ -34,7 +34,6 @@ export const scheduledRoutes =
           summary:
             'Scheduled payments: those still to come (soonest first), then past runs and cancelled ones',
           tags: ['scheduled payments'],
-          security: [{ memberSession: [] }],
           response: { 200: scheduledPaymentListView },
         },
       },
@@ -52,7 +51,7 @@ export const scheduledRoutes =
             'passed), in the account’s region. It runs from 5 am local on that date; it can be changed or ' +
             'cancelled until 8 pm the evening before. A bill paid some other way by then is not charged again.',
           tags: ['scheduled payments'],
-          security: [{ memberSession: [] }],
+          'x-problems': [404],
           headers: z.object({ 'idempotency-key': z.string().optional() }),
           body: createScheduledPaymentBody,
           response: { 201: scheduledPaymentView },
@@ -80,7 +79,6 @@ export const scheduledRoutes =
         schema: {
           summary: 'One scheduled payment',
           tags: ['scheduled payments'],
-          security: [{ memberSession: [] }],
           params: scheduledPaymentIdParams,
           response: { 200: scheduledPaymentView },
         },
@@ -95,7 +93,7 @@ export const scheduledRoutes =
         schema: {
           summary: 'Change the amount, date or method of a scheduled payment (until 8 pm the evening before)',
           tags: ['scheduled payments'],
-          security: [{ memberSession: [] }],
+          'x-problems': [409],
           params: scheduledPaymentIdParams,
           body: updateScheduledPaymentBody,
           response: { 200: scheduledPaymentView },
@@ -117,7 +115,7 @@ export const scheduledRoutes =
         schema: {
           summary: 'Cancel a scheduled payment (until 8 pm the evening before); cancelling twice is fine',
           tags: ['scheduled payments'],
-          security: [{ memberSession: [] }],
+          'x-problems': [409],
           params: scheduledPaymentIdParams,
           response: { 200: scheduledPaymentView },
         },

@@ -25,7 +25,6 @@ export const walletRoutes =
         schema: {
           summary: 'Saved payment methods, the default first; cards that expire soon are flagged',
           tags: ['wallet'],
-          security: [{ memberSession: [] }],
           response: { 200: walletView },
         },
       },
@@ -41,7 +40,6 @@ export const walletRoutes =
         schema: {
           summary: 'Save a card or bank account (a processor token) to the wallet',
           tags: ['wallet'],
-          security: [{ memberSession: [] }],
           body: addPaymentMethodBody,
           response: { 201: paymentMethodView },
         },
@@ -66,7 +64,6 @@ export const walletRoutes =
         schema: {
           summary: 'Rename a saved method, or make it the default',
           tags: ['wallet'],
-          security: [{ memberSession: [] }],
           params: methodIdParams,
           body: updatePaymentMethodBody,
           response: { 200: paymentMethodView },
@@ -92,7 +89,6 @@ export const walletRoutes =
         schema: {
           summary: 'Remove a saved method (payments made with it keep their record)',
           tags: ['wallet'],
-          security: [{ memberSession: [] }],
           params: methodIdParams,
           response: { 204: z.null() },
         },

@@ -71,6 +71,7 @@ export const sandboxRoutes =
         schema: {
           summary: 'Sandbox processor: exchange card or bank details for a single-use token',
           tags: ['sandbox processor'],
+          security: [],
           body: tokenBody,
           response: { 201: tokenView },
         },
