@@ -293,7 +293,11 @@ export async function deliverWebhooks(deps: Deps, options: DeliverOptions = {}):
   const errors: unknown[] = [];
   await inPool(queue, opts.concurrency, async ([endpointId, deliveries]) => {
     const endpoint = endpoints.get(endpointId);
-    const ordered = deliveries.sort((a, b) => a.event_created_at.getTime() - b.event_created_at.getTime());
+    // Oldest event first (ids break ties: they are time-ordered).
+    const ordered = deliveries.sort(
+      (a, b) =>
+        a.event_created_at.getTime() - b.event_created_at.getTime() || (a.event_id < b.event_id ? -1 : 1),
+    );
     let i = 0;
     try {
       if (!endpoint) return;
