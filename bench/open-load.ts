@@ -87,6 +87,7 @@ export async function runOpenJob(job: OpenLoadJob): Promise<OpenLoadResult> {
       warmupMs: job.warmupSeconds * 1000,
       durationMs: job.durationSeconds * 1000,
       okStatus: job.target === 'payments' ? 201 : 200,
+      slowMs: job.slowMs,
       drainMs: REQUEST_TIMEOUT_MS,
       send: (i) => {
         const req = requestFor(job, i);
@@ -108,7 +109,12 @@ export async function runOpenJob(job: OpenLoadJob): Promise<OpenLoadResult> {
         process.send?.({ mark: 'end' });
       },
     });
-    return { ...result, cpuSeconds, machineBusy, machineBusySeconds, sent };
+    // Planned starts on the wall clock, so the bench can line them up with what the server did then.
+    const slow = result.slow.map((r) => ({
+      plannedAt: performance.timeOrigin + r.plannedAt,
+      latency: r.latency,
+    }));
+    return { ...result, slow, cpuSeconds, machineBusy, machineBusySeconds, sent };
   } finally {
     agent.destroy();
   }

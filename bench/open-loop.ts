@@ -50,6 +50,8 @@ export interface OpenLoopOptions {
   /** Called when the measured period begins and ends (to sample the machine's CPU, for example). */
   onMeasureStart?: () => void;
   onMeasureEnd?: () => void;
+  /** Measured requests slower than this (ms) are listed in `slow`, for finding when stalls happened. */
+  slowMs?: number;
 }
 
 export interface LatencyHistogram {
@@ -83,6 +85,8 @@ export interface OpenLoopResult {
    * what the server did in it, for dividing its CPU by when it fell behind the offered rate.
    */
   answeredInPeriod: number;
+  /** Measured requests slower than `slowMs`: planned start (clock ms) and latency, at most 5,000. */
+  slow: { plannedAt: number; latency: number }[];
 }
 
 /** Nearest-rank percentiles of a list of latencies (it is bounded: rate × duration entries). */
@@ -120,6 +124,11 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
   let periodOpen = false;
   let answeredInPeriod = 0;
   let drained: (() => void) | null = null;
+  const slow: { plannedAt: number; latency: number }[] = [];
+  const noteSlow = (plannedAt: number, latency: number) => {
+    if (opts.slowMs !== undefined && latency > opts.slowMs && slow.length < 5_000)
+      slow.push({ plannedAt, latency });
+  };
 
   const fire = (i: number) => {
     const planned = plannedStart(t0, i, rate);
@@ -134,6 +143,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
         const latency = end - planned;
         lastAnswer = Math.max(lastAnswer, end);
         allLatencies.push(latency);
+        noteSlow(planned, latency);
         if ('status' in outcome && outcome.status === opts.okStatus) okLatencies.push(latency);
         else if ('status' in outcome)
           statusCounts[String(outcome.status)] = (statusCounts[String(outcome.status)] ?? 0) + 1;
@@ -189,6 +199,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
       if (j >= warmupCount) {
         errors++;
         allLatencies.push(end - plannedStart(t0, j, rate));
+        noteSlow(plannedStart(t0, j, rate), end - plannedStart(t0, j, rate));
         lastAnswer = Math.max(lastAnswer, end);
       }
     }
@@ -206,6 +217,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
     latencyAll: summarize(allLatencies),
     maxSendLagMs,
     answeredInPeriod,
+    slow,
   };
 }
 

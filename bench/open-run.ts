@@ -15,6 +15,7 @@ import { checkpoint, openBenchSessions, runLoad, waitForQuiet } from './harness'
 import type { LatencyHistogram } from './open-loop';
 import { postgresCpu } from './protocol';
 import { seedPayers } from './seed';
+import { describeStalls, recordStalls } from './stalls';
 
 export const OPEN_SCENARIOS = ['payments', 'dashboard'] as const;
 export type OpenScenario = (typeof OPEN_SCENARIOS)[number];
@@ -44,6 +45,10 @@ export interface OpenRunOptions {
   members: number | undefined;
   /** When the dashboard's members signed in (bench/harness.ts openBenchSessions). */
   signedInMinutesAgo: number;
+  /** `--stalls`: answers slower than this (ms) are grouped and explained (bench/stalls.ts); null: off. */
+  stallsMs: number | null;
+  /** The bench database on PostgreSQL (for `--stalls`' wait-event sampling); null on PGlite. */
+  databaseUrl: string | null;
   say: (line?: string) => void;
 }
 
@@ -102,6 +107,7 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
       warmupSeconds: o.warmupSeconds,
       durationSeconds: o.durationSeconds,
       connections: o.connections,
+      ...(o.stallsMs === null ? {} : { slowMs: o.stallsMs }),
     };
     if (scenario === 'payments') {
       // A payer for every request: its own guest session, bill, card token and address.
@@ -146,8 +152,11 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     let app = app0;
     let pg0 = onPg ? postgresCpu(o.dbName) : null;
     let pg1 = pg0;
+    const stalls = o.stallsMs === null ? null : await recordStalls(onPg ? o.databaseUrl : null, o.dbName);
+    let measureStartWall = 0;
     const r = await runLoad(o.child, job, (mark) => {
       if (mark === 'start') {
+        measureStartWall = performance.timeOrigin + performance.now();
         app0 = process.cpuUsage();
         pg0 = onPg ? postgresCpu(o.dbName) : null;
       } else {
@@ -207,6 +216,8 @@ export async function runOpenScenarios(o: OpenRunOptions): Promise<{ rows: OpenR
     );
     if (r.latencyAll.count > r.latency.count)
       say(`  every measured answer, failures included: ${describe(r.latencyAll)}`);
+    if (stalls && o.stallsMs !== null)
+      for (const line of describeStalls(r.slow, await stalls.stop(), measureStartWall, o.stallsMs)) say(line);
   }
 
   let ok = true;

@@ -38,6 +38,8 @@ export type OpenLoadJob = {
   durationSeconds: number;
   /** Most connections the generator keeps open to the server (requests beyond them wait, timed). */
   connections: number;
+  /** `--stalls`: list measured requests slower than this many ms (planned start on the wall clock). */
+  slowMs?: number;
 } & ({ target: 'payments'; payments: PaymentSpec[] } | { target: 'dashboard'; cookies: string[] });
 
 export interface OpenLoadResult extends OpenLoopResult {

@@ -87,6 +87,16 @@ const { values: args } = parseArgs({
      * also renews its session's idle expiry (one more write); 0: just now, so it does not.
      */
     'signed-in-minutes-ago': { type: 'string', default: '5' },
+    /**
+     * Open loop, diagnostic: list episodes of answers slower than this many ms with the app's GC pauses
+     * and event-loop lags and PostgreSQL's wait events at the same moments (bench/stalls.ts).
+     */
+    stalls: { type: 'string' },
+    /**
+     * PostgreSQL, diagnostic: a setting for the bench database (`name=value`, repeatable), e.g.
+     * `--pg-set synchronous_commit=off` to see what waiting for WAL flushes costs.
+     */
+    'pg-set': { type: 'string', multiple: true },
   },
 });
 const durationSeconds = Number(args.duration);
@@ -167,6 +177,11 @@ async function main(): Promise<number> {
     if (args['explain-slower-than'] !== undefined) {
       await explainSlowerThan(admin, dbName, Number(args['explain-slower-than']));
     }
+    for (const setting of args['pg-set'] ?? []) {
+      const m = /^([a-z_.]+)=([A-Za-z0-9_.]+)$/.exec(setting);
+      if (!m) throw new Error(`--pg-set takes name=value, got ${setting}`);
+      await admin.query(`alter database ${dbName} set ${m[1]} = '${m[2]}'`);
+    }
     const u = new URL(serverUrl);
     u.pathname = `/${dbName}`;
     dbUrl = u.toString();
@@ -215,6 +230,8 @@ async function main(): Promise<number> {
         connections: openConnections,
         members: args.members === undefined ? undefined : Number(args.members),
         signedInMinutesAgo: Number(args['signed-in-minutes-ago']),
+        stallsMs: args.stalls === undefined ? null : Number(args.stalls),
+        databaseUrl: dbUrl ?? null,
         say,
       });
       say(`Machine load average (1 min) after the run: ${loadavg()[0]?.toFixed(2)}`);

@@ -195,8 +195,13 @@ describe('sessions', () => {
       t.clock.set('2026-11-23T18:00:00Z');
       const b = await signedIn();
       for (let minutes = 20; minutes < 12 * 60; minutes += 20) {
-        t.clock.set(new Date(Date.parse('2026-11-23T18:00:00Z') + minutes * 60_000).toISOString());
-        expect((await getSession(b.cookie)).statusCode).toBe(200);
+        const at = Date.parse('2026-11-23T18:00:00Z') + minutes * 60_000;
+        t.clock.set(new Date(at).toISOString());
+        const res = await getSession(b.cookie);
+        expect(res.statusCode).toBe(200);
+        // The request that renewed the session answers with the renewed expiry, capped at 12 hours.
+        const renewed = Math.min(at + 30 * 60_000, Date.parse('2026-11-24T06:00:00Z'));
+        expect(Date.parse(res.json().idleExpiresAt)).toBe(renewed);
       }
       t.clock.set('2026-11-24T06:00:01Z');
       expect((await getSession(b.cookie)).statusCode).toBe(401);

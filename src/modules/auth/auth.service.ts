@@ -239,23 +239,17 @@ export async function authenticateMember(deps: Deps, sessionId: string | undefin
   const now = deps.clock.now();
   const nowDate = toDate(now);
   const idHash = sha256(sessionId);
-  const found = await store.findLiveSessionWithMember(deps.db, idHash, nowDate);
+  // Renewed in the same statement when the idle expiry would move by more than a minute.
+  const renewTo = toDate(now.add({ minutes: IDLE_MINUTES }));
+  const found = await store.findLiveSessionWithMember(deps.db, idHash, nowDate, renewTo);
   if (!found) throw sessionEnded();
   const { csrf_token, plan_type, idle_expires_at, absolute_expires_at, stepped_up_at, ...member } = found;
   const session = { csrf_token, plan_type, idle_expires_at, absolute_expires_at, stepped_up_at };
-  const idleExpires = new Date(
-    Math.min(now.add({ minutes: IDLE_MINUTES }).epochMilliseconds, session.absolute_expires_at.getTime()),
-  );
-  let idleExpiresAt = session.idle_expires_at;
-  if (idleExpires.getTime() - session.idle_expires_at.getTime() > 60_000) {
-    await store.touchSession(deps.db, idHash, nowDate, idleExpires);
-    idleExpiresAt = idleExpires;
-  }
   return {
     actor: { type: 'member', memberId: member.id, personId: member.person_id },
     idHash,
     csrfToken: session.csrf_token,
-    view: sessionView(member, { ...session, idle_expires_at: idleExpiresAt }),
+    view: sessionView(member, session),
   };
 }
 

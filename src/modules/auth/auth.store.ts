@@ -99,14 +99,6 @@ export async function insertSession(db: Db, row: Insertable<MemberSessionsTable>
   await db.insertInto('member_sessions').values(row).execute();
 }
 
-export async function touchSession(db: Db, idHash: string, now: Date, idleExpiresAt: Date): Promise<void> {
-  await db
-    .updateTable('member_sessions')
-    .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
-    .where('id_hash', '=', idHash)
-    .execute();
-}
-
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('member_sessions').where('id_hash', '=', idHash).execute();
 }
@@ -265,13 +257,35 @@ export async function rotateSession(db: Db, oldIdHash: string, newIdHash: string
     .execute();
 }
 
-/** A live session with its member, in one query (every signed-in request starts here). */
-export function findLiveSessionWithMember(db: Db, idHash: string, now: Date) {
+/**
+ * A live session with its member, in one statement (every signed-in request starts here). The same
+ * statement renews the session's idle expiry to `renewTo` (capped by its absolute expiry) when that
+ * moves it by more than a minute, so a member's first request after a while costs no extra round
+ * trip, and the others write nothing. The select sees the row as it was before the renewal, so the
+ * renewed expiry comes from the update's RETURNING.
+ */
+export function findLiveSessionWithMember(db: Db, idHash: string, now: Date, renewTo: Date) {
   // member_sessions_pkey, members_pkey, people_pkey
   return db
+    .with('renewed', (d) =>
+      d
+        .updateTable('member_sessions')
+        .set({
+          last_seen_at: now,
+          idle_expires_at: sql<Date>`least(${renewTo}::timestamptz, absolute_expires_at)`,
+        })
+        .where('id_hash', '=', idHash)
+        .where('idle_expires_at', '>', now)
+        .where('absolute_expires_at', '>', now)
+        .where(
+          sql<boolean>`least(${renewTo}::timestamptz, absolute_expires_at) > idle_expires_at + interval '1 minute'`,
+        )
+        .returning(['id_hash', 'idle_expires_at']),
+    )
     .selectFrom('member_sessions')
     .innerJoin('members', 'members.id', 'member_sessions.member_id')
     .innerJoin('people', 'people.id', 'members.person_id')
+    .leftJoin('renewed', 'renewed.id_hash', 'member_sessions.id_hash')
     .selectAll('members')
     .select([
       'people.first_name',
@@ -279,7 +293,7 @@ export function findLiveSessionWithMember(db: Db, idHash: string, now: Date) {
       'people.region_id',
       'member_sessions.csrf_token',
       'member_sessions.plan_type',
-      'member_sessions.idle_expires_at',
+      sql<Date>`coalesce(renewed.idle_expires_at, member_sessions.idle_expires_at)`.as('idle_expires_at'),
       'member_sessions.absolute_expires_at',
       'member_sessions.stepped_up_at',
     ])
