@@ -96,8 +96,10 @@ export function postWebhook(url: URL, body: string, headers: Record<string, stri
         // Enough for the log: the rest of the answer is not waited for.
         if (kept >= opts.maxBodyBytes) done();
       });
+      // The answer ended, broke off, or its connection closed: what arrived is what is logged.
       res.on('end', done);
       res.on('error', done);
+      res.on('close', done);
     });
     req.end(body);
   });

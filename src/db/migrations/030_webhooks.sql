@@ -59,6 +59,9 @@ create table webhook_deliveries (
 );
 -- Fan-out makes one delivery per event and endpoint, whichever worker does it.
 create unique index webhook_deliveries_once_idx on webhook_deliveries (event_id, endpoint_id) where not replay;
+-- An event's deliveries, replays included: pruning asks whether any is pending, and deleting an event
+-- deletes them.
+create index webhook_deliveries_event_idx on webhook_deliveries (event_id);
 -- Claims: each endpoint's due deliveries, oldest first.
 create index webhook_deliveries_due_idx on webhook_deliveries (endpoint_id, next_attempt_at)
   where status = 'pending';

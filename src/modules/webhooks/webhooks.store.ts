@@ -291,6 +291,7 @@ export function listAttempts(db: Db, deliveryIds: readonly string[]) {
  * waiting, at most `limit` at a time.
  */
 export async function pruneEvents(db: Db, before: Date, limit: number): Promise<number> {
+  // webhook_events_created_idx; webhook_deliveries_event_idx for the pending check and the cascade.
   const result = await sql`
     delete from webhook_events where id in (
       select e.id from webhook_events e
