@@ -52,6 +52,11 @@ export const organizationSchema = z
       achRecurringAuthorizationVersion: z.string().min(1),
     }),
     accountTypes: z.array(z.enum(['individual_family', 'employer_group'])).min(1),
+    /**
+     * The organization's administrators: emailed about the integration's health (a webhook endpoint
+     * disabled after failing for three days). Never shown to members.
+     */
+    administrators: z.array(z.email()).default([]),
     /** Version of the portal terms members accept when they register. */
     termsVersion: z.string().min(1).default('2026-11-01'),
     regions: z.array(regionSchema).min(1),

@@ -42,6 +42,8 @@ export const errorCodes = {
   autopay_unavailable: { status: 409, title: 'Automatic payments are not available here' },
   autopay_item_not_waiting: { status: 409, title: 'This automatic payment is not waiting for you' },
   scheduled_payment_locked: { status: 409, title: 'This scheduled payment can no longer be changed' },
+  /** A delivery was asked of a webhook endpoint that is disabled (enable it first). */
+  webhook_endpoint_disabled: { status: 409, title: 'This webhook endpoint is disabled' },
   /** The Idempotency-Key was used before with a different request body. */
   idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   /** The amount is below the minimum or above the selected balance. */

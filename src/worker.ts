@@ -11,6 +11,7 @@ import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
 import { reconcilePayments } from './modules/payments/reconciliation.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
+import { deliverWebhooks, pruneWebhookEvents } from './modules/webhooks/webhook-delivery.service';
 import { toDate } from './platform/clock';
 import { jobRunner, type WorkerJob } from './platform/job-runner';
 import { pruneRateLimits } from './platform/rate-limit';
@@ -34,6 +35,7 @@ async function housekeeping(deps: Deps): Promise<void> {
   await pruneMemberSessions(deps);
   // Idempotency keys are kept at least 24 hours (DESIGN.md §4); we keep them 48.
   await pruneKeys(deps.db, new Date(now.getTime() - 48 * 3600 * 1000));
+  await pruneWebhookEvents(deps);
 }
 
 /** What blocks a method or pauses autopay: anything that charges runs after these, in the same pass. */
@@ -44,7 +46,9 @@ const BLOCKING = ['settle-bank-payments', 'block-returned-bank-methods', 'pause-
  * pass blocks its method, and a blocked method pauses its autopay, before anything is charged. A job
  * that charges declares those as `after`: when one of them fails, it waits for the next pass instead
  * of charging a method that should have been blocked. Reconciling, notices, delivery and housekeeping
- * depend on nothing and run whatever else failed.
+ * depend on nothing and run whatever else failed. Webhook delivery waits on receivers (up to one
+ * timeout per pass, whatever the number of failing endpoints up to its concurrency), so it runs after
+ * everything that moves money or tells a member.
  */
 export const workerJobs: readonly WorkerJob<Deps>[] = [
   { name: 'reconcile-payments', run: (deps) => reconcilePayments(deps) },
@@ -61,6 +65,7 @@ export const workerJobs: readonly WorkerJob<Deps>[] = [
   { name: 'run-due-autopay', after: BLOCKING, run: (deps) => runDueAutopay(deps) },
   { name: 'deliver-emails', run: deliverEmails },
   { name: 'deliver-texts', run: (deps) => deliverTexts(deps) },
+  { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
   { name: 'housekeeping', everyMs: 10 * 60_000, run: housekeeping },
 ];
 

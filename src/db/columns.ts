@@ -134,6 +134,14 @@ export const columnTypes = {
     result: 'text',
     detail: 'jsonb',
   },
+  webhook_events: {
+    id: 'uuid',
+    type: 'text',
+    account_id: 'uuid',
+    payload: 'jsonb',
+    created_at: 'timestamp with time zone',
+    fanned_out_at: 'timestamp with time zone',
+  },
 } as const satisfies { readonly [T in keyof Database]?: ColumnTypesOf<Database[T]> };
 
 /** A table whose rows statements may write many at once. */

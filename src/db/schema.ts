@@ -495,6 +495,64 @@ export interface PaymentMethodsTable {
   unblocked_at: Timestamp | null;
 }
 
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  account_id: string | null;
+  /** The event's `data`, as its type's schema shaped it (modules/webhooks/webhook-events.ts). */
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  fanned_out_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type WebhookDisabledReason = 'manual' | 'failing' | 'gone';
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** The event types delivered; null: every type. */
+  event_types: Json<string[]> | null;
+  /** `whsec_…`, sealed with DATA_ENCRYPTION_KEY. */
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  enabled: boolean;
+  disabled_reason: WebhookDisabledReason | null;
+  disabled_at: Timestamp | null;
+  failing_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  replay: boolean;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: Timestamp | null;
+  first_attempt_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error_kind: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  response_ms: number;
+  response_body: string | null;
+  error_kind: string | null;
+}
+
 export interface ApiKeysTable {
   /** 16 lowercase base32 characters; public (part of the key the integrator holds). */
   id: string;
@@ -551,6 +609,10 @@ export interface Database {
   audit_events: AuditEventsTable;
   sandbox_tokens: SandboxTokensTable;
   sandbox_charges: SandboxChargesTable;
+  webhook_events: WebhookEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -563,3 +625,6 @@ export type OutboxText = Selectable<OutboxTextsTable>;
 export type ScheduledPayment = Selectable<ScheduledPaymentsTable>;
 export type AutopayEnrollment = Selectable<AutopayEnrollmentsTable>;
 export type AutopayItem = Selectable<AutopayItemsTable>;
+export type WebhookEvent = Selectable<WebhookEventsTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;

@@ -62,6 +62,14 @@ export class Metrics {
     buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     registers: [this.registry],
   });
+  readonly webhookDeliveries = new Counter({
+    name: 'settle_webhook_deliveries_total',
+    help:
+      'Webhook delivery attempts by outcome: delivered (2xx), retrying (failed, tried again later), ' +
+      'failed (failed for good: out of retries or the endpoint was disabled)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   /** When each job last finished without throwing (ms since the epoch, wall clock). */
   private readonly lastSuccess = new Map<string, number>();
 
@@ -106,6 +114,17 @@ export class Metrics {
           this.set({ channel: 'sms' }, depth.sms);
         },
       });
+      new Gauge({
+        name: 'settle_webhook_queue_depth',
+        help: 'Webhook work waiting: events not yet fanned out to endpoints (fan_out), deliveries not yet made (delivery)',
+        labelNames: ['stage'] as const,
+        registers: [this.registry],
+        async collect() {
+          const depth = await webhookQueueDepth(db);
+          this.set({ stage: 'fan_out' }, depth.fanOut);
+          this.set({ stage: 'delivery' }, depth.delivery);
+        },
+      });
     }
   }
 
@@ -133,6 +152,25 @@ async function outboxDepth(db: Db): Promise<{ email: number; sms: number }> {
     select (select count(*) from outbox_emails where status = 'pending')::int as email,
       (select count(*) from outbox_texts where status = 'pending')::int as sms`.execute(db);
   return { email: Number(r.rows[0]?.email ?? 0), sms: Number(r.rows[0]?.sms ?? 0) };
+}
+
+async function webhookQueueDepth(db: Db): Promise<{ fanOut: number; delivery: number }> {
+  // webhook_events_unfanned_idx and webhook_deliveries_due_idx are partial on exactly these rows.
+  const r = await sql<{ fan_out: number; delivery: number }>`
+    select (select count(*) from webhook_events where fanned_out_at is null)::int as fan_out,
+      (select count(*) from webhook_deliveries where status = 'pending')::int as delivery`.execute(db);
+  return { fanOut: Number(r.rows[0]?.fan_out ?? 0), delivery: Number(r.rows[0]?.delivery ?? 0) };
+}
+
+/** What became of one webhook delivery attempt. */
+export type WebhookDeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+
+export function recordWebhookDelivery(
+  metrics: Metrics | undefined,
+  outcome: WebhookDeliveryOutcome,
+  n = 1,
+): void {
+  if (n > 0) metrics?.webhookDeliveries.inc({ outcome }, n);
 }
 
 const FINAL_OUTCOMES: ReadonlySet<string> = new Set<PaymentOutcome>(['succeeded', 'failed', 'returned']);

@@ -176,16 +176,34 @@ export function insertRows<T extends TableWithColumnTypes>(
     where ${when}`;
 }
 
+/**
+ * A part that later parts read by name: its `returning` rows are what it wrote (every CTE of a statement
+ * reads the tables as they were before the statement, so only these show the rows as written).
+ */
+export class NamedPart {
+  constructor(
+    readonly name: string,
+    readonly body: Stmt,
+  ) {}
+}
+
+/** A part of a statement: most are anonymous, some are read by later parts (NamedPart). */
+export type Part = Stmt | NamedPart;
+
 /** `<prelude>, guard as (…), part0 as (…), …`: the CTEs of a guarded or a batch statement. */
 function guardedCtes(opts: {
   prelude?: readonly (readonly [string, Stmt])[];
   guard: Stmt;
-  parts: readonly Stmt[];
+  parts: readonly Part[];
 }): Stmt {
   return joinStmts([
     ...(opts.prelude ?? []).map(([name, body]) => stmt`${ident(name)} as (${body})`),
     stmt`guard as (${opts.guard})`,
-    ...opts.parts.map((body, i) => stmt`${ident(`part${i}`)} as (${body})`),
+    ...opts.parts.map((part, i) =>
+      part instanceof NamedPart
+        ? stmt`${ident(part.name)} as (${part.body})`
+        : stmt`${ident(`part${i}`)} as (${part})`,
+    ),
   ]);
 }
 
@@ -195,7 +213,7 @@ export function guardedStatement(opts: {
   prelude?: readonly (readonly [string, Stmt])[];
   /** Must return a row for the phase to happen (an insert or update with `returning`). */
   guard: Stmt;
-  parts: readonly Stmt[];
+  parts: readonly Part[];
 }): Stmt {
   return stmt`with ${guardedCtes(opts)} select (select count(*) from guard)::int as guarded`;
 }
@@ -257,7 +275,7 @@ export function batchStatement(opts: {
   prelude?: readonly (readonly [string, Stmt])[];
   /** Returns `id` (uuid) of each unit that happens. */
   guard: Stmt;
-  parts: readonly Stmt[];
+  parts: readonly Part[];
 }): Stmt {
   return stmt`with ${guardedCtes(opts)} select id::text as id from guard`;
 }

@@ -36,8 +36,9 @@ import {
 import { type BatchPayment, payBillsInBatch } from '../payments/payments.batch';
 import { payBills } from '../payments/payments.service';
 import { findSavedMethod, findSavedMethods } from '../wallet/wallet.service';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import * as store from './autopay.store';
-import { type Locale, labelOf, RUNNER, region } from './autopay-common';
+import { autopayPausedEvent, type Locale, labelOf, RUNNER, region } from './autopay-common';
 
 type ChargeOutcome = BackgroundOutcome;
 
@@ -213,18 +214,20 @@ async function recordOutcome(
     // No more tries: autopay pauses (never cancels) until the member fixes the method.
     const paused = !nextTry;
     if (paused) {
+      const reason =
+        outcome.status === 'skipped'
+          ? outcome.code === 'method_blocked'
+            ? 'bank_returned'
+            : 'method_removed'
+          : tries >= 2
+            ? 'repeated_failure'
+            : 'hard_decline';
       await store.updateEnrollment(trx, enrollment.id, {
         status: 'paused',
-        paused_reason:
-          outcome.status === 'skipped'
-            ? outcome.code === 'method_blocked'
-              ? 'bank_returned'
-              : 'method_removed'
-            : tries >= 2
-              ? 'repeated_failure'
-              : 'hard_decline',
+        paused_reason: reason,
         updated_at: toDate(now),
       });
+      await recordWebhookEvents(trx, [autopayPausedEvent(enrollment, reason, toDate(now))]);
     }
     await audit(trx, item, locale, 'failure', {
       outcome: paused ? 'failed' : 'retrying',
@@ -455,5 +458,13 @@ export function runDueAutopay(deps: Deps, limit = 500): Promise<Record<ChargeOut
 
 /** Pauses autopay paying from bank accounts a return blocked (the worker runs this after settlements). */
 export async function pauseAutopayOnBlockedMethods(deps: Deps): Promise<number> {
-  return (await store.pauseOnBlockedMethods(deps.db, toDate(deps.clock.now()))).length;
+  const now = toDate(deps.clock.now());
+  return deps.db.transaction().execute(async (trx) => {
+    const paused = await store.pauseOnBlockedMethods(trx, now);
+    await recordWebhookEvents(
+      trx,
+      paused.map((e) => autopayPausedEvent(e, 'bank_returned', now)),
+    );
+    return paused.length;
+  });
 }

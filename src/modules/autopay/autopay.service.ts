@@ -15,6 +15,7 @@ import type { MemberSession } from '../auth/auth.service';
 import { responsibleAccounts } from '../members/account.service';
 import { memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
 import { findSavedMethod, unblockMethod, usableSavedMethod } from '../wallet/wallet.service';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type {
   AutopayAccountView,
   AutopayBody,
@@ -22,7 +23,7 @@ import type {
   AutopayItemView,
 } from './autopay.schema';
 import * as store from './autopay.store';
-import { type Locale, labelOf, region } from './autopay-common';
+import { autopayChangeEvent, type Locale, labelOf, region } from './autopay-common';
 
 function howToRevoke(deps: Deps, regionId: string, locale: Locale): string {
   const phone = regionPhone(deps, regionId);
@@ -309,6 +310,14 @@ export async function enrollAutopay(
         ...(bankAuthorization ? { bankAuthorization } : {}),
       },
     });
+    const change = existing ? 'autopay.updated' : 'autopay.enrolled';
+    await recordWebhookEvents(trx, [
+      autopayChangeEvent(
+        change,
+        { id, account_id: accountId, amount_rule: body.amountRule, bill_kinds: body.billKinds },
+        now,
+      ),
+    ]);
     if (contact) {
       const email = autopayEnrolledMessage({
         locale: contact.language,
@@ -343,6 +352,7 @@ export async function stopAutopay(
   await deps.db.transaction().execute(async (trx) => {
     await store.updateEnrollment(trx, existing.id, { status: 'canceled', canceled_at: now, updated_at: now });
     await store.cancelWaitingItems(trx, existing.id, now);
+    await recordWebhookEvents(trx, [autopayChangeEvent('autopay.canceled', existing, now)]);
     await recordAudit(trx, {
       actor: session.actor,
       ctx,

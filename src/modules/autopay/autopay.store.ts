@@ -260,7 +260,7 @@ export function finishPaidItemsPart(
 }
 
 /** Active enrollments paying from a blocked bank account pause (their waiting items with them). */
-export async function pauseOnBlockedMethods(db: Db, now: Date): Promise<string[]> {
+export async function pauseOnBlockedMethods(db: Db, now: Date) {
   const paused = await db
     .updateTable('autopay_enrollments')
     .set({ status: 'paused', paused_reason: 'bank_returned', updated_at: now })
@@ -270,7 +270,7 @@ export async function pauseOnBlockedMethods(db: Db, now: Date): Promise<string[]
       'in',
       db.selectFrom('payment_methods').select('id').where('blocked_at', 'is not', null),
     )
-    .returning('id')
+    .returning(['id', 'account_id', 'amount_rule', 'bill_kinds'])
     .execute();
   const ids = paused.map((p) => p.id);
   if (ids.length > 0) {
@@ -281,5 +281,5 @@ export async function pauseOnBlockedMethods(db: Db, now: Date): Promise<string[]
       .where('status', 'in', ['noticed', 'needs_approval', 'retrying'])
       .execute();
   }
-  return ids;
+  return paused;
 }

@@ -80,7 +80,8 @@ export function listLinesForBills(db: Db, billIds: readonly string[]) {
 /**
  * Takes collected money off the bills, as part of a guarded statement. The bills' own checks refuse
  * a balance below zero, which the one-live-attempt-per-bill index rules out. The status follows
- * billStatusAfterCollecting (domain/payment-rules), written in SQL so the statement stays one.
+ * billStatusAfterCollecting (domain/payment-rules), written in SQL so the statement stays one. Returns
+ * each bill's id and status as written, for a later part that reads it by name (a bill left paid).
  */
 export function collectOnBillsPart(
   allocations: readonly { bill_id: string; amount_cents: number }[],
@@ -91,7 +92,8 @@ export function collectOnBillsPart(
       status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
       updated_at = ${now}
     from ${rowsTable('a', { bill_id: 'uuid', amount_cents: 'bigint' }, allocations)}
-    where b.id = any(${allocations.map((a) => a.bill_id)}::uuid[]) and b.id = a.bill_id and ${whenGuarded}`;
+    where b.id = any(${allocations.map((a) => a.bill_id)}::uuid[]) and b.id = a.bill_id and ${whenGuarded}
+    returning b.id, b.status`;
 }
 
 /**
@@ -146,7 +148,8 @@ export function collectOnBillsInBatchPart(
       status = case when b.status = 'open' and b.balance_cents = a.amount_cents then 'paid' else b.status end,
       updated_at = ${now}
     from ${rowsTable('a', { unit: 'uuid', bill_id: 'uuid', amount_cents: 'bigint' }, flat)}
-    where b.id = a.bill_id and ${unitGuarded(stmt`a.unit`)}`;
+    where b.id = a.bill_id and ${unitGuarded(stmt`a.unit`)}
+    returning b.id, b.status`;
 }
 
 export async function listBillIdsWithLiveAttempt(db: Db, billIds: readonly string[]): Promise<Set<string>> {

@@ -16,14 +16,53 @@ import { recordAudit } from '../audit/audit.service';
 import { reopenBillsForReturn } from '../bills/bills.service';
 import { postPaymentReversal } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
+import { recordWebhookEvents, webhookEventRow } from '../webhooks/webhook-events';
 import { planRepresentment, type ReturnedDebit, scheduleRepresentment } from './bank-representment.service';
 import { methodLabel } from './payment-views.service';
+import { type PaidBill, paymentData } from './payment-webhooks';
 import * as store from './payments.store';
 
 const SYSTEM = { type: 'system', name: 'bank-settlement' } as const;
 
 /** How long a worker holds the debits it claimed while it asks the processor about them. */
 const SETTLEMENT_LEASE_SECONDS = 120;
+
+/** payment.returned, and bill.reopened for each bill the return puts its money back on. */
+function returnEvents(
+  payment: Parameters<typeof paymentData>[0],
+  bills: readonly PaidBill[],
+  returnCode: string,
+  presentAgainOn: Temporal.PlainDate | null,
+  at: Date,
+) {
+  const opts = { accountId: payment.account_id, at };
+  return [
+    webhookEventRow(
+      'payment.returned',
+      {
+        ...paymentData(payment, 'returned', bills),
+        returnCode,
+        presentAgainOn: presentAgainOn?.toString() ?? null,
+      },
+      opts,
+    ),
+    ...bills.map((b) =>
+      webhookEventRow(
+        'bill.reopened',
+        {
+          billId: b.bill_id,
+          accountId: payment.account_id,
+          number: b.number,
+          kind: b.kind,
+          paymentId: payment.id,
+          amountCents: b.amount_cents,
+          reason: 'payment_returned',
+        },
+        opts,
+      ),
+    ),
+  ];
+}
 
 /**
  * One sweep: claims the bank debits due for a settlement check (at most `limit`) and asks the
@@ -56,15 +95,19 @@ export async function settleBankPayments(
       counts.pending++;
       continue;
     }
+    const paidBills = await store.listAllocations(deps.db, payment.id);
     if (state.state === 'settled') {
-      await store.markSettled(deps.db, payment.id, now);
+      const settled = webhookEventRow('payment.settled', paymentData(payment, 'succeeded', paidBills), {
+        accountId: payment.account_id,
+        at: now,
+      });
+      await deps.db.transaction().execute(async (trx) => {
+        if (await store.markSettled(trx, payment.id, now)) await recordWebhookEvents(trx, [settled]);
+      });
       counts.settled++;
       continue;
     }
-    const allocations = (await store.listAllocations(deps.db, payment.id)).map((a) => ({
-      billId: a.bill_id,
-      amountCents: a.amount_cents,
-    }));
+    const allocations = paidBills.map((a) => ({ billId: a.bill_id, amountCents: a.amount_cents }));
     const debit: ReturnedDebit = {
       id: payment.id,
       accountId: payment.account_id,
@@ -106,6 +149,10 @@ export async function settleBankPayments(
         },
       });
       if (again) await scheduleRepresentment(trx, debit, again, now);
+      await recordWebhookEvents(
+        trx,
+        returnEvents(payment, paidBills, state.returnCode, again?.presentOn ?? null, now),
+      );
       if (payment.payer_email) {
         const locale = payment.locale === 'es' ? 'es' : 'en';
         const email = bankPaymentReturnedMessage({

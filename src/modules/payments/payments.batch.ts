@@ -26,6 +26,7 @@ import {
 import {
   batchStatement,
   insertUnitRows,
+  NamedPart,
   rowsTable,
   runBatch,
   type Stmt,
@@ -36,9 +37,11 @@ import { paymentParts as billPaymentParts } from '../bills/bills.service';
 import type { KeyCompletion, KeyedWork } from '../idempotency/idempotency.service';
 import { claimsPart, completionsPart } from '../idempotency/idempotency.store';
 import type { LoadedPayment } from './payment-views.service';
+import { billPaidEventsPart } from './payment-webhooks';
 import {
   type BillForPayment,
   buildAttempt,
+  COLLECTED_BILLS,
   type OutcomeRows,
   outcomeRows,
   type PayBillsOptions,
@@ -286,6 +289,8 @@ function applyOutcomes(
   const postings = applied.flatMap((x) => (x.rows.posting ? [{ a: x.attempt, ...x.rows.posting }] : []));
   const audits = applied.flatMap((x) => (x.rows.audit ? [unit(x.attempt, x.rows.audit)] : []));
   const receipts = applied.flatMap((x) => (x.rows.receipt ? [unit(x.attempt, x.rows.receipt)] : []));
+  const webhookEvents = applied.flatMap((x) => x.rows.webhookEvents.map((e) => unit(x.attempt, e)));
+  const billPaid = applied.flatMap((x) => x.rows.billPaid);
   const completions: UnitRow<KeyCompletion>[] = applied.flatMap((x) =>
     x.rows.response ? [unit(x.attempt, x.attempt.request.idempotency.completion(x.rows.response))] : [],
   );
@@ -317,7 +322,9 @@ function applyOutcomes(
         applied.map((x) => unit(x.attempt, x.rows.event)),
         ['from_status', 'at'],
       ),
-      ...(collect.length > 0 ? [billPaymentParts.collectOnBillsInBatch(collect, now)] : []),
+      ...(collect.length > 0
+        ? [new NamedPart(COLLECTED_BILLS, billPaymentParts.collectOnBillsInBatch(collect, now))]
+        : []),
       ...(postings.length > 0
         ? [
             insertUnitRows(
@@ -345,6 +352,9 @@ function applyOutcomes(
         : []),
       // Receipts are queued by reference (rendered when sent): no subject or bodies of their own.
       ...(receipts.length > 0 ? [insertUnitRows('outbox_emails', receipts, RECEIPT_SHARED)] : []),
+      ...(webhookEvents.length > 0 ? [insertUnitRows('webhook_events', webhookEvents, ['created_at'])] : []),
+      // Only bills of payments the guard let through are among those collected.
+      ...(billPaid.length > 0 && collect.length > 0 ? [billPaidEventsPart(billPaid, COLLECTED_BILLS)] : []),
       ...(completions.length > 0 ? [completionsPart(completions)] : []),
       ...(callerParts?.(
         applied.map((x) => ({

@@ -13,6 +13,7 @@ import type {
   PaymentAllocationsTable,
   PaymentEventsTable,
   PaymentStatus,
+  WebhookEventsTable,
 } from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { allocatePayment } from '../../domain/allocation';
@@ -32,7 +33,7 @@ import {
   type PaymentMethodDetails,
   ProcessorError,
 } from '../../platform/processors/processor';
-import { insertRows } from '../../platform/statement';
+import { insertRows, NamedPart } from '../../platform/statement';
 import { auditRow } from '../audit/audit.service';
 import { paymentParts as billPaymentParts, findBillsForPayment } from '../bills/bills.service';
 import type {
@@ -51,6 +52,7 @@ import {
   toPaymentView,
   viewResponse,
 } from './payment-views.service';
+import { type BillPaidCandidate, billPaidEventsPart, outcomeWebhookEvents } from './payment-webhooks';
 import * as store from './payments.store';
 
 /** First reconciler look at an attempt the API is still working on. */
@@ -427,7 +429,14 @@ export interface OutcomeRows {
   receipt: Insertable<OutboxEmailsTable> | null;
   /** The client's answer, once the outcome is final. */
   response: IdempotentResponse | null;
+  /** payment.succeeded or payment.failed, once the outcome is final. */
+  webhookEvents: Insertable<WebhookEventsTable>[];
+  /** bill.paid for each bill the outcome leaves paid (billPaidEventsPart, from the `collected` part). */
+  billPaid: BillPaidCandidate[];
 }
+
+/** The name of an outcome statement's part that takes the money off the bills (its rows: id, status). */
+export const COLLECTED_BILLS = 'collected_bills';
 
 /** What applying `outcome` (null: not known) to a non-terminal attempt as loaded writes. */
 export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOutcome | null): OutcomeRows {
@@ -449,6 +458,7 @@ export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOu
       at: now,
     });
   const none = { at: now, collect: [], posting: null, receipt: null };
+  const webhooks = outcomeWebhookEvents(payment, loaded.allocations, outcome, now);
 
   if (!outcome) {
     return {
@@ -458,6 +468,8 @@ export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOu
       event: event('unknown', undefined),
       audit: null,
       response: null,
+      webhookEvents: [],
+      billPaid: [],
     };
   }
   const finished = {
@@ -481,6 +493,8 @@ export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOu
       event: event('failed', { code: outcome.code }),
       audit: audit('payment.declined', 'failure', { code: outcome.code }),
       response: viewResponse(toPaymentView(deps, { ...loaded, payment: { ...payment, ...patch } })),
+      webhookEvents: webhooks.events,
+      billPaid: [],
     };
   }
   const patch = { ...finished, status: 'succeeded' as const };
@@ -501,6 +515,8 @@ export function outcomeRows(deps: Deps, loaded: LoadedPayment, outcome: ChargeOu
     audit: audit('payment.succeeded', 'success', { amountCents: payment.amount_cents }),
     receipt: payment.payer_email ? receiptRow(payment, payment.payer_email, locale, now) : null,
     response: viewResponse(toPaymentView(deps, after)),
+    webhookEvents: webhooks.events,
+    billPaid: webhooks.billPaid,
   };
 }
 
@@ -529,7 +545,9 @@ async function applyOutcome(
     final: rows.final,
     event: rows.event,
     parts: [
-      ...(rows.collect.length > 0 ? [billPaymentParts.collectOnBills(rows.collect, rows.at)] : []),
+      ...(rows.collect.length > 0
+        ? [new NamedPart(COLLECTED_BILLS, billPaymentParts.collectOnBills(rows.collect, rows.at))]
+        : []),
       ...(rows.posting
         ? [
             insertRows('ledger_postings', [rows.posting.posting]),
@@ -538,6 +556,8 @@ async function applyOutcome(
         : []),
       ...(rows.audit ? [insertRows('audit_events', [rows.audit])] : []),
       ...(rows.receipt ? [insertRows('outbox_emails', [rows.receipt])] : []),
+      ...(rows.webhookEvents.length > 0 ? [insertRows('webhook_events', rows.webhookEvents)] : []),
+      ...(rows.billPaid.length > 0 ? [billPaidEventsPart(rows.billPaid, COLLECTED_BILLS)] : []),
       ...(idempotency && response ? [idempotency.completionPart(response)] : []),
     ],
   });

@@ -15,6 +15,7 @@ import {
   ident,
   insertRows,
   joinStmts,
+  type Part,
   runGuarded,
   type Stmt,
   stmt,
@@ -91,7 +92,7 @@ export async function finishAttempt(
     patch: Partial<Insertable<PaymentsTable>> & { status: PaymentStatus };
     final: boolean;
     event: Insertable<PaymentEventsTable>;
-    parts: readonly Stmt[];
+    parts: readonly Part[];
   },
 ): Promise<boolean> {
   const set = joinStmts(
@@ -269,6 +270,13 @@ export function claimUnsettledBankPayments(db: Db, now: Date, leaseUntil: Date, 
       'payments.bank_account_type',
       'payments.presentment',
       'payments.created_at',
+      // For its webhook events (payment-webhooks.ts).
+      'payments.confirmation_number',
+      'payments.currency',
+      'payments.channel',
+      'payments.method_type',
+      'payments.method_brand',
+      'payments.represents_payment_id',
     ])
     .execute();
 }
@@ -284,14 +292,16 @@ export async function scheduleSettlementCheck(db: Db, id: string, at: Date): Pro
     .execute();
 }
 
-export async function markSettled(db: Db, id: string, now: Date): Promise<void> {
-  await db
+/** Records that a bank debit settled, once: false when another worker got there first. */
+export async function markSettled(db: Db, id: string, now: Date): Promise<boolean> {
+  const result = await db
     .updateTable('payments')
     .set({ settled_at: now, updated_at: now })
     .where('id', '=', id)
     .where('status', '=', 'succeeded')
     .where('settled_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** succeeded → returned, only once: false when another worker got there first. */

@@ -35,12 +35,14 @@ import {
 import { getPaymentView } from '../payments/payment-views.service';
 import { checkPayable, payBills } from '../payments/payments.service';
 import { findSavedMethod, usableSavedMethod } from '../wallet/wallet.service';
+import { recordWebhookEvents } from '../webhooks/webhook-events';
 import type {
   CreateScheduledPaymentBody,
   ScheduledPaymentView,
   UpdateScheduledPaymentBody,
 } from './scheduled.schema';
 import * as store from './scheduled.store';
+import { scheduledChangeEvent, scheduledFinishedEvent } from './scheduled-events';
 
 const RUNNER = { type: 'system', name: 'scheduled-payments' } as const;
 
@@ -245,6 +247,7 @@ export async function schedulePayment(
     // The key is claimed with the schedule, so a key exists exactly when its schedule does.
     await trx.insertInto('idempotency_keys').values(idempotency.claimRow(id)).execute();
     await store.insertScheduledPayment(trx, { ...row, bill_ids: JSON.stringify(row.bill_ids) });
+    await recordWebhookEvents(trx, [scheduledChangeEvent('scheduled_payment.created', row, now)]);
     await recordAudit(trx, {
       actor: session.actor,
       ctx,
@@ -330,6 +333,10 @@ export async function changeScheduledPayment(
       updated_at: toDate(now),
     });
     if (ok) {
+      const changed = { ...row, amount_cents: plan.amountCents, pay_on: plan.payOn };
+      await recordWebhookEvents(trx, [
+        scheduledChangeEvent('scheduled_payment.updated', changed, toDate(now)),
+      ]);
       await recordAudit(trx, {
         actor: session.actor,
         ctx,
@@ -371,6 +378,10 @@ export async function cancelScheduledPayment(
       updated_at: toDate(now),
     });
     if (ok) {
+      const canceled = { ...row, status: 'canceled' as const };
+      await recordWebhookEvents(trx, [
+        scheduledChangeEvent('scheduled_payment.canceled', canceled, toDate(now)),
+      ]);
       await recordAudit(trx, {
         actor: session.actor,
         ctx,
@@ -502,18 +513,20 @@ async function runOne(deps: Deps, row: ScheduledPayment): Promise<RunOutcome['st
       );
       return;
     }
-    await store.finishRun(
+    const paymentId = outcome.status === 'skipped' ? null : outcome.paymentId;
+    const code = outcome.status === 'paid' ? null : outcome.code;
+    const finished = await store.finishRun(
       trx,
       row.id,
       claimedUntil,
-      {
-        status: outcome.status,
-        payment_id: outcome.status === 'skipped' ? null : outcome.paymentId,
-        outcome_code: outcome.status === 'paid' ? null : outcome.code,
-        locked_until: null,
-      },
+      { status: outcome.status, payment_id: paymentId, outcome_code: code, locked_until: null },
       toDate(now),
     );
+    if (finished) {
+      await recordWebhookEvents(trx, [
+        scheduledFinishedEvent(row, { status: outcome.status, paymentId, code }, toDate(now)),
+      ]);
+    }
     await recordAudit(trx, {
       actor: RUNNER,
       ctx: { ip: null, requestId: `scheduled:${row.id}`, locale },

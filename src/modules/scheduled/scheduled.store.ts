@@ -89,19 +89,20 @@ export function claimDue(db: Db, { regionId, lastDue, now, lockedUntil }: DueCla
     .execute();
 }
 
-/** Records a run's outcome, if this worker still holds the claim. */
+/** Records a run's outcome, if this worker still holds the claim: false when it no longer does. */
 export async function finishRun(
   db: Db,
   id: string,
   claimedUntil: Date,
   patch: Pick<Updateable<ScheduledPaymentsTable>, 'status' | 'payment_id' | 'outcome_code' | 'locked_until'>,
   now: Date,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('scheduled_payments')
     .set({ ...patch, updated_at: now })
     .where('id', '=', id)
     .where('status', '=', 'processing')
     .where('locked_until', '=', claimedUntil)
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
