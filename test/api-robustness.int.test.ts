@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
+import { createApiKey } from './api-keys';
 import { buildTestApp } from './app';
 import {
   createMedicalAccount,
@@ -106,6 +107,8 @@ async function openSession(): Promise<GuestSessionView> {
 }
 
 const session = await openSession();
+// Integrator routes get a key with every scope, so the battery reaches their validation and services.
+const apiKey = await createApiKey(t.deps);
 // A completed payment on the second bill, so payment paths can name one that exists.
 const paid = await pay(t.app, session.sessionToken, {
   billIds: [medical.billIds[1]],
@@ -356,6 +359,7 @@ const queryVariants = ['', '?locale=zz', '?locale=en&locale=es', '?locale[a]=1',
 const authVariants: [string, () => Promise<string | undefined>][] = [
   ['no auth', async () => undefined],
   ['guest token', async () => `Bearer ${session.sessionToken}`],
+  ['api key', async () => apiKey.headers.authorization],
   ['garbage auth', async () => 'Bearer ../../etc/passwd'],
   ['long auth', async () => `Bearer ${'a'.repeat(5000)}`],
   ['basic auth', async () => 'Basic dXNlcjpwYXNz'],
@@ -474,6 +478,9 @@ describe('no input to any endpoint produces a 500', () => {
       if (operation.path.startsWith('/api/v1/member/')) memberSession = await memberSignIn();
       const url = (p: string) => p.replace(/\{[^}]+\}/g, paymentId);
       const needsIdempotency = operation.op.parameters?.some((p) => p.name === 'idempotency-key') ?? false;
+      // The credential that gets past authentication: an API key on integrator routes, else the guest's.
+      const primary = operation.op.security?.some((s) => 'apiKey' in s) ? 'api key' : 'guest token';
+      const primaryAuth = authVariants.find(([authLabel]) => authLabel === primary)![1];
       // DELETE /guest/session with a good token ends that session: each such request gets its own.
       const auth = async (variant: () => Promise<string | undefined>, label: string) =>
         operation.method === 'DELETE' && label === 'guest token'
@@ -486,8 +493,8 @@ describe('no input to any endpoint produces a 500', () => {
         for (const query of queries) {
           for (const body of genericBodies(operation.method)) {
             for (const [authLabel, authValue] of authVariants) {
-              // Path and query variants get the full battery with the guest token only.
-              if ((target !== url(operation.path) || query !== '') && authLabel !== 'guest token') continue;
+              // Path and query variants get the full battery with the primary credential only.
+              if ((target !== url(operation.path) || query !== '') && authLabel !== primary) continue;
               const routable = target === url(operation.path);
               await send(operation, {
                 ...body,
@@ -516,7 +523,7 @@ describe('no input to any endpoint produces a 500', () => {
               ...body,
               label: `${body.label}, ${keyLabel}`,
               url: url(operation.path),
-              authorization: `Bearer ${session.sessionToken}`,
+              authorization: await auth(primaryAuth, primary),
               idempotencyKey: keyValue(),
               ...(keyLabel !== 'fresh key' && body.label === 'valid body' ? { expectStatus: 400 } : {}),
             });
@@ -539,7 +546,7 @@ describe('no input to any endpoint produces a 500', () => {
                 url: url(operation.path),
                 payload: mutate(base, path, raw),
                 contentType: 'application/json',
-                authorization: await auth(authVariants[1]![1], 'guest token'),
+                authorization: await auth(primaryAuth, primary),
                 idempotencyKey: needsIdempotency ? randomUUID() : undefined,
               });
             }

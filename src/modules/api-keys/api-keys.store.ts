@@ -73,12 +73,14 @@ export function listKeys(db: Db) {
 
 export function listSecrets(db: Db, keyIds: readonly string[]) {
   if (keyIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('api_key_secrets')
-    .select(['api_key_id', 'created_at', 'expires_at', 'last_used_at'])
-    .where('api_key_id', 'in', [...keyIds])
-    // Oldest first; among secrets made at one instant, the one that stops first.
-    .orderBy('created_at')
-    .orderBy('expires_at', (ob) => ob.asc().nullsLast())
-    .execute();
+  return (
+    db
+      .selectFrom('api_key_secrets')
+      .select(['api_key_id', 'created_at', 'expires_at', 'last_used_at'])
+      .where('api_key_id', 'in', [...keyIds])
+      // Oldest first; among secrets made at one instant, the one that stops first.
+      .orderBy('created_at')
+      .orderBy('expires_at', (ob) => ob.asc().nullsLast())
+      .execute()
+  );
 }
