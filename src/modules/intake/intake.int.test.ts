@@ -100,7 +100,8 @@ describe('people', () => {
   it.each([
     ['an unknown region', { regionId: 'atlantis' }, 400, 'regionId', 'unknown_region'],
     ['a date of birth in the future', { birthDate: '2026-11-24' }, 400, 'birthDate', 'date_in_future'],
-    ['a date of birth before 1900', { birthDate: '1899-12-31' }, 400, 'birthDate', 'date_too_early'],
+    ['a date of birth before 1900', { birthDate: '1899-12-31' }, 400, 'birthDate', 'invalid'],
+    ['a date of birth in year 0', { birthDate: '0000-01-01' }, 400, 'birthDate', 'invalid'],
     ['a malformed date of birth', { birthDate: '1961-02-30' }, 400, 'birthDate', 'invalid'],
     ['a date of birth in another format', { birthDate: '04/09/1961' }, 400, 'birthDate', 'invalid'],
     ['a name too long', { firstName: 'M'.repeat(101) }, 400, 'firstName', 'invalid'],

@@ -199,31 +199,6 @@ export const intakeRoutes =
     );
 
     app.post(
-      '/api/v1/bills/:externalId/void',
-      {
-        config: { apiKey: { scope: 'bills:write' } },
-        schema: {
-          summary: 'Void a bill (nothing paid on it, no payment in progress)',
-          description:
-            'Takes what was left off the bill (a ledger posting) and keeps the reason in its history. ' +
-            'Voiding a void bill changes nothing (`unchanged`). Refused with 422 bill_below_paid when ' +
-            'anything was paid on it, 409 payment_in_progress while a payment is being processed.',
-          tags: ['intake'],
-          params: externalIdParams,
-          body: voidBillBody,
-          response: { 200: billWriteView },
-        },
-      },
-      async (request) =>
-        voidBill(deps, {
-          externalId: request.params.externalId,
-          reason: request.body.reason,
-          actor: apiKeyOf(request).actor,
-          ctx: requestContext(request),
-        }),
-    );
-
-    app.post(
       '/api/v1/bills/:externalId/adjustments',
       {
         config: { apiKey: { scope: 'bills:write' } },
@@ -252,5 +227,29 @@ export const intakeRoutes =
         });
         return sendIdempotent(reply as FastifyReply, result);
       },
+    );
+    app.post(
+      '/api/v1/bills/:externalId/void',
+      {
+        config: { apiKey: { scope: 'bills:write' } },
+        schema: {
+          summary: 'Void a bill (nothing paid on it, no payment in progress)',
+          description:
+            'Takes what was left off the bill (a ledger posting) and keeps the reason in its history. ' +
+            'Voiding a void bill changes nothing (`unchanged`). Refused with 422 bill_below_paid when ' +
+            'anything was paid on it, 409 payment_in_progress while a payment is being processed.',
+          tags: ['intake'],
+          params: externalIdParams,
+          body: voidBillBody,
+          response: { 200: billWriteView },
+        },
+      },
+      async (request) =>
+        voidBill(deps, {
+          externalId: request.params.externalId,
+          reason: request.body.reason,
+          actor: apiKeyOf(request).actor,
+          ctx: requestContext(request),
+        }),
     );
   };

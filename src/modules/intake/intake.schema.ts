@@ -19,10 +19,12 @@ export const externalId = z
 export const externalIdParams = z.object({ externalId });
 export type ExternalIdParams = z.infer<typeof externalIdParams>;
 
-/** A real calendar day, yyyy-mm-dd (2026-02-30 is refused). */
+/** A real calendar day, yyyy-mm-dd (2026-02-30 is refused), in the years 1900 to 2199. */
 export const calendarDate = z.iso
   .date('Use a real date in the format YYYY-MM-DD')
-  .refine(isValidIsoDate, 'Use a real date in the format YYYY-MM-DD');
+  .refine(isValidIsoDate, 'Use a real date in the format YYYY-MM-DD')
+  // PostgreSQL has no year 0, and no bill or birth is that far off: a typo, refused before it is stored.
+  .refine((d) => d >= '1900-01-01' && d < '2200-01-01', 'Use a date from 1900 to 2199');
 
 /** The largest amount intake takes: a billion dollars, far above any bill, far below 2^53. */
 export const MAX_CENTS = 100_000_000_000;
