@@ -14,7 +14,8 @@ import { DatabaseUnavailableError } from './platform/db-health';
 import { hashPassword } from './platform/passwords';
 import { openRuntime, type Runtime } from './runtime';
 import { drainOnSignal } from './shutdown';
-import { startWorker } from './worker';
+import { withTestJobs } from './test-jobs';
+import { startWorker, workerJobs } from './worker';
 
 const usage = `Usage: settle <command> [options]
 
@@ -237,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'worker': {
       const runtime = await openRuntime(config);
-      const worker = startWorker(runtime.deps);
+      const worker = startWorker(runtime.deps, 1000, withTestJobs(workerJobs, process.env));
       console.log('Worker running. Ctrl+C to stop.');
       const metricsServer =
         config.metricsPort && runtime.deps.metrics

@@ -1,9 +1,9 @@
 import type { Deps } from './deps';
+import { pruneMemberSessions } from './modules/auth/auth.service';
 import { noticeAutopay } from './modules/autopay/autopay-notices.service';
 import { pauseAutopayOnBlockedMethods, runDueAutopay } from './modules/autopay/autopay-run.service';
 import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
-import { pruneMemberSessions } from './modules/members/members.service';
 import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
 import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';

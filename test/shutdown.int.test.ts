@@ -106,3 +106,54 @@ describe('settle serve on SIGTERM', () => {
     TEST_TIMEOUT_MS,
   );
 });
+
+describe('settle worker on SIGTERM', () => {
+  it(
+    'finishes the job in hand, starts no other, and exits 0',
+    async () => {
+      const { DATABASE_URL: _db, TEST_DATABASE_URL: _tdb, SMTP_URL: _smtp, ...env } = process.env;
+      const output: string[] = [];
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+        cwd: repoRoot,
+        env: {
+          ...env,
+          NODE_ENV: 'test',
+          DATA_DIR: 'memory://',
+          LOG_LEVEL: 'info',
+          // src/test-jobs.ts: each pass starts with a job that takes this long.
+          SETTLE_TEST_SLOW_JOB_MS: '3000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = proc;
+      proc.stdout?.on('data', (d: Buffer) => output.push(String(d)));
+      proc.stderr?.on('data', (d: Buffer) => output.push(String(d)));
+      let exitedAt = 0;
+      const exited = new Promise<number | null>((resolve) =>
+        proc.once('exit', (code) => {
+          exitedAt = Date.now();
+          resolve(code);
+        }),
+      );
+      const said = (text: string) => output.join('').includes(text);
+
+      await waitFor(async () => said('test-slow-job: started'), 120_000, 'the worker to start a job');
+      const signalledAt = Date.now();
+      proc.kill('SIGTERM');
+
+      // Still running a second later: the job in hand is not abandoned.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(proc.exitCode).toBeNull();
+      expect(said('test-slow-job: finished')).toBe(false);
+
+      expect(await exited).toBe(0);
+      const log = output.join('');
+      expect(log).toContain('shutdown: draining');
+      expect(log).toContain('test-slow-job: finished');
+      // It waited for the job (about 3 s from its start), and began no other pass.
+      expect(exitedAt - signalledAt).toBeGreaterThan(1_000);
+      expect(log.split('test-slow-job: started').length - 1).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});

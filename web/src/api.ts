@@ -1,3 +1,4 @@
+import type { MemberSessionView, SecondFactorBody, SignInBody } from '@contract/auth/auth.schema';
 import type {
   AutopayAccountView,
   AutopayBody,
@@ -10,12 +11,9 @@ import type {
   MemberBillDetailView,
   MemberBillsQuery,
   MemberPaymentBody,
-  MemberSessionView,
   ProfileUpdateBody,
   ProfileView,
   RegistrationBody,
-  SecondFactorBody,
-  SignInBody,
 } from '@contract/members/members.schema';
 import type { OrganizationView } from '@contract/organization/organization.schema';
 import type { CreateGuestPaymentBody, PaymentView } from '@contract/payments/payments.schema';

@@ -11,8 +11,9 @@ import { toDate } from '../../platform/clock';
 import { newId } from '../../platform/ids';
 import { autopayEnrolledMessage } from '../../platform/member-emails';
 import { recordAudit } from '../audit/audit.service';
+import type { MemberSession } from '../auth/auth.service';
 import { responsibleAccounts } from '../members/account.service';
-import { type MemberSession, memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
+import { memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
 import { findSavedMethod, unblockMethod, usableSavedMethod } from '../wallet/wallet.service';
 import type {
   AutopayAccountView,

@@ -5,7 +5,6 @@ import { createGuestPaymentBody } from '../payments/payments.schema';
 
 // The sign-in, session, password and two-step contracts moved to the auth module; the web still imports
 // their types from here.
-export type { MemberSessionView, SecondFactorBody, SignInBody } from '../auth/auth.schema';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 

@@ -21,7 +21,6 @@ import * as store from './members.store';
 
 // Sessions and the two-step check moved to the auth module, member contacts to contact.service.ts;
 // other modules still import them from here.
-export { type MemberSession, pruneMemberSessions, requireStepUp } from '../auth/auth.service';
 export {
   type MemberContact,
   memberContact,

@@ -21,10 +21,11 @@ import { runDueByRegion } from '../../platform/due-runs';
 import { newId } from '../../platform/ids';
 import { type ScheduledNotMadeReason, scheduledPaymentNotMadeMessage } from '../../platform/member-emails';
 import { recordAudit } from '../audit/audit.service';
+import type { MemberSession } from '../auth/auth.service';
 import { findBillsForPayment } from '../bills/bills.service';
 import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
 import { accountOfBills } from '../members/account.service';
-import { type MemberSession, memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
+import { memberContact, regionPhone, sendMemberEmail } from '../members/members.service';
 import {
   type BackgroundOutcome,
   backgroundPaymentOutcome,

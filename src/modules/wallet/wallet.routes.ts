@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { requestContext } from '../../http/context';
 import { memberAuth } from '../../http/member-session';
-import { requireStepUp } from '../members/members.service';
+import { requireStepUp } from '../auth/auth.service';
 import {
   addPaymentMethodBody,
   methodIdParams,

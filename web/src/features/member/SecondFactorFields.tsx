@@ -1,4 +1,4 @@
-import type { SecondFactorBody } from '@contract/members/members.schema';
+import type { SecondFactorBody } from '@contract/auth/auth.schema';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api';
 import { Button } from '../../components/Button';

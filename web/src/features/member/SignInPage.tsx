@@ -1,4 +1,4 @@
-import type { SignInBody } from '@contract/members/members.schema';
+import type { SignInBody } from '@contract/auth/auth.schema';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';

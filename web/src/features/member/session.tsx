@@ -1,4 +1,4 @@
-import type { MemberSessionView } from '@contract/members/members.schema';
+import type { MemberSessionView } from '@contract/auth/auth.schema';
 import {
   createContext,
   type ReactNode,
