@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { Deps } from '../src/deps';
 import { withCheckDigit } from '../src/domain/identifiers';
 import { checkIntegrity } from '../src/modules/integrity/integrity.service';
+import type { TestApp } from './app';
 
 /** Intake bodies an integrator would send, with named overrides; every identifier fresh. */
 
@@ -196,4 +197,53 @@ export async function tableCounts(deps: Deps): Promise<Record<string, number>> {
     .executeTakeFirstOrThrow();
   counts.intake_audit = Number(audit.n);
   return counts;
+}
+
+export interface IntakeAccount {
+  externalId: string;
+  personExternalId: string;
+  accountNumber: string;
+  postalCode: string;
+}
+
+/** Records a scenario starts from, made through the API (`get` is read when called: after beforeAll). */
+export function intakeScenarios(get: () => { t: TestApp; api: IntakeClient }) {
+  /** A person, and a medical account for their bills that they pay. */
+  async function medicalAccount(): Promise<IntakeAccount> {
+    const { api } = get();
+    const personExternalId = newExternalId('person');
+    expect((await api.putPerson(personExternalId, personBody())).statusCode).toBe(201);
+    const externalId = newExternalId('account');
+    const body = medicalAccountBody({ personExternalId, guarantors: [personExternalId] });
+    expect((await api.putAccount(externalId, body)).statusCode).toBe(201);
+    return { externalId, personExternalId, accountNumber: body.accountNumber, postalCode: body.postalCode };
+  }
+
+  /** A hospital bill (one line per amount owed) on a new medical account. */
+  async function newBill(owed: number[] = [12_000], overrides: Record<string, unknown> = {}) {
+    const account = await medicalAccount();
+    const externalId = newExternalId('bill');
+    const body = hospitalBillBody(account.externalId, owed, overrides);
+    const res = await get().api.putBill(externalId, body);
+    expect(res.statusCode, res.body).toBe(201);
+    return { account, externalId, body, bill: res.json().bill };
+  }
+
+  /** A guest's lookup by account number and ZIP (the lookup limits cleared: they are not under test). */
+  async function guestLookup(account: IntakeAccount) {
+    const { t } = get();
+    await t.deps.db.deleteFrom('rate_limit_counters').execute();
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/guest/lookups',
+      payload: {
+        regionId: 'ncal',
+        kind: 'medical',
+        accountNumber: account.accountNumber,
+        postalCode: account.postalCode,
+      },
+    });
+  }
+
+  return { medicalAccount, newBill, guestLookup };
 }

@@ -7,10 +7,9 @@ import {
   hospitalBillBody,
   type IntakeClient,
   intakeClient,
+  intakeScenarios,
   line,
-  medicalAccountBody,
   newExternalId,
-  personBody,
   premiumAccountBody,
   premiumBillBody,
   tableCounts,
@@ -35,30 +34,7 @@ afterAll(async () => {
   await t.close();
 });
 
-interface Account {
-  externalId: string;
-  personExternalId: string;
-  accountNumber: string;
-  postalCode: string;
-}
-
-async function medicalAccount(): Promise<Account> {
-  const personExternalId = newExternalId('person');
-  expect((await api.putPerson(personExternalId, personBody())).statusCode).toBe(201);
-  const externalId = newExternalId('account');
-  const body = medicalAccountBody({ personExternalId, guarantors: [personExternalId] });
-  expect((await api.putAccount(externalId, body)).statusCode).toBe(201);
-  return { externalId, personExternalId, accountNumber: body.accountNumber, postalCode: body.postalCode };
-}
-
-async function newBill(owed: number[] = [12_000], overrides: Record<string, unknown> = {}) {
-  const account = await medicalAccount();
-  const externalId = newExternalId('bill');
-  const body = hospitalBillBody(account.externalId, owed, overrides);
-  const res = await api.putBill(externalId, body);
-  expect(res.statusCode, res.body).toBe(201);
-  return { account, externalId, body, bill: res.json().bill };
-}
+const { medicalAccount, newBill, guestLookup } = intakeScenarios(() => ({ t, api }));
 
 async function refused(send: () => ReturnType<IntakeClient['putBill']>) {
   const before = await tableCounts(t.deps);
@@ -66,20 +42,6 @@ async function refused(send: () => ReturnType<IntakeClient['putBill']>) {
   expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
   expect(await tableCounts(t.deps)).toEqual(before);
   return { status: res.statusCode, body: res.json() };
-}
-
-async function guestLookup(account: Account) {
-  await t.deps.db.deleteFrom('rate_limit_counters').execute();
-  return t.app.inject({
-    method: 'POST',
-    url: '/api/v1/guest/lookups',
-    payload: {
-      regionId: 'ncal',
-      kind: 'medical',
-      accountNumber: account.accountNumber,
-      postalCode: account.postalCode,
-    },
-  });
 }
 
 describe('a bill from intake', () => {
@@ -553,87 +515,5 @@ describe('corrections, voids and adjustments after payments', () => {
     const body = hospitalBillBody(account.externalId);
     const answers = await Promise.all([api.putBill(externalId, body), api.putBill(externalId, body)]);
     expect(answers.map((a) => a.json().result).sort()).toEqual(['created', 'unchanged']);
-  });
-});
-
-describe('what the member and the guest see follows intake', () => {
-  it('the guest finds the bill by account number and ZIP, and then its correction', async () => {
-    const { externalId, body, account } = await newBill([12_000]);
-    const found = await guestLookup(account);
-    expect(found.statusCode).toBe(201);
-    expect(found.json().bills).toEqual([
-      expect.objectContaining({
-        number: body.number,
-        amountCents: 12_000,
-        balanceCents: 12_000,
-        lines: [expect.objectContaining({ youOweCents: 12_000 })],
-      }),
-    ]);
-    await api.putBill(externalId, { ...body, totalCents: 9_000, lines: [line(4_000), line(5_000)] });
-    const again = (await guestLookup(account)).json();
-    expect(again.bills[0]).toMatchObject({ amountCents: 9_000, balanceCents: 9_000 });
-    expect(again.bills[0].lines).toHaveLength(2);
-  });
-
-  it('a premium payer finds the invoice by account, invoice number and last name', async () => {
-    const accountId = newExternalId('account');
-    const account = premiumAccountBody();
-    await api.putAccount(accountId, account);
-    const bill = premiumBillBody(accountId);
-    await api.putBill(newExternalId('bill'), bill);
-    await t.deps.db.deleteFrom('rate_limit_counters').execute();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/guest/lookups',
-      payload: {
-        regionId: 'midatlantic',
-        kind: 'premium',
-        accountNumber: account.accountNumber,
-        invoiceNumber: bill.number,
-        lastName: 'Nunez',
-      },
-    });
-    expect(res.statusCode).toBe(201);
-    expect(res.json().bills).toEqual([
-      expect.objectContaining({ kind: 'premium', number: bill.number, balanceCents: 30_000 }),
-    ]);
-  });
-
-  it('the member sees the bill on the dashboard, then its correction, and its PDF', async () => {
-    const { externalId, body, account } = await newBill([12_000]);
-    const person = await t.deps.db
-      .selectFrom('people')
-      .selectAll()
-      .where('external_id', '=', account.personExternalId)
-      .executeTakeFirstOrThrow();
-    const { createMember, signIn, MEMBER_PASSWORD } = await import('../../../test/factories');
-    const member = await createMember(t.deps, {
-      personId: person.id,
-      regionId: person.region_id,
-      medicalRecordNumber: person.medical_record_number,
-      firstName: person.first_name,
-      lastName: person.last_name,
-      birthDate: person.birth_date,
-    });
-    const session = await signIn(t.app, member.email, MEMBER_PASSWORD);
-    const dashboard = () =>
-      t.app.inject({ method: 'GET', url: '/api/v1/member/dashboard', headers: { cookie: session.cookie } });
-    const first = (await dashboard()).json();
-    expect(first.totalDueCents).toBe(12_000);
-    expect(first.people[0].bills).toEqual([
-      expect.objectContaining({ number: body.number, balanceCents: 12_000 }),
-    ]);
-    await api.putBill(externalId, { ...body, totalCents: 7_500, lines: [line(7_500)] });
-    const second = (await dashboard()).json();
-    expect(second.totalDueCents).toBe(7_500);
-    const billId: string = second.people[0].bills[0].id;
-    const pdf = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/member/bills/${billId}/bill.pdf`,
-      headers: { cookie: session.cookie },
-    });
-    expect(pdf.statusCode).toBe(200);
-    expect(pdf.headers['content-type']).toBe('application/pdf');
-    expect((await api.getPerson(account.personExternalId)).json().isMember).toBe(true);
   });
 });

@@ -451,3 +451,16 @@ export async function listBillVersions(deps: Deps, externalId: string): Promise<
     })),
   };
 }
+
+/** The adjustments posted on a bill (a bill from intake; none for others), for statements and PDFs. */
+export async function listBillAdjustments(
+  db: Db,
+  billId: string,
+): Promise<{ at: Date; reason: string; amountCents: number }[]> {
+  const rows = await billStore.listAdjustments(db, billId);
+  return rows.map((r) => ({
+    at: new Date(r.created_at),
+    reason: r.reason ?? '',
+    amountCents: r.amount_change_cents,
+  }));
+}

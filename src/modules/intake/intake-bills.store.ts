@@ -78,3 +78,14 @@ export function listVersions(db: Db, billId: string) {
 export function findVersionById(db: Db, id: string) {
   return db.selectFrom('bill_versions').select(['id', 'bill_id']).where('id', '=', id).executeTakeFirst();
 }
+
+/** The adjustments posted on a bill, oldest first. */
+export function listAdjustments(db: Db, billId: string) {
+  return db
+    .selectFrom('bill_versions')
+    .select(['created_at', 'reason', 'amount_change_cents'])
+    .where('bill_id', '=', billId)
+    .where('change', '=', 'adjusted')
+    .orderBy('version')
+    .execute();
+}
