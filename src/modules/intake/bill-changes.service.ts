@@ -55,7 +55,7 @@ export async function voidBill(deps: Deps, opts: VoidBillOptions): Promise<BillW
       balanceCents: bill.balance_cents,
       inProgressCents: await billStore.liveShareOnBill(trx, bill.id),
     });
-    if (refusal) throw refusalOf({ ok: false, refusal }, 'reason');
+    if (refusal) throw refusalOf({ ok: false, refusal });
     const postingId =
       bill.balance_cents === 0
         ? null

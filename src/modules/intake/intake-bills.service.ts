@@ -141,14 +141,17 @@ export async function billWriteView(
   return { result, bill: await billRecordOf(db, bill, latest) };
 }
 
-/** The refusal for a change the bill's payments do not allow (domain/bill-changes.ts). */
-export function refusalOf(after: Extract<BillAfterChange, { ok: false }>, field: string): AppError {
+/**
+ * The refusal for a change the bill's payments do not allow (domain/bill-changes.ts), naming `field`
+ * when one field asked for it (a void names none: nothing in its body is at fault).
+ */
+export function refusalOf(after: Extract<BillAfterChange, { ok: false }>, field?: string): AppError {
   const r = after.refusal;
   switch (r.code) {
     case 'amount_not_positive':
       return invalid([
         {
-          field,
+          field: field ?? '(body)',
           code: 'nothing_to_pay',
           message: `With the adjustments already posted, the bill would ask for ${r.newAmountCents}: void it instead`,
         },
@@ -160,7 +163,9 @@ export function refusalOf(after: Extract<BillAfterChange, { ok: false }>, field:
           'Refund the difference first.',
         paidCents: r.paidCents,
         newAmountCents: r.newAmountCents,
-        errors: [{ field, code: 'below_paid', message: `At least ${r.paidCents} has been paid` }],
+        ...(field
+          ? { errors: [{ field, code: 'below_paid', message: `At least ${r.paidCents} has been paid` }] }
+          : {}),
       });
     case 'below_in_progress':
       return new AppError('payment_in_progress', {
@@ -170,9 +175,17 @@ export function refusalOf(after: Extract<BillAfterChange, { ok: false }>, field:
         inProgressCents: r.inProgressCents,
         newBalanceCents: r.newBalanceCents,
         retryAfterSeconds: 60,
-        errors: [
-          { field, code: 'payment_in_progress', message: `A payment of ${r.inProgressCents} is in progress` },
-        ],
+        ...(field
+          ? {
+              errors: [
+                {
+                  field,
+                  code: 'payment_in_progress',
+                  message: `A payment of ${r.inProgressCents} is in progress`,
+                },
+              ],
+            }
+          : {}),
       });
   }
 }
