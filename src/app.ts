@@ -24,6 +24,7 @@ import { apiKeyRoutes } from './modules/api-keys/api-keys.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
+import { intakeRoutes } from './modules/intake/intake.routes';
 import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
@@ -129,6 +130,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(scheduledRoutes(deps));
   await app.register(autopayRoutes(deps));
   await app.register(apiKeyRoutes);
+  await app.register(intakeRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env === 'test') await app.register(testOnlyRoutes);
   if (deps.config.env !== 'production') {

@@ -46,6 +46,16 @@ export const errorCodes = {
   webhook_endpoint_disabled: { status: 409, title: 'This webhook endpoint is disabled' },
   /** The Idempotency-Key was used before with a different request body. */
   idempotency_mismatch: { status: 422, title: 'This Idempotency-Key was used for a different request' },
+  /** An intake record names another by an externalId (a guarantor, an account) that does not exist; `errors[]` names the field. */
+  reference_not_found: { status: 422, title: 'A record this refers to does not exist' },
+  /** A number that must be unique (record number, account number, bill number) belongs to another record; `errors[]` names it. */
+  duplicate_identifier: { status: 409, title: 'This number belongs to another record' },
+  /** A correction, adjustment or void would leave the bill owing less than has already been paid on it. */
+  bill_below_paid: { status: 422, title: 'The bill would owe less than has already been paid on it' },
+  /** The bill is void: it cannot be corrected or adjusted. */
+  bill_void: { status: 409, title: 'This bill is void' },
+  /** A field that cannot change once the record is in use (an account's kind or region once it has bills, a bill's account). */
+  change_not_allowed: { status: 409, title: 'This cannot be changed any more' },
   /** The amount is below the minimum or above the selected balance. */
   amount_out_of_range: { status: 422, title: 'The amount is not allowed' },
   /** The payment method (token) is unknown, used, or of a kind the organization does not accept. */

@@ -115,7 +115,7 @@ async function createRotateRevoke(env: NodeJS.ProcessEnv, open: OpenHandle): Pro
   expect(revoked.stdout).toMatch(/revoked \d{4}-/);
   expect(await statusesWith(open, [secret2])).toEqual([401]);
 
-  const bad = await settle(['create', '--name', 'x', '--scopes', 'bills:read'], env);
+  const bad = await settle(['create', '--name', 'x', '--scopes', 'bills:delete'], env);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--scopes');
 }

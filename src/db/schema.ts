@@ -41,7 +41,10 @@ export interface AccountsTable {
   postal_code: string;
   /** The person the account's bills are for; null for accounts not linked to a known person. */
   person_id: string | null;
+  /** The organization's own identifier of the account (intake); null for accounts made otherwise. */
+  external_id: string | null;
   created_at: DefaultTimestamp;
+  updated_at: Timestamp | null;
 }
 
 export interface BillsTable {
@@ -60,8 +63,32 @@ export interface BillsTable {
   amount_cents: number;
   balance_cents: number;
   status: 'open' | 'paid' | 'void';
+  /** The organization's own identifier of the bill (intake); null for bills made otherwise. */
+  external_id: string | null;
+  /** The person the bill is for, when intake named one. */
+  patient_person_id: string | null;
+  void_reason: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+}
+
+export type BillChange = 'created' | 'corrected' | 'adjusted' | 'voided';
+
+export interface BillVersionsTable {
+  id: string;
+  bill_id: string;
+  account_id: string;
+  version: number;
+  change: BillChange;
+  content: Json<Record<string, unknown>>;
+  content_hash: string;
+  amount_change_cents: number;
+  amount_cents: number;
+  reason: string | null;
+  posting_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  created_at: Timestamp;
 }
 
 export interface BillLinesTable {
@@ -388,7 +415,15 @@ export interface PeopleTable {
   first_name: string;
   last_name: string;
   birth_date: CalendarDate;
+  /** The organization's own identifier of the person (intake); null for people made otherwise. */
+  external_id: string | null;
+  preferred_language: PreferredLanguage | null;
+  email: string | null;
+  /** E.164, e.g. +15105550123. */
+  phone: string | null;
+  postal_address: Json<MailingAddress> | null;
   created_at: DefaultTimestamp;
+  updated_at: Timestamp | null;
 }
 
 export interface AccountGuarantorsTable {
@@ -591,6 +626,7 @@ export interface Database {
   accounts: AccountsTable;
   bills: BillsTable;
   bill_lines: BillLinesTable;
+  bill_versions: BillVersionsTable;
   payments: PaymentsTable;
   payment_allocations: PaymentAllocationsTable;
   payment_events: PaymentEventsTable;

@@ -99,11 +99,29 @@ export function registerProblemHandlers(
     if (error instanceof AppError) return sendProblem(reply, error, request);
 
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors: FieldError[] = error.validation.map((v) => ({
-        field: fieldPath(v.instancePath),
-        code: String((v.params.issue as { code?: string } | undefined)?.code ?? 'invalid'),
-        message: v.message ?? 'Invalid value',
-      }));
+      const errors: FieldError[] = error.validation.flatMap((v): FieldError[] => {
+        // A strict object's unknown fields: one error naming each, so the client knows what to remove.
+        if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {
+          const parent = v.instancePath.replace(/^\//, '');
+          return v.params.keys.map((key) => ({
+            field: fieldPath(`${parent}/${String(key)}`),
+            code: 'unknown_field',
+            message: `Unknown field ${JSON.stringify(String(key))}: remove it`,
+          }));
+        }
+        // A refinement that names its own code (params: { code }) keeps it.
+        const custom = (v.params.params as { code?: unknown } | undefined)?.code;
+        return [
+          {
+            field: fieldPath(v.instancePath),
+            code:
+              typeof custom === 'string'
+                ? custom
+                : String((v.params.issue as { code?: string } | undefined)?.code ?? 'invalid'),
+            message: v.message ?? 'Invalid value',
+          },
+        ];
+      });
       return sendProblem(
         reply,
         new AppError('validation_failed', {

@@ -109,7 +109,7 @@ describe('API keys', () => {
 
   it('refuses settings outside the closed lists, naming the field', async () => {
     await expect(
-      issueApiKey(t.deps, { name: 'x', scopes: ['bills:write', 'bills:read' as 'bills:write'] }, admin),
+      issueApiKey(t.deps, { name: 'x', scopes: ['bills:write', 'bills:delete' as 'bills:write'] }, admin),
     ).rejects.toMatchObject({
       code: 'validation_failed',
       details: { errors: [expect.objectContaining({ field: 'scopes.1' })] },

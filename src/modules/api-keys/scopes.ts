@@ -7,8 +7,11 @@ import { z } from 'zod';
  */
 export const apiKeyScopes = [
   'people:write',
+  'people:read',
   'bills:write',
+  'bills:read',
   'accounts:write',
+  'accounts:read',
   'payments:read',
   'payments:refund',
   'webhooks:manage',

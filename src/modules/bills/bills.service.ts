@@ -71,13 +71,17 @@ export interface IssueBillOptions {
   statementDate: string;
   dueDate: string;
   lines: BillLineInput[];
+  /** The organization's own identifier of the bill (intake). */
+  externalId?: string;
+  /** The person the bill is for, when known (intake). */
+  patientPersonId?: string;
 }
 
 /** Issues a bill: the bill, its lines and the ledger posting that makes it owed, in the caller's transaction. */
 export async function issueBill(
   trx: Db,
   opts: IssueBillOptions,
-): Promise<{ id: string; amountCents: number }> {
+): Promise<{ id: string; amountCents: number; postingId: string }> {
   const id = newId();
   const lines = opts.lines.map((l, position) => {
     const insurance = l.insurancePaidCents ?? 0;
@@ -116,10 +120,12 @@ export async function issueBill(
     amount_cents: amountCents,
     balance_cents: amountCents,
     status: 'open',
+    external_id: opts.externalId ?? null,
+    patient_person_id: opts.patientPersonId ?? null,
   });
   await insertBillLines(trx, lines);
-  await postBillIssued(trx, { accountId: opts.accountId, billId: id, amountCents });
-  return { id, amountCents };
+  const postingId = await postBillIssued(trx, { accountId: opts.accountId, billId: id, amountCents });
+  return { id, amountCents, postingId };
 }
 
 /** "Maria Rivera" → "Maria R.": enough for a payer to recognise the patient, no more. */

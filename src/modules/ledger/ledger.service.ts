@@ -12,10 +12,11 @@ import { findPaymentPosting, insertPosting, sumCreditLines } from './ledger.stor
 export async function postBillIssued(
   trx: Db,
   opts: { accountId: string; billId: string; amountCents: number },
-): Promise<void> {
+): Promise<string> {
+  const id = newId();
   await insertPosting(
     trx,
-    { id: newId(), account_id: opts.accountId, kind: 'bill_issued', bill_id: opts.billId, payment_id: null },
+    { id, account_id: opts.accountId, kind: 'bill_issued', bill_id: opts.billId, payment_id: null },
     [
       {
         account_id: opts.accountId,
@@ -31,6 +32,49 @@ export async function postBillIssued(
       },
     ],
   );
+  return id;
+}
+
+/**
+ * Changes what a bill owes by `amountCents` (positive: more is owed, negative: less): a correction of
+ * its lines, an adjustment, or a void taking off what was left. The bill's receivable moves against
+ * revenue, so the bill's balance keeps equalling its ledger balance. Returns the posting's id.
+ */
+export async function postBillAmountChange(
+  trx: Db,
+  opts: { accountId: string; billId: string; amountCents: number; memo: string; at: Date },
+): Promise<string> {
+  if (!Number.isSafeInteger(opts.amountCents) || opts.amountCents === 0) {
+    throw new RangeError(`a bill amount change must be a non-zero number of cents, got ${opts.amountCents}`);
+  }
+  const id = newId();
+  await insertPosting(
+    trx,
+    {
+      id,
+      account_id: opts.accountId,
+      kind: 'adjustment',
+      bill_id: opts.billId,
+      payment_id: null,
+      memo: opts.memo,
+      created_at: opts.at,
+    },
+    [
+      {
+        account_id: opts.accountId,
+        ledger_account: 'receivable',
+        bill_id: opts.billId,
+        amount_cents: opts.amountCents,
+      },
+      {
+        account_id: opts.accountId,
+        ledger_account: 'revenue',
+        bill_id: null,
+        amount_cents: -opts.amountCents,
+      },
+    ],
+  );
+  return id;
 }
 
 /**

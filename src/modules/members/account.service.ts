@@ -14,6 +14,7 @@ import {
   loadBillViews,
 } from '../bills/bills.service';
 import type { IdempotentResult, IdempotentWork } from '../idempotency/idempotency.service';
+import { listBillAdjustments } from '../intake/intake-bills.service';
 import {
   getPaymentOnAccounts,
   listPaymentsOnBill,
@@ -373,6 +374,22 @@ export async function renderMemberBill(
   const bill = await getMemberBill(deps, session, billId, ctx);
   const org = deps.config.organization;
   const region = findRegion(deps.config, session.view.member.regionId);
+  // Adjustments (intake) are listed with the payments and credits, so the lines' total, what was
+  // applied and the balance add up on paper.
+  const adjustments = await listBillAdjustments(deps.db, billId);
+  const adjusted = adjustments.reduce((sum, a) => sum + a.amountCents, 0);
+  const applied = [
+    ...bill.payments.map((p) => ({
+      date: p.paidOn,
+      label: `${locale === 'es' ? 'Pago' : 'Payment'} ${p.confirmationNumber}`,
+      amountCents: p.amountCents,
+    })),
+    ...adjustments.map((a) => ({
+      date: paidOnIn(deps, session.view.member.regionId, a.at),
+      label: `${locale === 'es' ? 'Ajuste' : 'Adjustment'}: ${a.reason}`,
+      amountCents: -a.amountCents,
+    })),
+  ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const pdf = await renderBillPdf({
     locale,
     organization: {
@@ -394,12 +411,8 @@ export async function renderMemberBill(
     statementDate: bill.statementDate,
     dueDate: bill.dueDate,
     lines: bill.lines,
-    payments: bill.payments.map((p) => ({
-      date: p.paidOn,
-      label: `${locale === 'es' ? 'Pago' : 'Payment'} ${p.confirmationNumber}`,
-      amountCents: p.amountCents,
-    })),
-    amountCents: bill.amountCents,
+    payments: applied,
+    amountCents: bill.amountCents - adjusted,
     balanceCents: bill.balanceCents,
     status: bill.status,
   });
