@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -15,6 +15,7 @@ import {
 import type { TrustProxy } from './config';
 import type { Deps } from './deps';
 import { AppError } from './errors';
+import { apiKeySecurityScheme, presentsApiKey, registerApiKeyAuth } from './http/api-key-auth';
 import { registerInputGuards } from './http/input';
 import { keepNoCopyOfMemberAnswers } from './http/member-session';
 import { registerMetrics } from './http/metrics';
@@ -23,6 +24,7 @@ import { readinessRoutes } from './http/readiness';
 import { registerSecurityHeaders } from './http/security-headers';
 import { refuseSourceMaps } from './http/source-maps';
 import { testOnlyRoutes } from './http/test-routes';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
@@ -40,6 +42,8 @@ import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
 export interface BuildAppOptions {
   /** Directory of the built web app (index.html + assets); not served when absent. */
   webDist?: string;
+  /** Told of every route as it is added (tests walk them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const defaultWebDist = path.resolve('web/dist');
@@ -69,6 +73,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
     // Bodies are never logged; URLs are logged with allow-listed query values only (createLogger).
   }).withTypeProvider<ZodTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDist = options.webDist ?? defaultWebDist;
@@ -95,8 +100,11 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
     hsts: deps.config.env === 'production',
   });
   // Coarse per-process flood guard; the per-account and per-IP lookup limits that matter live in the database.
+  // Calls with an API key count apart and get more room: an integrator sends many from one address, and
+  // each key's own limit (in the database, shared by every process) is what holds it back.
   await app.register(rateLimit, {
-    max: 600,
+    keyGenerator: (request) => (presentsApiKey(request) ? `api-key:${request.ip}` : request.ip),
+    max: (_request, key) => (key.startsWith('api-key:') ? 6_000 : 600),
     timeWindow: '1 minute',
     errorResponseBuilder: (_req, ctx) =>
       new AppError('rate_limited', {
@@ -105,6 +113,8 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
       }),
   });
 
+  // Before any route: routes that declare `config.apiKey` become integrator routes.
+  registerApiKeyAuth(app, deps);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,6 +127,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
       components: {
         securitySchemes: {
           guestSession: { type: 'http', scheme: 'bearer', description: 'Guest session token' },
+          apiKey: apiKeySecurityScheme,
           memberSession: {
             type: 'apiKey',
             in: 'cookie',
@@ -144,6 +155,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(walletRoutes(deps));
   await app.register(scheduledRoutes(deps));
   await app.register(autopayRoutes(deps));
+  await app.register(apiKeyRoutes);
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env === 'test') await app.register(testOnlyRoutes);
   if (deps.config.env !== 'production') {

@@ -29,6 +29,8 @@ export interface Deps {
 export type Actor =
   | { type: 'guest'; sessionId: string; accountId: string; billIds: readonly string[] }
   | { type: 'member'; memberId: string; personId: string }
+  /** An integrator calling with an API key (modules/api-keys); `keyId` is the key's public id. */
+  | { type: 'api'; keyId: string }
   | { type: 'system'; name: string };
 
 export interface RequestContext {

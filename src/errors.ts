@@ -11,6 +11,10 @@ export const errorCodes = {
   unauthenticated: { status: 401, title: 'Your session has ended' },
   /** Sign-in refused: the same answer for an unknown email, a wrong password and a locked account. */
   sign_in_failed: { status: 401, title: 'We could not sign you in' },
+  /** An integrator call without an API key, or with one that is unknown, revoked or replaced by a rotation. */
+  api_key_invalid: { status: 401, title: 'The API key is not valid' },
+  /** The API key is valid but lacks the scope this route needs; `scope` names it. */
+  insufficient_scope: { status: 403, title: 'The API key does not have the scope this needs' },
   /** The member has not confirmed their email address yet; a new link was sent. */
   email_not_verified: { status: 403, title: 'Confirm your email address first' },
   /** Two-step verification is on and this change needs a fresh code (POST /api/v1/member/session/step-up). */

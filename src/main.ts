@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { serveMetrics } from './http/metrics-server';
+import { apiKeyCommand } from './modules/api-keys/api-keys.cli';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from './modules/demo/bulk-members';
 import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
@@ -29,6 +30,7 @@ Commands:
   demo       print demo identities (--json for JSON); --members N adds N demo members to the database
              (refused in production like seed)
   check      verify the money invariants; exits 1 with a JSON report of any violation
+  api-key    create, list, rotate or revoke integrators' API keys (settle api-key --help)
 
 Environment: see README.md and .env.example (DATABASE_URL, DATA_DIR, PORT, SMTP_URL, …).`;
 
@@ -158,6 +160,8 @@ async function seedManyMembers(config: Config, countText: string): Promise<numbe
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Its own subcommands and options (create --name … --scopes …).
+  if (argv[0] === 'api-key') return apiKeyCommand(loadConfig(), argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
-import { buildApp } from '../src/app';
+import { type BuildAppOptions, buildApp } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
 import type { Deps } from '../src/deps';
 import { FixedClock } from '../src/platform/clock';
@@ -27,7 +27,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 export async function buildTestApp(
-  options: { config?: Partial<Config>; now?: string } = {},
+  options: {
+    config?: Partial<Config>;
+    now?: string;
+    /** Told of every route as it is added. */
+    onRoute?: BuildAppOptions['onRoute'];
+    /** Adds to the app before it is ready (routes that exist only for a test). */
+    beforeReady?: (app: FastifyInstance) => void | Promise<void>;
+  } = {},
 ): Promise<TestApp> {
   const handle = await openTestDb();
   const logLines: string[] = [];
@@ -44,7 +51,11 @@ export async function buildTestApp(
     logger: createLogger('info', sink),
     migrate: false,
   });
-  const app = await buildApp(runtime.deps, { webDist: '/nonexistent' });
+  const app = await buildApp(runtime.deps, {
+    webDist: '/nonexistent',
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
+  });
+  await options.beforeReady?.(app);
   await app.ready();
   return {
     app,

@@ -495,7 +495,33 @@ export interface PaymentMethodsTable {
   unblocked_at: Timestamp | null;
 }
 
+export interface ApiKeysTable {
+  /** 16 lowercase base32 characters; public (part of the key the integrator holds). */
+  id: string;
+  name: string;
+  /** Values of modules/api-keys/scopes.ts. */
+  scopes: string[];
+  mode: 'test' | 'live';
+  rate_limit_per_minute: number;
+  created_at: Timestamp;
+  created_by: string;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiKeySecretsTable {
+  id: string;
+  api_key_id: string;
+  /** SHA-256 (hex) of the whole key; never the key itself. */
+  secret_hash: string;
+  created_at: Timestamp;
+  /** Null for the current secret; set when a rotation gives the key a new one. */
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
 export interface Database {
+  api_keys: ApiKeysTable;
+  api_key_secrets: ApiKeySecretsTable;
   member_recovery_codes: MemberRecoveryCodesTable;
   member_sign_in_challenges: MemberSignInChallengesTable;
   payment_methods: PaymentMethodsTable;

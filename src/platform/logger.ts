@@ -7,7 +7,14 @@ import pino, { type Logger } from 'pino';
  * route should ever log a body: defence in depth for a requirement that must never fail.
  */
 export const redactPaths = [
+  // Bearer credentials (guest session tokens, integrators' API keys), however a line carries them.
   'req.headers.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'authorization',
+  '*.authorization',
+  'secret',
+  '*.secret',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.number',

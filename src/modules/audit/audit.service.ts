@@ -26,12 +26,7 @@ export function auditRow(opts: RecordAuditOptions & { at: Date }): Insertable<Au
     id: newId(),
     at: opts.at,
     actor_type: opts.actor.type,
-    actor_id:
-      opts.actor.type === 'guest'
-        ? opts.actor.sessionId
-        : opts.actor.type === 'member'
-          ? opts.actor.memberId
-          : opts.actor.name,
+    actor_id: actorId(opts.actor),
     action: opts.action,
     result: opts.result,
     account_id: opts.accountId ?? null,
@@ -41,6 +36,19 @@ export function auditRow(opts: RecordAuditOptions & { at: Date }): Insertable<Au
     request_id: opts.ctx?.requestId ?? null,
     detail: opts.detail ?? null,
   };
+}
+
+function actorId(actor: Actor): string {
+  switch (actor.type) {
+    case 'guest':
+      return actor.sessionId;
+    case 'member':
+      return actor.memberId;
+    case 'api':
+      return actor.keyId;
+    case 'system':
+      return actor.name;
+  }
 }
 
 /** Records who did what, when, from where and with what result. Pass `trx` to join the caller's transaction. */
