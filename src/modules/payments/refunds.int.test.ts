@@ -5,12 +5,17 @@ import { type ApiKeyFixture, createApiKey } from '../../../test/api-keys';
 import { buildTestApp, type TestApp } from '../../../test/app';
 import {
   createMedicalAccount,
+  createMember,
+  createPerson,
   lookupMedical,
+  MEMBER_PASSWORD,
   type MedicalAccountFixture,
   pay,
+  signIn,
   tokenizeBank,
   tokenizeCard,
 } from '../../../test/factories';
+import { keyedWork } from '../idempotency/idempotency.service';
 import { checkIntegrity } from '../integrity/integrity.service';
 import { settleBankPayments } from './bank-settlement.service';
 import { reconcileRefunds } from './reconciliation.service';
@@ -405,6 +410,100 @@ describe('refunding a card payment', () => {
     ]);
     await t.deps.db.deleteFrom('sandbox_refunds').where('idempotency_key', 'like', 'dashboard-%').execute();
     await expectIntegrityClean();
+  });
+});
+
+describe('a refund interrupted, and what the member sees', () => {
+  function pendingRefund(paymentId: string, accountId: string, amountCents: number) {
+    const at = new Date(Date.parse(START) - 60_000);
+    return {
+      id: randomUUID(),
+      payment_id: paymentId,
+      account_id: accountId,
+      amount_cents: amountCents,
+      currency: 'USD',
+      reason: 'other' as const,
+      note: null,
+      destination: 'original_method' as const,
+      status: 'pending' as const,
+      processor: 'sandbox',
+      requested_by: key.id,
+      next_reconcile_at: new Date(Date.parse(START) + 60_000),
+      created_at: at,
+      updated_at: at,
+    };
+  }
+
+  it('finishes a refund whose request died after recording it, when the client retries with its key', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [5_000] });
+    const paymentId = await guestPays(account, [0], 5_000);
+    const idempotencyKey = randomUUID();
+    const body = { amountCents: 1_000, reason: 'other' };
+    // What a process leaves when it dies right after the refund's transaction: the refund recorded,
+    // the processor never asked, the key in flight.
+    const row = pendingRefund(paymentId, account.accountId, 1_000);
+    await t.deps.db.insertInto('refunds').values(row).execute();
+    const claim = keyedWork(t.deps, {
+      scope: `api:${key.id}`,
+      key: idempotencyKey,
+      request: { paymentId, body },
+    });
+    await t.deps.db
+      .insertInto('idempotency_keys')
+      .values({ ...claim.claimRow(row.id), created_at: row.created_at, updated_at: row.updated_at })
+      .execute();
+
+    const retry = await refund(paymentId, body, idempotencyKey);
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.json()).toMatchObject({ id: row.id, status: 'succeeded', amountCents: 1_000 });
+    expect(await paymentStatus(paymentId)).toBe('partially_refunded');
+    const again = await refund(paymentId, body, idempotencyKey);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(retry.json());
+    await expectIntegrityClean();
+  });
+
+  it('has the reconciler send a refund recorded before its process could ask the processor', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [5_000] });
+    const paymentId = await guestPays(account, [0], 5_000);
+    const row = pendingRefund(paymentId, account.accountId, 5_000);
+    await t.deps.db.insertInto('refunds').values(row).execute();
+    expect((await expectIntegrityClean()).inFlightRefunds.refunds.map((r) => r.refundId)).toContain(row.id);
+    t.clock.advance({ minutes: 2 });
+    await reconcileRefunds(t.deps);
+    expect(await paymentStatus(paymentId)).toBe('refunded');
+    expect(await bills(account.accountId)).toEqual([[5_000, 'open']]);
+    await expectIntegrityClean();
+  });
+
+  it('shows the member a bill’s payments less what refunds gave back on it', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [5_000] });
+    const member = await createMember(
+      t.deps,
+      await createPerson(t.deps, { accountsFor: [account.accountId] }),
+    );
+    const paymentId = await guestPays(account, [0], 5_000);
+    expect((await refund(paymentId, { amountCents: 2_000, reason: 'other' })).statusCode).toBe(201);
+    const s = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const detail = async () =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/member/bills/${account.billIds[0]}`,
+          headers: { cookie: s.cookie },
+        })
+      ).json();
+    await expect(detail()).resolves.toMatchObject({ balanceCents: 2_000, status: 'open' });
+    expect((await detail()).payments.map((p: { amountCents: number }) => p.amountCents)).toEqual([3_000]);
+    expect((await refund(paymentId, { amountCents: 3_000, reason: 'other' })).statusCode).toBe(201);
+    expect((await detail()).payments).toEqual([]);
+    const dashboard = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/member/dashboard',
+      headers: { cookie: s.cookie },
+    });
+    expect(dashboard.json()).toMatchObject({ totalDueCents: 5_000, creditsCents: 0 });
+    expect(dashboard.json().recentPayments[0]).toMatchObject({ id: paymentId, status: 'refunded' });
   });
 });
 
