@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
+import { createApiKey } from './api-keys';
 import { buildTestApp } from './app';
 import {
   createMedicalAccount,
@@ -115,6 +116,16 @@ const paid = await pay(t.app, session.sessionToken, {
 if (paid.statusCode !== 201) throw new Error(`setup payment failed ${paid.statusCode} ${paid.body}`);
 const paymentId: string = paid.json().id;
 
+// Integrator routes (an API key) get the key wherever other routes get the guest token: every scope.
+const apiKey = await createApiKey(t.deps);
+function isIntegratorRoute(op: OpenApiOperation): boolean {
+  return op.security?.some((s) => 'apiKey' in s) ?? false;
+}
+/** The credential an operation is meant to be called with, as the guest token is for guest routes. */
+function ownCredential(op: OpenApiOperation): string {
+  return isIntegratorRoute(op) ? `Bearer ${apiKey.secret}` : `Bearer ${session.sessionToken}`;
+}
+
 // A member responsible for the same account, so member routes reach their own bills and that payment.
 const member = await createMember(t.deps, await createPerson(t.deps, { accountsFor: [medical.accountId] }));
 async function memberSignIn() {
@@ -152,6 +163,9 @@ const known: Record<string, () => Json | Promise<Json>> = {
     t.deps.config.organization.payments.achAuthorizationVersion,
   'POST /api/v1/guest/payments/{paymentId}/receipt-email email': () => 'payer@example.org',
   'POST /api/v1/member/payment-methods paymentToken': () => tokenizeCard(t.app),
+  // A cent at a time, so the battery's valid bodies never use up the payment (10,000 cents).
+  'POST /api/v1/payments/{paymentId}/refunds amountCents': () => 1,
+  'POST /api/v1/payments/{paymentId}/refunds reason': () => 'other',
   'POST /api/v1/member/payments billIds': () => [medical.billIds[0]!],
   'POST /api/v1/member/payments amountCents': () => 100,
   'POST /api/v1/member/payments paymentToken': () => tokenizeCard(t.app),
@@ -461,6 +475,8 @@ describe('the OpenAPI document', () => {
         'GET /api/v1/guest/payments/{paymentId}/receipt.pdf',
         'POST /api/v1/guest/payments/{paymentId}/receipt-email',
         'POST /sandbox/v1/tokens',
+        'POST /api/v1/payments/{paymentId}/refunds',
+        'GET /api/v1/payments/{paymentId}/refunds',
       ]),
     );
   });
@@ -476,9 +492,13 @@ describe('no input to any endpoint produces a 500', () => {
       const needsIdempotency = operation.op.parameters?.some((p) => p.name === 'idempotency-key') ?? false;
       // DELETE /guest/session with a good token ends that session: each such request gets its own.
       const auth = async (variant: () => Promise<string | undefined>, label: string) =>
-        operation.method === 'DELETE' && label === 'guest token'
-          ? `Bearer ${(await openSession()).sessionToken}`
-          : variant();
+        label !== 'guest token'
+          ? variant()
+          : isIntegratorRoute(operation.op)
+            ? ownCredential(operation.op)
+            : operation.method === 'DELETE'
+              ? `Bearer ${(await openSession()).sessionToken}`
+              : variant();
 
       // 1. Generic malformed requests, on every path variant, with every kind of Authorization.
       for (const target of pathVariants(operation.path)) {
@@ -489,10 +509,13 @@ describe('no input to any endpoint produces a 500', () => {
               // Path and query variants get the full battery with the guest token only.
               if ((target !== url(operation.path) || query !== '') && authLabel !== 'guest token') continue;
               const routable = target === url(operation.path);
+              // An integrator route refuses a call without its key before it reads the body.
+              const keyRefused = isIntegratorRoute(operation.op) && authLabel !== 'guest token';
               await send(operation, {
                 ...body,
                 // A URL the router refuses is answered before the body is read.
-                expectStatus: routable ? body.expectStatus : undefined,
+                expectStatus:
+                  routable && body.expectStatus ? (keyRefused ? 401 : body.expectStatus) : undefined,
                 label: `${body.label}, ${authLabel}`,
                 url: `${target}${query}`,
                 authorization: await auth(authValue, authLabel),
@@ -516,7 +539,7 @@ describe('no input to any endpoint produces a 500', () => {
               ...body,
               label: `${body.label}, ${keyLabel}`,
               url: url(operation.path),
-              authorization: `Bearer ${session.sessionToken}`,
+              authorization: ownCredential(operation.op),
               idempotencyKey: keyValue(),
               ...(keyLabel !== 'fresh key' && body.label === 'valid body' ? { expectStatus: 400 } : {}),
             });
@@ -559,6 +582,16 @@ describe('no input to any endpoint produces a 500', () => {
     }
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     expect(t.logLines.filter((l) => l.includes('unhandled error'))).toEqual([]);
+  });
+
+  it('got past the API key to the integrator routes: the valid refund bodies refunded the payment a cent each', async () => {
+    const refunds = await t.deps.db
+      .selectFrom('refunds')
+      .select(['amount_cents', 'status'])
+      .where('payment_id', '=', paymentId)
+      .execute();
+    expect(refunds.length).toBeGreaterThan(0);
+    expect(refunds.every((r) => Number(r.amount_cents) === 1 && r.status === 'succeeded')).toBe(true);
   });
 });
 

@@ -5,10 +5,10 @@ import type { Deps } from '../../deps';
 import { apiKeyOf } from '../../http/api-key-auth';
 import { headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
-import { runIdempotent } from '../idempotency/idempotency.service';
+import { requireIdempotencyKey, runIdempotent } from '../idempotency/idempotency.service';
 import { paymentIdParams } from './payments.schema';
 import { createdRefundView, createRefundBody, refundList, refundListQuery } from './refunds.schema';
-import { listPaymentRefunds, refundPayment } from './refunds.service';
+import { listPaymentRefunds, refundPayment, refuseRefundBody } from './refunds.service';
 
 /** Integrator routes (an API key): refund a payment, list its refunds. */
 export const refundRoutes =
@@ -45,12 +45,14 @@ export const refundRoutes =
         if (invalid && invalid.validationContext !== 'body') throw invalid;
         const key = apiKeyOf(request);
         const { paymentId } = request.params;
+        const idempotencyKey = requireIdempotencyKey(headerValue(request, 'idempotency-key'));
         const body: unknown = request.body;
+        if (invalid) return refuseRefundBody(deps, paymentId, body);
         const result = await runIdempotent(
           deps,
           {
             scope: `api:${key.keyId}`,
-            key: headerValue(request, 'idempotency-key'),
+            key: idempotencyKey,
             request: { paymentId, body },
           },
           (idempotency) =>

@@ -120,6 +120,19 @@ function parseBody(body: unknown, maximumCents: number): z.infer<typeof createRe
 }
 
 /**
+ * Answers a refund request whose body the schema refused: 404 for an unknown payment, else a 422
+ * naming each field (and for the amount, the most that can be refunded). Nothing is recorded, and the
+ * body is never hashed for its idempotency key (it may be anything: a deeply nested array).
+ */
+export async function refuseRefundBody(deps: Deps, paymentId: string, body: unknown): Promise<never> {
+  const payment = await payments.findPayment(deps.db, paymentId);
+  if (!payment) throw notFound();
+  const { held } = await store.refundTotals(deps.db, payment.id);
+  parseBody(body, Math.max(0, payment.amount_cents - held));
+  throw new Error('a body the route refused passed the refund schema');
+}
+
+/**
  * Refunds all or part of a payment (POST /api/v1/payments/{id}/refunds). The refund is recorded, with
  * the payment locked and its refunds re-read, before the processor is called with the refund's id as
  * its idempotency key; so two refunds racing for the same money cannot both be recorded (and the
