@@ -107,6 +107,8 @@ async function openSession(): Promise<GuestSessionView> {
 }
 
 const session = await openSession();
+// Integrator routes get a key with every scope, so the battery reaches their validation and services.
+const apiKey = await createApiKey(t.deps);
 // A completed payment on the second bill, so payment paths can name one that exists.
 const paid = await pay(t.app, session.sessionToken, {
   billIds: [medical.billIds[1]],
@@ -115,16 +117,6 @@ const paid = await pay(t.app, session.sessionToken, {
 });
 if (paid.statusCode !== 201) throw new Error(`setup payment failed ${paid.statusCode} ${paid.body}`);
 const paymentId: string = paid.json().id;
-
-// Integrator routes (an API key) get the key wherever other routes get the guest token: every scope.
-const apiKey = await createApiKey(t.deps);
-function isIntegratorRoute(op: OpenApiOperation): boolean {
-  return op.security?.some((s) => 'apiKey' in s) ?? false;
-}
-/** The credential an operation is meant to be called with, as the guest token is for guest routes. */
-function ownCredential(op: OpenApiOperation): string {
-  return isIntegratorRoute(op) ? `Bearer ${apiKey.secret}` : `Bearer ${session.sessionToken}`;
-}
 
 // A member responsible for the same account, so member routes reach their own bills and that payment.
 const member = await createMember(t.deps, await createPerson(t.deps, { accountsFor: [medical.accountId] }));
@@ -370,6 +362,7 @@ const queryVariants = ['', '?locale=zz', '?locale=en&locale=es', '?locale[a]=1',
 const authVariants: [string, () => Promise<string | undefined>][] = [
   ['no auth', async () => undefined],
   ['guest token', async () => `Bearer ${session.sessionToken}`],
+  ['api key', async () => apiKey.headers.authorization],
   ['garbage auth', async () => 'Bearer ../../etc/passwd'],
   ['long auth', async () => `Bearer ${'a'.repeat(5000)}`],
   ['basic auth', async () => 'Basic dXNlcjpwYXNz'],
@@ -490,15 +483,14 @@ describe('no input to any endpoint produces a 500', () => {
       if (operation.path.startsWith('/api/v1/member/')) memberSession = await memberSignIn();
       const url = (p: string) => p.replace(/\{[^}]+\}/g, paymentId);
       const needsIdempotency = operation.op.parameters?.some((p) => p.name === 'idempotency-key') ?? false;
+      // The credential that gets past authentication: an API key on integrator routes, else the guest's.
+      const primary = operation.op.security?.some((s) => 'apiKey' in s) ? 'api key' : 'guest token';
+      const primaryAuth = authVariants.find(([authLabel]) => authLabel === primary)![1];
       // DELETE /guest/session with a good token ends that session: each such request gets its own.
       const auth = async (variant: () => Promise<string | undefined>, label: string) =>
-        label !== 'guest token'
-          ? variant()
-          : isIntegratorRoute(operation.op)
-            ? ownCredential(operation.op)
-            : operation.method === 'DELETE'
-              ? `Bearer ${(await openSession()).sessionToken}`
-              : variant();
+        operation.method === 'DELETE' && label === 'guest token'
+          ? `Bearer ${(await openSession()).sessionToken}`
+          : variant();
 
       // 1. Generic malformed requests, on every path variant, with every kind of Authorization.
       for (const target of pathVariants(operation.path)) {
@@ -506,11 +498,11 @@ describe('no input to any endpoint produces a 500', () => {
         for (const query of queries) {
           for (const body of genericBodies(operation.method)) {
             for (const [authLabel, authValue] of authVariants) {
-              // Path and query variants get the full battery with the guest token only.
-              if ((target !== url(operation.path) || query !== '') && authLabel !== 'guest token') continue;
+              // Path and query variants get the full battery with the primary credential only.
+              if ((target !== url(operation.path) || query !== '') && authLabel !== primary) continue;
               const routable = target === url(operation.path);
               // An integrator route refuses a call without its key before it reads the body.
-              const keyRefused = isIntegratorRoute(operation.op) && authLabel !== 'guest token';
+              const keyRefused = primary === 'api key' && authLabel !== primary;
               await send(operation, {
                 ...body,
                 // A URL the router refuses is answered before the body is read.
@@ -539,7 +531,7 @@ describe('no input to any endpoint produces a 500', () => {
               ...body,
               label: `${body.label}, ${keyLabel}`,
               url: url(operation.path),
-              authorization: ownCredential(operation.op),
+              authorization: await auth(primaryAuth, primary),
               idempotencyKey: keyValue(),
               ...(keyLabel !== 'fresh key' && body.label === 'valid body' ? { expectStatus: 400 } : {}),
             });
@@ -562,7 +554,7 @@ describe('no input to any endpoint produces a 500', () => {
                 url: url(operation.path),
                 payload: mutate(base, path, raw),
                 contentType: 'application/json',
-                authorization: await auth(authVariants[1]![1], 'guest token'),
+                authorization: await auth(primaryAuth, primary),
                 idempotencyKey: needsIdempotency ? randomUUID() : undefined,
               });
             }

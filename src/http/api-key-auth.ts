@@ -13,8 +13,8 @@
  * - `Cache-Control: no-store`, and the bearer security scheme in the OpenAPI document.
  * The handler reads the key with `apiKeyOf(request)` (its id is `.actor` for the audit trail).
  *
- * Integrator routes live under /api/v1 but never under /api/v1/member, /staff or /guest: a route
- * that breaks this fails at boot. test/api-key-authorization.int.test.ts walks every route.
+ * Integrator routes live under /api/v1 (never under /api/v1/member, /staff or /guest) or /fhir: a
+ * route that breaks this fails at boot. test/api-key-authorization.int.test.ts walks every route.
  */
 import type {
   FastifyInstance,
@@ -60,6 +60,8 @@ export const apiKeySecurityScheme = {
 const REALM = 'Settle API';
 /** Session routes: an API key never authenticates there, and no integrator route may live there. */
 const SESSION_ROUTES = /^\/api\/v1\/(member|staff|guest)(\/|$)/;
+/** Where integrator routes live: the JSON API, and the FHIR R4 adapter (issue 14). */
+const INTEGRATOR_ROOTS = /^\/(api\/v1|fhir)\//;
 const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The credential of an `Authorization: Bearer …` header; undefined without one. */
@@ -158,9 +160,9 @@ export function registerApiKeyAuth(app: FastifyInstance, deps: Deps): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const marker = route.config?.apiKey;
     if (!marker) return;
-    if (!route.url.startsWith('/api/v1/') || SESSION_ROUTES.test(route.url)) {
+    if (!INTEGRATOR_ROOTS.test(route.url) || SESSION_ROUTES.test(route.url)) {
       throw new Error(
-        `${route.url}: integrator (API key) routes live under /api/v1, outside /api/v1/member, /staff and /guest`,
+        `${route.url}: integrator (API key) routes live under /api/v1 (outside /api/v1/member, /staff and /guest) or /fhir`,
       );
     }
     // New arrays: Fastify copies a GET route's options for its HEAD route, which comes here too.

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiKey } from '../../../test/api-keys';
 import { buildTestApp, type TestApp } from '../../../test/app';
 import { createMember, createPerson, MEMBER_PASSWORD, signIn } from '../../../test/factories';
-import { apiKeyOf } from '../../http/api-key-auth';
+import { apiKeyOf, registerApiKeyAuth } from '../../http/api-key-auth';
 import { createApiKey as issueApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './api-keys.service';
 
 const CURRENT = '/api/v1/api-keys/current';
@@ -323,6 +323,22 @@ describe('API keys', () => {
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths[CURRENT].get.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/api/v1/member/dashboard'].get.security).not.toEqual([{ apiKey: [] }]);
+  });
+
+  it('refuses, at boot, an integrator route among the session routes or outside the API', async () => {
+    const app = Fastify();
+    registerApiKeyAuth(app, t.deps);
+    const keyRoute = { config: { apiKey: { scope: null } } };
+    for (const url of ['/api/v1/member/export', '/api/v1/staff/keys', '/api/v1/guest', '/reports']) {
+      expect(() => app.get(url, keyRoute, async () => ({})), url).toThrow(
+        /integrator \(API key\) routes live/,
+      );
+    }
+    app.get('/fhir/R4/metadata', keyRoute, async () => ({}));
+    app.get('/api/v1/imports', keyRoute, async () => ({}));
+    await app.ready();
+    expect((await app.inject({ method: 'GET', url: '/fhir/R4/metadata' })).statusCode).toBe(401);
+    await app.close();
   });
 
   it('never writes a key to the logs', async () => {

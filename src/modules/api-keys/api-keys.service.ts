@@ -3,7 +3,9 @@
  * staff console), and checked on every integrator call (src/http/api-key-auth.ts). Only a hash of each
  * secret is kept; the key itself is returned once, by create and rotate.
  */
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
+import type { ApiKeysTable } from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { AppError } from '../../errors';
 import { toDate } from '../../platform/clock';
@@ -178,9 +180,20 @@ export async function revokeApiKey(deps: Deps, keyId: string, admin: KeyAdmin): 
 
 /** Every key, revoked ones included, oldest first, without any secret. */
 export async function listApiKeys(deps: Deps): Promise<ApiKeySummary[]> {
-  const keys = await store.listKeys(deps.db);
+  return summarize(deps.db, await store.listKeys(deps.db));
+}
+
+async function getApiKey(deps: Deps, keyId: string): Promise<ApiKeySummary> {
+  const key = await store.findKey(deps.db, keyId);
+  if (!key) throw noActiveKey(keyId);
+  const [summary] = await summarize(deps.db, [key]);
+  if (!summary) throw noActiveKey(keyId);
+  return summary;
+}
+
+async function summarize(db: Db, keys: readonly Selectable<ApiKeysTable>[]): Promise<ApiKeySummary[]> {
   const secrets = await store.listSecrets(
-    deps.db,
+    db,
     keys.map((k) => k.id),
   );
   return keys.map((key) => {
@@ -206,12 +219,6 @@ export async function listApiKeys(deps: Deps): Promise<ApiKeySummary[]> {
       })),
     };
   });
-}
-
-async function getApiKey(deps: Deps, keyId: string): Promise<ApiKeySummary> {
-  const key = (await listApiKeys(deps)).find((k) => k.id === keyId);
-  if (!key) throw noActiveKey(keyId);
-  return key;
 }
 
 function noActiveKey(keyId: string): AppError {
@@ -285,7 +292,7 @@ export async function hitApiKeyRateLimit(deps: Deps, key: ApiKeyPrincipal): Prom
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
     throw new AppError('rate_limited', {
-      detail: `This API key may make ${key.rateLimitPerMinute} calls a minute. Try again after Retry-After seconds.`,
+      detail: `This API key may make ${key.rateLimitPerMinute} calls a minute. Try again in ${err.details.retryAfterSeconds ?? 60} s.`,
       retryAfterSeconds: err.details.retryAfterSeconds,
     });
   }

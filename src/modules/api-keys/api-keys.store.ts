@@ -67,6 +67,10 @@ export async function touchSecret(db: Db, secretId: string, at: Date, notBefore:
     .execute();
 }
 
+export function findKey(db: Db, keyId: string) {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
+}
+
 export function listKeys(db: Db) {
   return db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
 }
