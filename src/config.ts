@@ -51,6 +51,15 @@ export const organizationSchema = z
        */
       achRecurringAuthorizationVersion: z.string().min(1),
     }),
+    /**
+     * What a refund (POST /api/v1/payments/{id}/refunds) does with the money. `reopen_bill`: it goes
+     * back to the card or bank account it was paid with, through the processor, and the bills the
+     * payment paid owe that much again (the latest due first). `keep_credit`: it is not sent back but
+     * kept as a credit on the account (the member's dashboard shows it), and the bills stay paid.
+     */
+    refunds: z
+      .object({ afterRefund: z.enum(['reopen_bill', 'keep_credit']).default('reopen_bill') })
+      .default({ afterRefund: 'reopen_bill' }),
     accountTypes: z.array(z.enum(['individual_family', 'employer_group'])).min(1),
     /**
      * The organization's administrators: emailed about the integration's health (a webhook endpoint

@@ -39,6 +39,13 @@ export const errorCodes = {
   bill_not_payable: { status: 409, title: 'This bill has nothing left to pay' },
   /** The payment is not final yet (or failed), so there is no receipt. */
   payment_not_final: { status: 409, title: 'This payment is not complete' },
+  /**
+   * The payment cannot be refunded now: not collected, still in progress, returned by the bank, or a
+   * bank debit not settled yet (`retryAfterSeconds` says when to ask again).
+   */
+  payment_not_refundable: { status: 409, title: 'This payment cannot be refunded' },
+  /** The processor refused a refund (recorded as failed; `refundId` and `failure` say which and why). */
+  refund_declined: { status: 409, title: 'The refund was refused' },
   autopay_unavailable: { status: 409, title: 'Automatic payments are not available here' },
   autopay_item_not_waiting: { status: 409, title: 'This automatic payment is not waiting for you' },
   scheduled_payment_locked: { status: 409, title: 'This scheduled payment can no longer be changed' },
@@ -56,8 +63,13 @@ export const errorCodes = {
   bill_void: { status: 409, title: 'This bill is void' },
   /** A field that cannot change once the record is in use (an account's kind or region once it has bills, a bill's account). */
   change_not_allowed: { status: 409, title: 'This cannot be changed any more' },
-  /** The amount is below the minimum or above the selected balance. */
+  /**
+   * The amount is below the minimum or above the selected balance; for a refund, not a positive whole
+   * number of cents or above what is left to refund (`maximumCents`).
+   */
   amount_out_of_range: { status: 422, title: 'The amount is not allowed' },
+  /** A refund request that is well formed but asks for what cannot be (a reason missing or not in the list). */
+  refund_invalid: { status: 422, title: 'This refund cannot be made as asked' },
   /** The payment method (token) is unknown, used, or of a kind the organization does not accept. */
   payment_method_invalid: { status: 422, title: 'This payment method cannot be used' },
   /** Too many attempts from this address or for this account; `Retry-After` says when to try again. */

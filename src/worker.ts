@@ -8,7 +8,7 @@ import { deliverOutbox, deliverTexts } from './modules/notifications/notificatio
 import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
 import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
-import { reconcilePayments } from './modules/payments/reconciliation.service';
+import { reconcilePayments, reconcileRefunds } from './modules/payments/reconciliation.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { deliverWebhooks, pruneWebhookEvents } from './modules/webhooks/webhook-delivery.service';
@@ -52,6 +52,7 @@ const BLOCKING = ['settle-bank-payments', 'block-returned-bank-methods', 'pause-
  */
 export const workerJobs: readonly WorkerJob<Deps>[] = [
   { name: 'reconcile-payments', run: (deps) => reconcilePayments(deps) },
+  { name: 'reconcile-refunds', run: (deps) => reconcileRefunds(deps) },
   { name: 'settle-bank-payments', run: (deps) => settleBankPayments(deps) },
   { name: 'block-returned-bank-methods', after: ['settle-bank-payments'], run: blockReturnedBankMethods },
   {

@@ -173,6 +173,9 @@ const known: Record<string, () => Json | Promise<Json>> = {
     t.deps.config.organization.payments.achAuthorizationVersion,
   'POST /api/v1/guest/payments/{paymentId}/receipt-email email': () => 'payer@example.org',
   'POST /api/v1/member/payment-methods paymentToken': () => tokenizeCard(t.app),
+  // A cent at a time, so the battery's valid bodies never use up the payment (10,000 cents).
+  'POST /api/v1/payments/{paymentId}/refunds amountCents': () => 1,
+  'POST /api/v1/payments/{paymentId}/refunds reason': () => 'other',
   'POST /api/v1/member/payments billIds': () => [medical.billIds[0]!],
   'POST /api/v1/member/payments amountCents': () => 100,
   'POST /api/v1/member/payments paymentToken': () => tokenizeCard(t.app),
@@ -507,6 +510,8 @@ describe('the OpenAPI document', () => {
         'GET /api/v1/guest/payments/{paymentId}/receipt.pdf',
         'POST /api/v1/guest/payments/{paymentId}/receipt-email',
         'POST /sandbox/v1/tokens',
+        'POST /api/v1/payments/{paymentId}/refunds',
+        'GET /api/v1/payments/{paymentId}/refunds',
       ]),
     );
   });
@@ -538,12 +543,13 @@ describe('no input to any endpoint produces a 500', () => {
               // Path and query variants get the full battery with the primary credential only.
               if ((target !== url(operation.path) || query !== '') && authLabel !== primary) continue;
               const routable = target === url(operation.path);
-              // An integrator route refuses a caller without a key before it reads the body (401, not 413).
-              const bodyRead = primary !== 'api key' || authLabel === 'api key';
+              // An integrator route refuses a call without its key before it reads the body.
+              const keyRefused = primary === 'api key' && authLabel !== primary;
               await send(operation, {
                 ...body,
                 // A URL the router refuses is answered before the body is read.
-                expectStatus: routable && bodyRead ? body.expectStatus : undefined,
+                expectStatus:
+                  routable && body.expectStatus ? (keyRefused ? 401 : body.expectStatus) : undefined,
                 label: `${body.label}, ${authLabel}`,
                 url: `${target}${query}`,
                 authorization: await auth(authValue, authLabel),
@@ -610,6 +616,16 @@ describe('no input to any endpoint produces a 500', () => {
     }
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     expect(t.logLines.filter((l) => l.includes('unhandled error'))).toEqual([]);
+  });
+
+  it('got past the API key to the integrator routes: the valid refund bodies refunded the payment a cent each', async () => {
+    const refunds = await t.deps.db
+      .selectFrom('refunds')
+      .select(['amount_cents', 'status'])
+      .where('payment_id', '=', paymentId)
+      .execute();
+    expect(refunds.length).toBeGreaterThan(0);
+    expect(refunds.every((r) => Number(r.amount_cents) === 1 && r.status === 'succeeded')).toBe(true);
   });
 });
 

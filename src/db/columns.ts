@@ -83,6 +83,7 @@ export const columnTypes = {
     reverses_posting_id: 'uuid',
     memo: 'text',
     created_at: 'timestamp with time zone',
+    refund_id: 'uuid',
   },
   ledger_lines: {
     id: 'bigint',

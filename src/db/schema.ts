@@ -166,12 +166,14 @@ export type LedgerAccount = 'receivable' | 'revenue' | 'processor_clearing' | 'c
 export interface LedgerPostingsTable {
   id: string;
   account_id: string;
-  kind: 'bill_issued' | 'payment' | 'reversal' | 'adjustment';
+  kind: 'bill_issued' | 'payment' | 'reversal' | 'adjustment' | 'refund';
   payment_id: string | null;
   bill_id: string | null;
   reverses_posting_id: string | null;
   memo: string | null;
   created_at: DefaultTimestamp;
+  /** The refund a `refund` posting records (one posting per refund). */
+  refund_id: string | null;
 }
 
 export interface LedgerLinesTable {
@@ -404,6 +406,54 @@ export interface SandboxChargesTable {
   failure_code: string | null;
   description: string | null;
   return_code: string | null;
+  settles_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export type RefundReason = 'duplicate' | 'requested_by_customer' | 'billing_error' | 'other';
+export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'unknown';
+/** Back to the payment's card or bank account through the processor, or kept as a credit on the account. */
+export type RefundDestination = 'original_method' | 'account_credit';
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  account_id: string;
+  amount_cents: number;
+  currency: string;
+  reason: RefundReason;
+  note: string | null;
+  destination: RefundDestination;
+  status: RefundStatus;
+  processor: string;
+  processor_refund_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  /** The API key id (or system name) that asked for it. */
+  requested_by: string;
+  reconcile_attempts: Generated<number>;
+  next_reconcile_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface RefundAllocationsTable {
+  refund_id: string;
+  bill_id: string;
+  account_id: string;
+  amount_cents: number;
+}
+
+export interface SandboxRefundsTable {
+  id: string;
+  idempotency_key: string;
+  charge_id: string;
+  amount_cents: number;
+  currency: string;
+  reason: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  failure_code: string | null;
   settles_at: Timestamp | null;
   created_at: DefaultTimestamp;
 }
@@ -649,6 +699,9 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  refunds: RefundsTable;
+  refund_allocations: RefundAllocationsTable;
+  sandbox_refunds: SandboxRefundsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -656,6 +709,7 @@ export type Bill = Selectable<BillsTable>;
 export type NewBill = Insertable<BillsTable>;
 export type BillLine = Selectable<BillLinesTable>;
 export type Payment = Selectable<PaymentsTable>;
+export type Refund = Selectable<RefundsTable>;
 export type OutboxEmail = Selectable<OutboxEmailsTable>;
 export type OutboxText = Selectable<OutboxTextsTable>;
 export type ScheduledPayment = Selectable<ScheduledPaymentsTable>;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, type ReceiptEmailInput, receiptEmail } from './email-templates';
+import {
+  escapeHtml,
+  type ReceiptEmailInput,
+  type RefundEmailInput,
+  receiptEmail,
+  refundEmail,
+} from './email-templates';
 
 const input: ReceiptEmailInput = {
   locale: 'en',
@@ -90,5 +96,53 @@ describe('receiptEmail', () => {
 
   it('escapes the five HTML-significant characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('refundEmail', () => {
+  const refund: RefundEmailInput = {
+    locale: 'en',
+    organizationName: 'Valley Health Plan',
+    confirmationNumber: 'K7Q2M-9XH4P-T',
+    amountCents: 3000,
+    destination: 'original_method',
+    methodLabel: 'Visa ending 4242',
+    refundedAt: 'November 24, 2026, 9:00 AM PST',
+    bills: [{ description: 'Lab work', number: 'LB-77812', amountCents: 3000 }],
+    supportPhone: '1-800-555-0199',
+  };
+
+  it('says where the money goes back to and which bills owe it again', () => {
+    const email = refundEmail(refund);
+    expect(email.subject).toBe('Your refund from Valley Health Plan: $30.00');
+    expect(email.text).toContain(
+      'Valley Health Plan is refunding $30.00 of your payment to your Visa ending 4242.',
+    );
+    expect(email.text).toContain('Payment confirmation number: K7Q2M-9XH4P-T');
+    expect(email.text).toContain('Bills with this amount to pay again:');
+    expect(email.text).toContain('- Lab work (LB-77812): $30.00');
+    expect(email.html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(email.html).toContain('<caption');
+    expect(email.html).toContain('href="tel:18005550199"');
+  });
+
+  it('tells of a credit kept on the account, in Spanish too, with no bills to pay', () => {
+    const credit = refundEmail({ ...refund, destination: 'account_credit', locale: 'es' });
+    expect(credit.subject).toBe('Un crédito de $30.00 en su cuenta de Valley Health Plan');
+    expect(credit.text).toContain('guardó $30.00 de su pago como crédito en su cuenta');
+    expect(credit.text).toContain('Reembolsado a: Crédito en su cuenta');
+    expect(credit.text).not.toContain('LB-77812');
+    expect(credit.text).not.toContain('4242');
+  });
+
+  it('escapes what it is given and never carries a long number', () => {
+    const email = refundEmail({
+      ...refund,
+      organizationName: '<script>x</script>',
+      methodLabel: 'Visa 4242 4242 4242 4242',
+    });
+    expect(email.html).not.toContain('<script>');
+    expect(email.text).not.toContain('4242 4242 4242 4242');
+    expect(email.html).not.toContain('4242 4242 4242 4242');
   });
 });

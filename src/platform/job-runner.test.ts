@@ -190,7 +190,13 @@ describe('the worker’s job list', () => {
         ]),
       );
     }
-    for (const independent of ['reconcile-payments', 'deliver-emails', 'deliver-texts', 'housekeeping']) {
+    for (const independent of [
+      'reconcile-payments',
+      'reconcile-refunds',
+      'deliver-emails',
+      'deliver-texts',
+      'housekeeping',
+    ]) {
       expect(workerJobs.find((j) => j.name === independent)?.after ?? []).toEqual([]);
     }
   });

@@ -38,6 +38,14 @@ export class Metrics {
     labelNames: ['outcome', 'method'] as const,
     registers: [this.registry],
   });
+  readonly refunds = new Counter({
+    name: 'settle_refunds_total',
+    help:
+      'Refunds by outcome (succeeded, failed, unknown: the processor answer was lost) and destination ' +
+      '(original_method, account_credit)',
+    labelNames: ['outcome', 'destination'] as const,
+    registers: [this.registry],
+  });
   readonly workerPasses = new Counter({
     name: 'settle_worker_passes_total',
     help: 'Worker passes run',
@@ -188,4 +196,17 @@ export function recordPaymentOutcome(
   n = 1,
 ): void {
   if (n > 0 && FINAL_OUTCOMES.has(outcome)) metrics?.payments.inc({ outcome, method }, n);
+}
+
+/**
+ * Counts a refund's outcome where it is written, once the write is known to have applied (a refund
+ * whose answer was lost counts as `unknown`, and again as `succeeded` or `failed` when the reconciler
+ * learns which). No metrics (a CLI command): nothing.
+ */
+export function recordRefundOutcome(
+  metrics: Metrics | undefined,
+  outcome: 'succeeded' | 'failed' | 'unknown',
+  destination: 'original_method' | 'account_credit',
+): void {
+  metrics?.refunds.inc({ outcome, destination });
 }

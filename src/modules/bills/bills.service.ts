@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids';
 import { postBillIssued } from '../ledger/ledger.service';
 import type { BillLineView, BillView } from './bills.schema';
 import {
+  addBackToBills,
   collectOnBillsInBatchPart,
   collectOnBillsPart,
   findAccountById,
@@ -251,6 +252,18 @@ export function reopenBillsForReturn(
   now: Date,
 ): Promise<void> {
   return reopenBills(trx, allocations, now);
+}
+
+/**
+ * A refund sent back to the payer's card or bank account: each bill it paid owes its share again (in the
+ * caller's transaction, after the refund's ledger posting is decided; see ledger postRefund).
+ */
+export function reopenBillsForRefund(
+  trx: Db,
+  shares: readonly { billId: string; amountCents: number }[],
+  now: Date,
+): Promise<void> {
+  return addBackToBills(trx, shares, now);
 }
 
 export function findBillAccount(db: Db, billId: string) {

@@ -204,3 +204,29 @@ export async function reopenBills(
       .execute();
   }
 }
+
+/**
+ * Adds a refund's shares back onto its bills, which owe them again: an open or paid bill is open; a
+ * void bill stays void (its balance still follows its ledger). The bills are locked in id order first,
+ * as the payment phases lock them, so two refunds over the same bills cannot deadlock.
+ */
+export async function addBackToBills(
+  db: Db,
+  shares: readonly { billId: string; amountCents: number }[],
+  now: Date,
+): Promise<void> {
+  if (shares.length === 0) return;
+  const ids = shares.map((s) => s.billId);
+  await db.selectFrom('bills').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  for (const share of shares) {
+    await db
+      .updateTable('bills')
+      .set((eb) => ({
+        balance_cents: eb('balance_cents', '+', share.amountCents),
+        status: sql<'open' | 'void'>`case when status = 'void' then 'void' else 'open' end`,
+        updated_at: now,
+      }))
+      .where('id', '=', share.billId)
+      .execute();
+  }
+}

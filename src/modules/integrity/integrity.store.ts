@@ -20,14 +20,23 @@ export async function billsOffLedger(db: Db) {
   return r.rows;
 }
 
+/** What collected payments put on each bill, less what refunds to the payer took off it again. */
 export async function billsOvercollected(db: Db) {
   const r = await sql<{ bill_id: string; number: string; amount_cents: number; collected_cents: number }>`
-    select b.id as bill_id, b.number, b.amount_cents, sum(a.amount_cents)::bigint as collected_cents
-    from payment_allocations a
-    join payments p on p.id = a.payment_id and p.status in ('succeeded', 'partially_refunded', 'refunded')
-    join bills b on b.id = a.bill_id
-    group by b.id, b.number, b.amount_cents
-    having sum(a.amount_cents) > b.amount_cents`.execute(db);
+    select b.id as bill_id, b.number, b.amount_cents,
+      (c.collected - coalesce(g.given_back, 0))::bigint as collected_cents
+    from (
+      select a.bill_id, sum(a.amount_cents) as collected from payment_allocations a
+      join payments p on p.id = a.payment_id and p.status in ('succeeded', 'partially_refunded', 'refunded')
+      group by a.bill_id
+    ) c
+    join bills b on b.id = c.bill_id
+    left join (
+      select ra.bill_id, sum(ra.amount_cents) as given_back from refund_allocations ra
+      join refunds f on f.id = ra.refund_id and f.status = 'succeeded'
+      group by ra.bill_id
+    ) g on g.bill_id = c.bill_id
+    where c.collected - coalesce(g.given_back, 0) > b.amount_cents`.execute(db);
   return r.rows;
 }
 
@@ -43,7 +52,7 @@ export async function paymentsWithBadAllocations(db: Db) {
 export async function succeededWithoutPosting(db: Db) {
   const r = await sql<{ payment_id: string }>`
     select p.id as payment_id from payments p
-    where p.status = 'succeeded'
+    where p.status in ('succeeded', 'partially_refunded', 'refunded')
       and not exists (select 1 from ledger_postings lp where lp.payment_id = p.id and lp.kind = 'payment')`.execute(
     db,
   );
@@ -76,7 +85,7 @@ export async function representmentsNotOfR01(db: Db) {
   return r.rows;
 }
 
-/** Succeeded (and returned) payments paired with the sandbox processor's record of the charge (same database). */
+/** Collected (and returned) payments paired with the sandbox processor's record of the charge (same database). */
 export async function sandboxChargeMismatches(db: Db) {
   const r = await sql<{ payment_id: string | null; charge_id: string | null; problem: string }>`
     select p.id as payment_id, c.id as charge_id,
@@ -86,7 +95,8 @@ export async function sandboxChargeMismatches(db: Db) {
         when p.status = 'returned' and c.return_code is distinct from p.return_code then 'return differs'
         else 'amount or outcome differs'
       end as problem
-    from (select * from payments where processor = 'sandbox' and status in ('succeeded', 'returned')) p
+    from (select * from payments where processor = 'sandbox'
+      and status in ('succeeded', 'partially_refunded', 'refunded', 'returned')) p
     full outer join (select * from sandbox_charges where status = 'succeeded') c on c.idempotency_key = p.id::text
     where (p.id is null and not exists (
         -- Charged, and its attempt not final yet: in flight (the reconciler writes the outcome), not wrong.
@@ -101,7 +111,7 @@ export function succeededPaymentIds(db: Db, processor: string) {
   return db
     .selectFrom('payments')
     .select(['id', 'amount_cents'])
-    .where('status', '=', 'succeeded')
+    .where('status', 'in', ['succeeded', 'partially_refunded', 'refunded'])
     .where('processor', '=', processor)
     .execute();
 }

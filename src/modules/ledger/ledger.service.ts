@@ -114,6 +114,55 @@ export function paymentCollectedRows(opts: {
   };
 }
 
+/**
+ * Records a succeeded refund, in the caller's transaction. Sent back to the card or bank account
+ * (`original_method`): processor clearing gives the money up and each bill's receivable owes its share
+ * again (the shares sum to the amount). Kept as a credit (`account_credit`): the money stays with us,
+ * the account's credit holds it as owed back (negative), and revenue gives it up; the bills are not
+ * touched.
+ */
+export async function postRefund(
+  trx: Db,
+  opts: {
+    accountId: string;
+    paymentId: string;
+    refundId: string;
+    destination: 'original_method' | 'account_credit';
+    amountCents: number;
+    bills: readonly { billId: string; amountCents: number }[];
+    at: Date;
+  },
+): Promise<void> {
+  const line = (ledgerAccount: LedgerAccount, billId: string | null, amountCents: number) => ({
+    account_id: opts.accountId,
+    ledger_account: ledgerAccount,
+    bill_id: billId,
+    amount_cents: amountCents,
+  });
+  const lines =
+    opts.destination === 'original_method'
+      ? [
+          line('processor_clearing', null, -opts.amountCents),
+          ...opts.bills.map((b) => line('receivable', b.billId, b.amountCents)),
+        ]
+      : [line('revenue', null, opts.amountCents), line('credit', null, -opts.amountCents)];
+  await insertPosting(
+    trx,
+    {
+      id: newId(),
+      account_id: opts.accountId,
+      kind: 'refund',
+      payment_id: opts.paymentId,
+      refund_id: opts.refundId,
+      bill_id: null,
+      reverses_posting_id: null,
+      memo: null,
+      created_at: opts.at,
+    },
+    lines,
+  );
+}
+
 /** What the organization owes back on these accounts (overpayments held as credit), in cents. */
 export async function creditBalance(db: Db, accountIds: readonly string[]): Promise<number> {
   return -(await sumCreditLines(db, accountIds));

@@ -94,9 +94,9 @@ function receiptContent(
   return { subject: email.subject, text: email.text, html: email.html };
 }
 
-/** Only money actually collected gets a receipt. */
+/** Only money actually collected gets a receipt (one refunded since still was collected). */
 export function assertReceiptable(payment: Payment): void {
-  if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
+  if (!['succeeded', 'partially_refunded', 'refunded'].includes(payment.status)) {
     throw new AppError('payment_not_final', {
       detail: 'A receipt is available once the payment is complete.',
     });

@@ -207,10 +207,13 @@ export function listAllocationsOfPayments(db: Db, paymentIds: readonly string[])
     .execute();
 }
 
-/** Money collected on one bill: its share of each payment that succeeded (even if later refunded in part). */
-export function listCollectedForBill(db: Db, billId: string) {
-  // payment_allocations_bill_idx
-  return db
+/**
+ * Money collected on one bill: its share of each payment that succeeded, less what refunds sent back to
+ * the payer opened on this bill again (a refund kept as a credit leaves the bill paid).
+ */
+export async function listCollectedForBill(db: Db, billId: string) {
+  // payment_allocations_bill_idx, refund_allocations_bill_idx
+  const rows = await db
     .selectFrom('payment_allocations')
     .innerJoin('payments', 'payments.id', 'payment_allocations.payment_id')
     .innerJoin('accounts', 'accounts.id', 'payments.account_id')
@@ -221,13 +224,19 @@ export function listCollectedForBill(db: Db, billId: string) {
       'payments.method_type',
       'payments.method_brand',
       'payments.method_last4',
-      'payment_allocations.amount_cents',
       'accounts.region_id',
+      sql<number>`(payment_allocations.amount_cents - coalesce((
+        select sum(ra.amount_cents) from refund_allocations ra
+        join refunds r on r.id = ra.refund_id and r.status = 'succeeded'
+        where ra.bill_id = payment_allocations.bill_id and r.payment_id = payments.id), 0))::bigint`.as(
+        'amount_cents',
+      ),
     ])
     .where('payment_allocations.bill_id', '=', billId)
-    .where('payments.status', 'in', ['succeeded', 'partially_refunded'])
+    .where('payments.status', 'in', ['succeeded', 'partially_refunded', 'refunded'])
     .orderBy('payments.created_at')
     .execute();
+  return rows.map((r) => ({ ...r, amount_cents: Number(r.amount_cents) })).filter((r) => r.amount_cents > 0);
 }
 
 /**

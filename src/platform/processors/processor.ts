@@ -2,7 +2,8 @@
  * The boundary to a payment processor. It is shaped after Stripe PaymentIntents so a Stripe adapter
  * fits: tokens are PaymentMethods created in the browser, `charge` is a confirmed PaymentIntent
  * created with our attempt id as Stripe's Idempotency-Key, `findCharge` searches by that id in
- * metadata, and asynchronous outcomes (ACH settlement, returns) arrive as webhooks into an inbox.
+ * metadata, `refund` is a Refund created with our refund id as its Idempotency-Key, and asynchronous
+ * outcomes (ACH settlement, returns, refunds that complete later) arrive as webhooks into an inbox.
  */
 
 export type AcceptedBrand = 'visa' | 'mastercard' | 'discover' | 'amex';
@@ -63,6 +64,34 @@ export type BankDebitState =
   | { state: 'settled' }
   | { state: 'returned'; returnCode: string };
 
+/** Why money is given back: Stripe's reasons where they match, with our own two besides. */
+export type RefundReason = 'duplicate' | 'requested_by_customer' | 'billing_error' | 'other';
+
+export interface RefundRequest {
+  /** Our refund id. Never changes on retry, so the processor refunds at most once for it. */
+  idempotencyKey: string;
+  /** The processor's id of the charge to refund (ChargeOutcome.chargeId). */
+  chargeId: string;
+  amountCents: number;
+  currency: string;
+  reason: RefundReason;
+}
+
+/** Why a processor refused a refund. */
+export type RefundFailureCode =
+  /** No such charge, it did not succeed, a bank debit has not settled or came back, or it is disputed. */
+  | 'charge_not_refundable'
+  /** More than the charge less what was refunded of it before. */
+  | 'amount_too_large';
+
+/**
+ * What became of a refund. `pending`: accepted, the money not sent back yet (an ACH credit takes days;
+ * Stripe: a refund whose status is `pending`); `findRefund` tells later.
+ */
+export type RefundOutcome =
+  | { status: 'succeeded' | 'pending'; refundId: string }
+  | { status: 'failed'; refundId: string | null; code: RefundFailureCode; message: string };
+
 export interface PaymentProcessor {
   readonly name: string;
   /** What a token stands for, or null when the processor does not know it or it was used up. */
@@ -100,6 +129,20 @@ export interface PaymentProcessor {
    * `bankDebitState`. Fails with invalid_account when the returned debit is not an R01 of this processor.
    */
   representBankDebit(request: RepresentRequest): Promise<ChargeOutcome>;
+  /**
+   * Gives back all or part of a succeeded charge to the method it was paid with (Stripe: a Refund of
+   * the PaymentIntent, created with our refund id as its Idempotency-Key and in its metadata; reasons
+   * Stripe does not have travel in metadata only). Idempotent on `idempotencyKey`: a repeat returns the
+   * first outcome. Never takes the charge beyond its amount less its earlier refunds (`amount_too_large`).
+   * Throws ProcessorError when the outcome is not known (timeout, lost response, 5xx).
+   */
+  refund(request: RefundRequest): Promise<RefundOutcome>;
+  /**
+   * Where the refund asked for under `idempotencyKey` stands now, or null if the processor never
+   * received it. `chargeId` is the charge it was asked for (Stripe lists that charge's refunds and
+   * finds ours by its metadata).
+   */
+  findRefund(lookup: { idempotencyKey: string; chargeId: string }): Promise<RefundOutcome | null>;
 }
 
 export class ProcessorError extends Error {
@@ -111,6 +154,11 @@ export class ProcessorError extends Error {
     this.name = 'ProcessorError';
   }
 }
+
+export const refundFailureMessages: Record<RefundFailureCode, string> = {
+  charge_not_refundable: 'The processor cannot refund this payment.',
+  amount_too_large: 'The processor refused an amount above what remains of the payment.',
+};
 
 export const declineMessages: Record<DeclineCode, { message: string; retryable: boolean }> = {
   card_declined: { message: 'Your card was declined. Try another card or a bank account.', retryable: false },

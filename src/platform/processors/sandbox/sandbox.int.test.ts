@@ -348,3 +348,120 @@ describe('charge idempotency', () => {
     expect(a.chargeId).not.toBe(b.chargeId);
   });
 });
+
+describe('refunds', () => {
+  async function chargeOf(payload: unknown, amountCents = 10_000): Promise<string> {
+    const tokenized = await tokenize(payload);
+    expect(tokenized.statusCode).toBe(201);
+    const outcome = await t.sandbox.charge({
+      idempotencyKey: randomUUID(),
+      token: tokenized.json().token,
+      amountCents,
+      currency: 'USD',
+      description: 'to refund',
+    });
+    if (!outcome.chargeId) throw new Error('no charge');
+    return outcome.chargeId;
+  }
+
+  const ask = (chargeId: string, amountCents: number, idempotencyKey: string = randomUUID()) => ({
+    idempotencyKey,
+    chargeId,
+    amountCents,
+    currency: 'USD',
+    reason: 'requested_by_customer' as const,
+  });
+
+  async function refundRows(idempotencyKey: string) {
+    return t.deps.db
+      .selectFrom('sandbox_refunds')
+      .selectAll()
+      .where('idempotency_key', '=', idempotencyKey)
+      .execute();
+  }
+
+  it('refunds a card at once, answers a key again from its record, and never beyond the charge', async () => {
+    const chargeId = await chargeOf(card('4242424242424242'));
+    const first = ask(chargeId, 4_000);
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => t.sandbox.refund(first)));
+    const rows = await refundRows(first.idempotencyKey);
+    expect(rows).toHaveLength(1);
+    for (const o of outcomes) expect(o).toEqual({ status: 'succeeded', refundId: rows[0]!.id });
+    expect(await t.sandbox.findRefund({ idempotencyKey: first.idempotencyKey, chargeId })).toEqual(
+      outcomes[0],
+    );
+
+    expect(await t.sandbox.refund(ask(chargeId, 6_001))).toMatchObject({
+      status: 'failed',
+      code: 'amount_too_large',
+    });
+    // Racing for the 6,000 left: two of three get it.
+    const raced = await Promise.all([1, 2, 3].map(() => t.sandbox.refund(ask(chargeId, 3_000))));
+    expect(raced.filter((o) => o.status === 'succeeded')).toHaveLength(2);
+    expect(raced.filter((o) => o.status === 'failed')).toEqual([
+      expect.objectContaining({ code: 'amount_too_large' }),
+    ]);
+    expect(await t.sandbox.refund(ask(chargeId, 1))).toMatchObject({
+      status: 'failed',
+      code: 'amount_too_large',
+    });
+    expect(await t.sandbox.findRefund({ idempotencyKey: randomUUID(), chargeId })).toBeNull();
+  });
+
+  it('refuses an unknown or declined charge', async () => {
+    expect(await t.sandbox.refund(ask('ch_nobody_has_this', 100))).toMatchObject({
+      status: 'failed',
+      code: 'charge_not_refundable',
+    });
+    const declined = await chargeOf(card('4000000000000002'));
+    expect(await t.sandbox.refund(ask(declined, 100))).toMatchObject({
+      status: 'failed',
+      code: 'charge_not_refundable',
+    });
+  });
+
+  it('honours the fault switches as a charge does', async () => {
+    const chargeId = await chargeOf(card('4242424242424242'));
+    const r = ask(chargeId, 500);
+    t.sandbox.faults = { unavailable: true };
+    await expect(t.sandbox.refund(r)).rejects.toThrow(/unavailable/);
+    expect(await refundRows(r.idempotencyKey)).toHaveLength(0);
+    t.sandbox.faults = { timeoutAfterSuccess: true };
+    await expect(t.sandbox.refund(r)).rejects.toThrow(/timed out/);
+    t.sandbox.faults = { latencyMs: 50 };
+    const started = Date.now();
+    expect(await t.sandbox.refund(r)).toMatchObject({ status: 'succeeded' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    t.sandbox.faults = {};
+    expect(await refundRows(r.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('refunds a bank debit only once it settled, as an ACH credit that completes after the delay', async () => {
+    const start = t.clock.now().toString();
+    try {
+      const chargeId = await chargeOf(bank(), 8_000);
+      expect(await t.sandbox.refund(ask(chargeId, 8_000))).toMatchObject({
+        status: 'failed',
+        code: 'charge_not_refundable',
+      });
+      t.clock.advance({ minutes: 2 });
+      const r = ask(chargeId, 8_000);
+      const pending = await t.sandbox.refund(r);
+      expect(pending).toMatchObject({ status: 'pending' });
+      expect(await t.sandbox.findRefund({ idempotencyKey: r.idempotencyKey, chargeId })).toEqual(pending);
+      t.clock.advance({ minutes: 2 });
+      expect(await t.sandbox.findRefund({ idempotencyKey: r.idempotencyKey, chargeId })).toEqual({
+        ...pending,
+        status: 'succeeded',
+      });
+      const returned = await chargeOf(bank({ accountNumber: '000111111113' }), 1_000);
+      t.clock.advance({ minutes: 2 });
+      expect(await t.sandbox.refund(ask(returned, 1_000))).toMatchObject({
+        status: 'failed',
+        code: 'charge_not_refundable',
+      });
+    } finally {
+      t.clock.set(start);
+    }
+  });
+});

@@ -15,8 +15,11 @@ import {
   type PaymentMethodDetails,
   type PaymentProcessor,
   ProcessorError,
+  type RefundOutcome,
+  type RefundRequest,
   type RepresentRequest,
 } from '../processor';
+import { findSandboxRefund, recordSandboxRefund } from './sandbox-refunds';
 import {
   type BankBehaviour,
   type CardBehaviour,
@@ -408,6 +411,26 @@ export class SandboxProcessor implements PaymentProcessor {
     const outcome = await this.findCharge(request.idempotencyKey);
     if (!outcome) throw new ProcessorError('representment not recorded', 'unavailable');
     return this.answer(outcome);
+  }
+
+  /** Honours the fault switches as a charge does: latency, a 5xx before anything is recorded, a lost answer after. */
+  async refund(request: RefundRequest): Promise<RefundOutcome> {
+    if (this.faults.latencyMs) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    if (this.faults.unavailable)
+      throw new ProcessorError('sandbox unavailable (fault switch)', 'unavailable');
+    const outcome = await recordSandboxRefund(
+      this.db,
+      this.clock,
+      request,
+      this.options.settlementSeconds ?? 60,
+    );
+    if (this.faults.timeoutAfterSuccess)
+      throw new ProcessorError('sandbox timed out (fault switch)', 'timeout');
+    return outcome;
+  }
+
+  findRefund(lookup: { idempotencyKey: string; chargeId: string }): Promise<RefundOutcome | null> {
+    return findSandboxRefund(this.db, this.clock, lookup.idempotencyKey);
   }
 
   async findCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
