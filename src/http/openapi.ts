@@ -93,6 +93,17 @@ export const tags: readonly { name: string; description: string }[] = [
       'Integrator API keys (`Authorization: Bearer sk_…`): the key a call is made with, its scopes.',
   },
   {
+    name: 'intake',
+    description:
+      'For a billing system (API key): people, accounts, guarantors and bills put in by the organization’s ' +
+      'own identifiers (`externalId`), idempotently; bill corrections kept as versions, voids and adjustments.',
+  },
+  {
+    name: 'refunds',
+    description:
+      'For a billing system (API key): all or part of a payment returned to its method through the processor.',
+  },
+  {
     name: 'sandbox processor',
     description:
       'The sandbox payment processor’s tokenization endpoint (test numbers only), standing in for a real ' +
