@@ -24,7 +24,9 @@ import type {
 } from '../idempotency/idempotency.service';
 import { postRefund } from '../ledger/ledger.service';
 import { queueEmail } from '../notifications/notifications.service';
+import { recordWebhookEvents, webhookEventRow } from '../webhooks/webhook-events';
 import { formatPaidAt, type Locale, methodLabel, regionTimeZone } from './payment-views.service';
+import { type PaidBill, paymentData } from './payment-webhooks';
 import * as payments from './payments.store';
 import type { CreatedRefundView, PaymentRefundTotals, RefundView } from './refunds.schema';
 import * as store from './refunds.store';
@@ -175,6 +177,7 @@ async function succeed(deps: Deps, trx: Db, payment: Payment, refund: Refund, no
     bills: shares,
     at: now,
   });
+  await recordWebhookEvents(trx, refundEvents(payment, status, refund, refunded, allocations, shares, now));
   if (payment.payer_email) {
     const locale: Locale = payment.locale === 'es' ? 'es' : 'en';
     const account = await getAccount(trx, payment.account_id);
@@ -208,6 +211,50 @@ async function succeed(deps: Deps, trx: Db, payment: Payment, refund: Refund, no
     });
   }
   return { ...payment, status };
+}
+
+/** payment.refunded, and bill.reopened for each bill the refund opens again (none when kept as a credit). */
+function refundEvents(
+  payment: Payment,
+  status: 'succeeded' | 'refunded' | 'partially_refunded',
+  refund: Refund,
+  refundedCents: number,
+  allocations: readonly PaidBill[],
+  shares: readonly { billId: string; amountCents: number }[],
+  at: Date,
+) {
+  const opts = { accountId: payment.account_id, at };
+  const byId = new Map(allocations.map((a) => [a.bill_id, a]));
+  return [
+    webhookEventRow(
+      'payment.refunded',
+      {
+        ...paymentData(payment, status, allocations),
+        refund: { refundId: refund.id, amountCents: Number(refund.amount_cents), reason: refund.reason },
+        refundedCents,
+      },
+      opts,
+    ),
+    ...shares.flatMap((share) => {
+      const bill = byId.get(share.billId);
+      if (!bill) return [];
+      return [
+        webhookEventRow(
+          'bill.reopened',
+          {
+            billId: bill.bill_id,
+            accountId: payment.account_id,
+            number: bill.number,
+            kind: bill.kind,
+            paymentId: payment.id,
+            amountCents: share.amountCents,
+            reason: 'payment_refunded' as const,
+          },
+          opts,
+        ),
+      ];
+    }),
+  ];
 }
 
 export function refundTotalsOf(

@@ -109,6 +109,37 @@ describe('refunding a card payment', () => {
       { action: 'refund.requested', actor_type: 'api', actor_id: key.id, result: 'success' },
       { action: 'refund.succeeded', actor_type: 'api', actor_id: key.id, result: 'success' },
     ]);
+    // Webhook events, written with the refund: payment.refunded, and bill.reopened for each bill opened.
+    const events = await t.deps.db
+      .selectFrom('webhook_events')
+      .select(['type', 'payload'])
+      .where('account_id', '=', account.accountId)
+      .where('type', 'in', ['payment.refunded', 'bill.reopened'])
+      .orderBy('type')
+      .orderBy('id')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['bill.reopened', 'bill.reopened', 'payment.refunded']);
+    const data = (e: (typeof events)[number]) =>
+      (e.payload as { data: Record<string, unknown> }).data ?? e.payload;
+    const refunded = events.find((e) => e.type === 'payment.refunded');
+    expect(refunded && data(refunded)).toMatchObject({
+      paymentId,
+      status: 'partially_refunded',
+      refund: { refundId: view.id, amountCents: 4_000, reason: 'requested_by_customer' },
+      refundedCents: 4_000,
+    });
+    expect(
+      events
+        .filter((e) => e.type === 'bill.reopened')
+        .map((e) => data(e))
+        .map((d) => [d.billId, d.amountCents, d.reason])
+        .sort(),
+    ).toEqual(
+      [
+        [account.billIds[0], 1_000, 'payment_refunded'],
+        [account.billIds[1], 3_000, 'payment_refunded'],
+      ].sort(),
+    );
     const metric = (await t.deps.metrics?.refunds.get())?.values.find(
       (v) => v.labels.outcome === 'succeeded' && v.labels.destination === 'original_method',
     );

@@ -89,11 +89,11 @@ export const webhookEventSchemas = {
   }),
   /** A bill has nothing left to pay. */
   'bill.paid': billEventData.extend({ paymentId: id, amountCents: cents }),
-  /** A bill owes again what a returned payment had paid. */
+  /** A bill owes again what a returned or refunded payment had paid. */
   'bill.reopened': billEventData.extend({
     paymentId: id,
     amountCents: cents,
-    reason: z.enum(['payment_returned']),
+    reason: z.enum(['payment_returned', 'payment_refunded']),
   }),
   'autopay.enrolled': autopayEventData,
   /** Its settings changed (which also turns a paused one back on). */
