@@ -80,9 +80,6 @@ export const importRoutes =
           body: z.unknown().meta({
             type: 'string',
             description: 'The file: NDJSON or CSV (see the description)',
-            examples: [
-              '{"type":"person","externalId":"P-1","medicalRecordNumber":"MR1001","firstName":"Maria","lastName":"Rivera","birthDate":"1961-04-09","regionId":"ncal"}\n',
-            ],
           }),
           response: { 202: importView },
         },
