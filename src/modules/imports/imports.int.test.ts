@@ -463,3 +463,32 @@ describe('a process that dies mid-import', () => {
     await expectIntegrity(t.deps);
   });
 });
+
+describe('several workers at once', () => {
+  it('apply each import once, one holder per import, counts exact', async () => {
+    const files = [family(), family(), family()].map((f) => ndjson([...f.records, ...family().records]));
+    const ids: string[] = [];
+    for (const file of files) ids.push((await post(file)).json().id);
+    // Three workers' passes at once, with small shares, until nothing is open.
+    for (let round = 0; round < 50; round++) {
+      const lines = await Promise.all([1, 2, 3].map(() => applyImports(t.deps, 5)));
+      if (lines.every((n) => n === 0)) break;
+    }
+    for (const id of ids) {
+      expect(await getImportView(id)).toMatchObject({
+        status: 'completed',
+        counts: { total: 6, done: 6, failed: 0, remaining: 0 },
+        results: { created: 6, updated: 0, unchanged: 0 },
+      });
+    }
+    const finished = await t.deps.db
+      .selectFrom('webhook_events')
+      .select('payload')
+      .where('type', '=', 'import.finished')
+      .execute();
+    for (const id of ids) {
+      expect(finished.filter((e) => e.payload.importId === id)).toHaveLength(1);
+    }
+    await expectIntegrity(t.deps);
+  });
+});
