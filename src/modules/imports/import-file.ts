@@ -95,6 +95,18 @@ export function decodeImportFile(bytes: Uint8Array): string {
   return text;
 }
 
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/**
+ * JSON text PostgreSQL's jsonb can hold: a NUL or an unpaired surrogate in any string (a message
+ * quoting the line it refuses may hold one) becomes U+FFFD.
+ */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'string' ? v.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATES, '\uFFFD') : v,
+  );
+}
+
 // --- NDJSON --------------------------------------------------------------------------------------
 
 function ndjsonLine(lineNo: number, raw: string): ImportLine {

@@ -153,6 +153,7 @@ describe('NDJSON', () => {
       '[1,2]',
       JSON.stringify({ ...a.records[0], externalId: newExternalId('person'), firstName: 'A\u0000B' }),
       JSON.stringify(a.records[1]),
+      '{"type":"person","firstName":"\u0000 raw NUL',
     ];
     const res = await post(lines.join('\n'));
     expect(res.statusCode, res.body).toBe(202);
@@ -161,7 +162,7 @@ describe('NDJSON', () => {
     const view = await getImportView(id);
     expect(view).toMatchObject({
       status: 'completed',
-      counts: { total: 9, done: 2, failed: 7, remaining: 0 },
+      counts: { total: 10, done: 2, failed: 8, remaining: 0 },
       results: { created: 2 },
     });
     const report = await t.app.inject({
@@ -190,9 +191,10 @@ describe('NDJSON', () => {
       [7, 'reference_not_found', 'personExternalId', 'unknown_person'],
       [8, 'validation_failed', '(line)', 'not_an_object'],
       [9, 'validation_failed', 'firstName', 'invalid_characters'],
+      [11, 'validation_failed', '(line)', 'invalid_json'],
     ]);
     expect(all[4]).toMatchObject({ type: 'account', externalId: a.ids.account, problem: { status: 422 } });
-    expect(view.firstErrors.map((e) => e.line)).toEqual([2, 3, 5, 6, 7, 8, 9]);
+    expect(view.firstErrors.map((e) => e.line)).toEqual([2, 3, 5, 6, 7, 8, 9, 11]);
   });
 
   it('honours Idempotency-Key: a replay answers the first import, another file under the same key is a 422', async () => {

@@ -35,6 +35,7 @@ import {
   type ImportFormat,
   readImportFile,
   recordSchemas,
+  storableJson,
 } from './import-file';
 import type {
   ImportErrorList,
@@ -188,7 +189,7 @@ export async function createImport(deps: Deps, opts: CreateImportOptions): Promi
         error:
           l.errors === null
             ? null
-            : JSON.stringify(
+            : storableJson(
                 lineProblem(
                   new AppError('validation_failed', {
                     detail: l.detail ?? 'Check the fields listed in errors',
@@ -208,7 +209,9 @@ export async function createImport(deps: Deps, opts: CreateImportOptions): Promi
       resourceId: id,
       detail: { format: opts.format, type: opts.type, total: lines.length, refusedOnReading: failed },
     });
-    return viewOf(trx, await store.findImport(trx, id).then((r) => r as store.ImportRow));
+    const row = await store.findImport(trx, id);
+    if (!row) throw new Error(`import ${id} vanished in its own transaction`);
+    return viewOf(trx, row);
   });
 }
 

@@ -1,6 +1,7 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { ImportLinesTable, ImportsTable } from '../../db/schema';
 import type { Db } from '../../platform/db';
+import { storableJson } from './import-file';
 
 export type ImportRow = Selectable<ImportsTable>;
 export type ImportLineRow = Selectable<ImportLinesTable>;
@@ -105,7 +106,7 @@ export async function markLine(
     .set(
       outcome.status === 'done'
         ? { status: 'done', result: outcome.result, updated_at: opts.now }
-        : { status: 'failed', error: JSON.stringify(outcome.error), updated_at: opts.now },
+        : { status: 'failed', error: storableJson(outcome.error), updated_at: opts.now },
     )
     .where('import_id', '=', opts.importId)
     .where('line_no', '=', opts.lineNo)
