@@ -126,3 +126,38 @@ describe('groupBillRows (property)', () => {
     );
   });
 });
+
+describe('any text (property)', () => {
+  const junk = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc
+      .array(
+        fc.oneof(fc.json(), fc.constantFrom('{"type":"bill"', '"a",b', '\u0000', '\ud800', '"', ',,,', '\r')),
+        {
+          maxLength: 20,
+        },
+      )
+      .map((parts) => parts.join('\n')),
+  );
+
+  it('is read as lines or refused whole with a problem, never an exception of another kind', () => {
+    fc.assert(
+      fc.property(
+        junk,
+        fc.constantFrom('ndjson' as const, 'csv' as const),
+        fc.constantFrom('people' as const, 'accounts' as const, 'bills' as const),
+        (text, format, type) => {
+          try {
+            const lines = readImportFile(text, format, type);
+            const numbers = lines.map((l) => l.lineNo);
+            expect(new Set(numbers).size).toBe(numbers.length);
+            for (const line of lines) expect(line.errors === null).toBe(line.record !== null);
+          } catch (err) {
+            expect(err).toBeInstanceOf(AppError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -494,3 +494,41 @@ describe('several workers at once', () => {
     await expectIntegrity(t.deps);
   });
 });
+
+describe('files of junk', () => {
+  it('are each a 202 with failed lines or a 400 problem, and the worker applies them without a fault', async () => {
+    const deep = `{"type":"bill","externalId":"B-deep","lines":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const files: [string, string | Buffer][] = [
+      ['random bytes', Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256))],
+      ['deep JSON', deep],
+      ['a 100 KB line', `{"type":"person","externalId":"P-big","firstName":"${'x'.repeat(100_000)}"}`],
+      ['escaped NUL and lone surrogate', '{"type":"person","externalId":"P-\\u0000","firstName":"\\ud800"}'],
+      ['__proto__', '{"type":"person","externalId":"P-1","__proto__":{"polluted":true}}'],
+      ['numbers as ids', '{"type":"account","externalId":12,"guarantors":[1,2]}'],
+      ['carriage returns only', '{"type":"person"}\r{"type":"person"}\r'],
+      ['BOM', '\ufeff{"type":"person","externalId":"P-bom"}'],
+      ['CSV-looking', 'externalId,firstName\nP-1,Ana\n'],
+    ];
+    for (const [label, body] of files) {
+      for (const [contentType, query] of [
+        [NDJSON, ''],
+        ['text/csv', '?type=bills'],
+      ] as const) {
+        const res = await post(body, { contentType, query });
+        expect([202, 400], `${label} as ${contentType}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+        if (res.statusCode === 400) {
+          expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+        }
+      }
+    }
+    await drain();
+    expect(t.logLines.filter((l) => /unhandled error|failed unexpectedly/.test(l))).toEqual([]);
+    const open = await t.deps.db
+      .selectFrom('imports')
+      .select('id')
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+    expect(open).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
