@@ -74,7 +74,7 @@ export const apiPaymentView = z
     examples: [
       {
         id: '0193f1c2-7a10-7c4e-9b2a-5d1e8f3a6b01',
-        confirmationNumber: 'P7K4-M2QX',
+        confirmationNumber: '1T8XA-GXG19-G',
         status: 'succeeded',
         amountCents: 17000,
         currency: 'USD',
