@@ -105,6 +105,12 @@ export const tags: readonly { name: string; description: string }[] = [
       'applied in the background through the intake upserts, with counts and a per-line error report.',
   },
   {
+    name: 'payments out',
+    description:
+      'For a billing system (API key, `payments:read`): every payment with the bills it paid under your own ' +
+      'identifiers, to post them; webhooks tell you as they happen, this list is what you reconcile against.',
+  },
+  {
     name: 'refunds',
     description:
       'For a billing system (API key): all or part of a payment returned to its method through the processor.',
