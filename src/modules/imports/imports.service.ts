@@ -333,9 +333,13 @@ export async function applyImport(
           return run;
         }
         run.lines++;
+        // Checked after every line: a batch of slow upserts must not overrun the worker's share.
+        if (opts.deadline !== undefined && performance.now() >= opts.deadline) {
+          if (opts.onProgress) await progress(deps, claimed.id, opts.onProgress);
+          return run;
+        }
       }
       if (opts.onProgress) await progress(deps, claimed.id, opts.onProgress);
-      if (opts.deadline !== undefined && performance.now() >= opts.deadline) return run;
     }
   } finally {
     if (!run.finished && !run.lost) {
