@@ -43,7 +43,8 @@ create table import_lines (
   line_no integer not null check (line_no > 0),
   kind text check (kind in ('person', 'account', 'bill')),
   external_id text,
-  -- The record as the intake route's body takes it; null for a line refused as it was read.
+  -- The record as the intake route's body takes it while the line waits; null once it is applied or
+  -- refused (the details live on in the record it made, not twice) and for a line refused as it was read.
   record jsonb,
   status text not null check (status in ('pending', 'done', 'failed')),
   result text check (result in ('created', 'updated', 'unchanged')),

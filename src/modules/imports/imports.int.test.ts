@@ -532,3 +532,17 @@ describe('files of junk', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('what an import keeps', () => {
+  it('drops each record once its line is applied or refused', async () => {
+    const id: string = (await post(ndjson(family().records))).json().id;
+    await drain();
+    const kept = await t.deps.db
+      .selectFrom('import_lines')
+      .select(['line_no', 'record', 'status'])
+      .where('import_id', '=', id)
+      .execute();
+    expect(kept).toHaveLength(3);
+    expect(kept.every((l) => l.record === null && l.status === 'done')).toBe(true);
+  });
+});

@@ -271,7 +271,18 @@ async function applyLine(
     }
     if (transient(err)) throw err;
     // A fault of ours, not of the line: refused as `internal` (logged) so it cannot hold up the import.
-    deps.logger.error({ err, importId: row.id, line: line.line_no }, 'import line failed unexpectedly');
+    // Its code and class only: a database error's message may quote the values (a record number).
+    const { code, constraint } = (err ?? {}) as { code?: unknown; constraint?: unknown };
+    deps.logger.error(
+      {
+        importId: row.id,
+        line: line.line_no,
+        code,
+        constraint,
+        error: err instanceof Error ? err.name : typeof err,
+      },
+      'import line failed unexpectedly',
+    );
     return { status: 'failed', error: lineProblem(new AppError('internal')) };
   }
 }

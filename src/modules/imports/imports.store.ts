@@ -84,7 +84,8 @@ export type LineOutcome =
   | { status: 'failed'; error: Record<string, unknown> };
 
 /**
- * Marks a line applied or refused and counts it, and renews the hold, if `token` still holds the
+ * Marks a line applied or refused (dropping its record: the person's details live on in the record it
+ * made, not twice) and counts it, and renews the hold, if `token` still holds the
  * import: false when it does not (another holder took it over; its marks stand). A line already
  * marked (by that other holder) is not counted twice.
  */
@@ -105,8 +106,8 @@ export async function markLine(
     .updateTable('import_lines')
     .set(
       outcome.status === 'done'
-        ? { status: 'done', result: outcome.result, updated_at: opts.now }
-        : { status: 'failed', error: storableJson(outcome.error), updated_at: opts.now },
+        ? { status: 'done', result: outcome.result, record: null, updated_at: opts.now }
+        : { status: 'failed', error: storableJson(outcome.error), record: null, updated_at: opts.now },
     )
     .where('import_id', '=', opts.importId)
     .where('line_no', '=', opts.lineNo)
