@@ -157,7 +157,11 @@ export async function importCommand(config: Config, argv: string[]): Promise<num
     console.error(`Import ${started.id}: ${started.counts.total} records.`);
     progress.update(started);
     for (;;) {
-      const run = await applyImport(deps, started.id, { onProgress: (view) => progress.update(view) });
+      const run = await applyImport(deps, started.id, {
+        // Smaller batches than the worker's, so the bar moves often.
+        batchSize: 25,
+        onProgress: (view) => progress.update(view),
+      });
       const view = await getImport(deps, started.id);
       if (view.status === 'completed' || view.status === 'failed') break;
       // A worker holds it (or took it over): follow its progress.
