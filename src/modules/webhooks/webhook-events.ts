@@ -74,7 +74,7 @@ const intakeBillEventData = billEventData.extend({
   version: z.number().int().min(1),
   /** The total of its lines, as the billing system last sent it. */
   totalCents: cents,
-  /** What the bill asks for: its total with the adjustments posted on it (0 once void). */
+  /** What the bill asks for: its total with the adjustments posted on it (a void bill keeps its last). */
   amountCents: cents,
   /** What is left to pay. */
   balanceCents: cents,
