@@ -464,6 +464,15 @@ describe('refusals', () => {
         ['secret'],
       ],
       ['POST', `/webhook-endpoints/${id}/rotate-secret`, {}, {}, 400, 'idempotency_key_required', []],
+      [
+        'POST',
+        `/webhook-endpoints/${id}/rotate-secret`,
+        undefined,
+        once(),
+        400,
+        'validation_failed',
+        ['(body)'],
+      ],
       ['GET', `/webhook-endpoints/${randomUUID()}/deliveries`, undefined, {}, 404, 'not_found', []],
       [
         'GET',

@@ -190,12 +190,12 @@ export const webhookRoutes =
           description:
             `For ${ROTATION_OVERLAP_HOURS} hours each delivery carries a signature under the previous ` +
             'secret beside one under the new (`webhook-signature: v1,… v1,…`), so the receiver can switch ' +
-            'without missing one; rotating again within that time stops the oldest at once. Body ' +
-            `optional: \`secret\` to use one of your own. ${IDEMPOTENT}`,
+            'without missing one; rotating again within that time stops the oldest at once. The body is ' +
+            `\`{}\` for a new secret, or \`{"secret": "whsec_…"}\` to use one of your own. ${IDEMPOTENT}`,
           tags,
           headers: idempotencyHeader,
           params: endpointIdParams,
-          body: rotateWebhookSecretBody.optional(),
+          body: rotateWebhookSecretBody,
           response: { 200: webhookEndpointWithSecretView },
         },
       },
@@ -206,7 +206,7 @@ export const webhookRoutes =
           scope: `api:${key.keyId}`,
           idempotencyKey: headerValue(request, 'idempotency-key'),
           endpointId: request.params.endpointId,
-          ...(request.body ? { body: request.body } : {}),
+          body: request.body,
         });
         return sendSecretAnswer(reply as FastifyReply, answer);
       },
