@@ -24,22 +24,22 @@ import {
   webhookEventSchemas,
   webhookEventTypes,
 } from './webhook-events';
-import type {
-  CreateWebhookEndpointBody,
-  DeliveryAttemptView,
-  ListDeliveriesQuery,
-  ListQuery,
-  RotateWebhookSecretBody,
-  UpdateWebhookEndpointBody,
-  WebhookDeliveryDetailView,
-  WebhookDeliveryListView,
-  WebhookDeliveryView,
-  WebhookEndpointListView,
-  WebhookEndpointView,
-  WebhookEndpointWithSecretView,
-  WebhookEventTypeListView,
+import {
+  type CreateWebhookEndpointBody,
+  type DeliveryAttemptView,
+  type ListDeliveriesQuery,
+  type ListQuery,
+  type RotateWebhookSecretBody,
+  type UpdateWebhookEndpointBody,
+  type WebhookDeliveryDetailView,
+  type WebhookDeliveryListView,
+  type WebhookDeliveryView,
+  type WebhookEndpointListView,
+  type WebhookEndpointView,
+  type WebhookEndpointWithSecretView,
+  type WebhookEventTypeListView,
+  webhookEndpointView,
 } from './webhooks.schema';
-import { webhookEndpointView } from './webhooks.schema';
 import * as store from './webhooks.store';
 
 /** How long the secret a rotation replaces keeps signing beside the new one. */
