@@ -125,8 +125,8 @@ describe('NDJSON', () => {
     expect(audit.every((r) => r.actor_id === key.id)).toBe(true);
 
     // The same file again: a second import, every line unchanged, nothing else changed (but the
-    // second POST's Idempotency-Key).
-    const counts = async () => ({ ...(await tableCounts(t.deps)), idempotency_keys: 0 });
+    // second POST's Idempotency-Key and the second import.finished event).
+    const counts = async () => ({ ...(await tableCounts(t.deps)), idempotency_keys: 0, webhook_events: 0 });
     const before = await counts();
     const again = await post(file);
     expect(again.statusCode).toBe(202);
