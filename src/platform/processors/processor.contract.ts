@@ -272,13 +272,16 @@ export function processorContract(name: string, harness: () => ProcessorContract
       it('accepts a debit that the bank then returns R01', async () => {
         const h = harness();
         const r = request(await h.bankToken(CONTRACT_BANK_ACCOUNTS.insufficientFunds), 5_000);
-        expect(await h.processor.charge(r)).toMatchObject({ status: 'succeeded' });
+        const accepted = await h.processor.charge(r);
+        expect(accepted).toMatchObject({ status: 'succeeded' });
         expect(await h.processor.bankDebitState(r.idempotencyKey)).toEqual({ state: 'pending' });
         await h.settleBankDebits();
         expect(await h.processor.bankDebitState(r.idempotencyKey)).toEqual({
           state: 'returned',
           returnCode: 'R01',
         });
+        // The charge was accepted; what became of it afterwards is bankDebitState's to tell.
+        expect(await h.processor.findCharge(r.idempotencyKey)).toEqual(accepted);
         expect(await h.processor.bankDebitState(randomUUID())).toBeNull();
       });
     });
