@@ -29,6 +29,9 @@ describe('PROCESSOR=stripe', () => {
       },
     });
     expect(res.statusCode).toBe(404);
+    const org = await t.app.inject({ method: 'GET', url: '/api/v1/organization' });
+    expect(org.json().processor).toMatchObject({ name: 'stripe', mode: 'test' });
+    expect(org.body).not.toContain(stripe.secretKey);
     expect(t.logLines.join('\n')).not.toContain(stripe.secretKey);
     expect(t.logLines.join('\n')).not.toContain(stripe.webhookSecret);
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StripeFake, startStripeFake } from '../../../../test/stripe-fake/stripe-fake';
 import { ProcessorError } from '../processor';
 import { type ProcessorContractHarness, processorContract } from '../processor.contract';
-import { StripeProcessor } from './stripe-processor';
+import { declineCodeOf, StripeProcessor } from './stripe-processor';
 
 const SECRET_KEY = 'sk_test_settlecontract0000000000';
 const PUBLISHABLE_KEY = 'pk_test_settlecontract0000000000';
@@ -177,6 +177,44 @@ describe('stripe adapter, beyond the contract', () => {
     expect(outcome).toMatchObject({ status: 'succeeded' });
     expect(await processor.representBankDebit(again)).toEqual(outcome);
     expect(await processor.bankDebitState(again.idempotencyKey)).toEqual({ state: 'pending' });
+  });
+
+  it.each([
+    ['000111111113', 'R02'],
+    ['000111111116', 'R03'],
+    ['000333333335', 'R10'],
+  ])('reads the return of test account %s as %s', async (accountNumber, returnCode) => {
+    const pm = await browser.paymentMethods.create({
+      type: 'us_bank_account',
+      us_bank_account: { routing_number: '110000000', account_number: accountNumber },
+      billing_details: { name: 'José Núñez' },
+    });
+    const key = crypto.randomUUID();
+    const accepted = await processor.charge({
+      idempotencyKey: key,
+      token: pm.id,
+      amountCents: 2_000,
+      currency: 'USD',
+      description: 'x',
+    });
+    expect(accepted).toMatchObject({ status: 'succeeded' });
+    fake.settleBankDebits();
+    expect(await processor.bankDebitState(key)).toEqual({ state: 'returned', returnCode });
+    expect(await processor.findCharge(key)).toEqual(accepted);
+  });
+
+  it.each([
+    ['card_declined', 'generic_decline', 'card_declined'],
+    ['card_declined', 'insufficient_funds', 'insufficient_funds'],
+    ['card_declined', 'lost_card', 'card_declined'],
+    ['card_declined', 'try_again_later', 'processing_error'],
+    ['expired_card', undefined, 'expired_card'],
+    ['incorrect_cvc', 'incorrect_cvc', 'incorrect_cvc'],
+    ['processing_error', undefined, 'processing_error'],
+    ['authentication_required', 'authentication_required', 'card_declined'],
+    ['bank_account_unusable', undefined, 'invalid_account'],
+  ])('maps Stripe code %s / decline_code %s to %s', (code, declineCode, ours) => {
+    expect(declineCodeOf(code, declineCode)).toBe(ours);
   });
 
   it('refuses an ill-formed id before it reaches a search query', async () => {
