@@ -140,6 +140,8 @@ export interface StripeFakeFaults {
   loseAnswers: boolean;
   /** Answer 503 (api_error) before doing anything. */
   unavailable: boolean;
+  /** Lose the answers of this many POSTs from now (each carried out), then answer again. */
+  loseNextAnswers: number;
 }
 
 export interface StripeFake {
@@ -163,7 +165,7 @@ export async function startStripeFake(): Promise<StripeFake> {
   const refunds = new Map<string, JsonObject>();
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
   const requests: StripeFake['requests'] = [];
-  const faults: StripeFakeFaults = { loseAnswers: false, unavailable: false };
+  const faults: StripeFakeFaults = { loseAnswers: false, unavailable: false, loseNextAnswers: 0 };
   const now = () => Math.floor(Date.now() / 1000);
   const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
@@ -764,7 +766,8 @@ export async function startStripeFake(): Promise<StripeFake> {
         if (method === 'POST' && key && !answer.notSaved) idempotent.set(key, { fingerprint, answer });
       }
       // Only what changes something loses its answer: the request was done, the caller never hears.
-      if (faults.loseAnswers && method === 'POST') {
+      if (method === 'POST' && (faults.loseAnswers || faults.loseNextAnswers > 0)) {
+        faults.loseNextAnswers = Math.max(0, faults.loseNextAnswers - 1);
         req.socket.destroy();
         return;
       }

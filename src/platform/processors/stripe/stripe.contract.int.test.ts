@@ -12,6 +12,8 @@ let fake: StripeFake;
 let processor: StripeProcessor;
 /** What Stripe.js does in the payer's browser: PaymentMethods made with the publishable key. */
 let browser: Stripe;
+/** The SDK with the secret key, to look at what the fake holds as a dashboard would. */
+let dashboard: Stripe;
 
 beforeAll(async () => {
   fake = await startStripeFake();
@@ -19,6 +21,7 @@ beforeAll(async () => {
   // No SDK retries here: a lost answer is lost at once (the SDK would retry it under the same key).
   processor = new StripeProcessor({ secretKey: SECRET_KEY, ...at, maxNetworkRetries: 0, timeoutMs: 5_000 });
   browser = new Stripe(PUBLISHABLE_KEY, { ...at, maxNetworkRetries: 0, telemetry: false });
+  dashboard = new Stripe(SECRET_KEY, { ...at, maxNetworkRetries: 0, telemetry: false });
 });
 afterAll(async () => {
   await fake.close();
@@ -120,6 +123,37 @@ describe('stripe adapter, beyond the contract', () => {
       amount: '1000',
       metadata: { settle_refund: key, settle_reason: 'billing_error' },
     });
+  });
+
+  it('lets the SDK retry a lost answer under the same Idempotency-Key: Stripe answers it again, one charge', async () => {
+    const retrying = new StripeProcessor({
+      secretKey: SECRET_KEY,
+      host: fake.host,
+      port: fake.port,
+      protocol: 'http',
+      maxNetworkRetries: 2,
+      timeoutMs: 5_000,
+    });
+    const key = crypto.randomUUID();
+    const before = fake.requests.length;
+    fake.faults.loseNextAnswers = 1;
+    const outcome = await retrying.charge({
+      idempotencyKey: key,
+      token: 'pm_card_visa',
+      amountCents: 1_200,
+      currency: 'USD',
+      description: 'x',
+    });
+    expect(outcome).toEqual({ status: 'succeeded', chargeId: expect.any(String) });
+    const creates = fake.requests
+      .slice(before)
+      .filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+    expect(creates.map((r) => r.idempotencyKey)).toEqual([key, key]);
+    expect(await processor.findCharge(key)).toEqual(outcome);
+    const search = await dashboard.paymentIntents.search({
+      query: `metadata['settle_attempt']:'${key}'`,
+    });
+    expect(search.data).toHaveLength(1);
   });
 
   it('turns a 5xx into a ProcessorError and charges nothing', async () => {
