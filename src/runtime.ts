@@ -25,6 +25,8 @@ export interface OpenRuntimeOptions {
   /** An already open database (tests). */
   handle?: DbHandle;
   migrate?: boolean;
+  /** A processor to use instead of the one the config names (tests: Stripe's adapter on a local fake). */
+  processor?: PaymentProcessor;
 }
 
 /** Wires config to real adapters: the database, processor, mailer, texter, clock and logger. */
@@ -60,7 +62,12 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   }
   // Outside production the clock can be moved forward (/dev/clock) to see payments come due.
   const clock = options.clock ?? (config.env === 'production' ? systemClock : new AdjustableClock());
-  const { processor, sandbox } = createProcessor(config, handle.db, clock);
+  const { processor, sandbox } = options.processor
+    ? {
+        processor: options.processor,
+        sandbox: options.processor instanceof SandboxProcessor ? options.processor : null,
+      }
+    : createProcessor(config, handle.db, clock);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null;
   const texter = config.twilio ? createTwilioSender(config.twilio) : null;
   const metrics = new Metrics({
