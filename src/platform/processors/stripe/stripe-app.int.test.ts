@@ -2,9 +2,18 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../../test/api-keys';
 import { buildTestApp, type TestApp } from '../../../../test/app';
-import { createMedicalAccount, lookupMedical, pay } from '../../../../test/factories';
+import {
+  createMedicalAccount,
+  createMember,
+  createPerson,
+  lookupMedical,
+  MEMBER_PASSWORD,
+  pay,
+  signIn,
+} from '../../../../test/factories';
 import { type StripeFake, startStripeFake } from '../../../../test/stripe-fake/stripe-fake';
 import { checkIntegrity } from '../../../modules/integrity/integrity.service';
+import { presentReturnedBankDebits } from '../../../modules/payments/bank-representment.service';
 import { settleBankPayments } from '../../../modules/payments/bank-settlement.service';
 import { reconcilePayments } from '../../../modules/payments/reconciliation.service';
 import { StripeProcessor } from './stripe-processor';
@@ -170,5 +179,80 @@ describe('the app on Stripe', () => {
     const sent = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds').at(-1);
     expect(sent?.form).toMatchObject({ amount: '1000', metadata: { settle_reason: 'billing_error' } });
     await expectClean();
+  });
+
+  it('takes a member’s saved bank account through a Stripe Customer; an R01 return is presented again on it', async () => {
+    const account = await createMedicalAccount(t.deps, { amounts: [5_000] });
+    const member = await createMember(
+      t.deps,
+      await createPerson(t.deps, { accountsFor: [account.accountId] }),
+    );
+    const session = await signIn(t.app, member.email, MEMBER_PASSWORD);
+    const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.inject({
+        method,
+        url,
+        headers: {
+          cookie: session.cookie,
+          'x-csrf-token': session.csrfToken,
+          'idempotency-key': crypto.randomUUID(),
+        },
+        ...(payload ? { payload } : {}),
+      });
+    const pm = await browser.paymentMethods.create({
+      type: 'us_bank_account',
+      us_bank_account: { routing_number: '110000000', account_number: '000222222227' },
+      billing_details: { name: 'José Núñez' },
+    });
+    const saved = await call('POST', '/api/v1/member/payment-methods', { paymentToken: pm.id });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const attach = fake.requests.filter((r) => r.path === `/v1/payment_methods/${pm.id}/attach`);
+    expect(attach).toHaveLength(1);
+    expect(attach[0]?.form.customer).toMatch(/^cus_/);
+
+    const paid = await call('POST', '/api/v1/member/payments', {
+      billIds: account.billIds,
+      amountCents: 5_000,
+      paymentMethodId: saved.json().id,
+      bankAuthorization: {
+        accepted: true,
+        textVersion: t.deps.config.organization.payments.achAuthorizationVersion,
+      },
+    });
+    expect(paid.statusCode, paid.body).toBe(201);
+    fake.settleBankDebits();
+    t.clock.advance({ hours: 72 });
+    expect(await settleBankPayments(t.deps)).toMatchObject({ returned: 1 });
+    const planned = await t.deps.db
+      .selectFrom('bank_representments')
+      .select(['present_on', 'returned_payment_id'])
+      .where('returned_payment_id', '=', paid.json().id)
+      .executeTakeFirstOrThrow();
+    t.clock.set(`${String(planned.present_on)}T20:00:00Z`);
+    await presentReturnedBankDebits(t.deps);
+    const payments = await t.deps.db
+      .selectFrom('payments')
+      .select(['id', 'status', 'return_code', 'presentment', 'represents_payment_id', 'processor_charge_id'])
+      .where('account_id', '=', account.accountId)
+      .orderBy('presentment')
+      .execute();
+    expect(payments).toEqual([
+      expect.objectContaining({ id: paid.json().id, status: 'returned', return_code: 'R01', presentment: 1 }),
+      expect.objectContaining({
+        status: 'succeeded',
+        presentment: 2,
+        represents_payment_id: paid.json().id,
+        processor_charge_id: expect.stringMatching(/^pi_/),
+      }),
+    ]);
+    const presented = fake.requests
+      .filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents')
+      .at(-1);
+    expect(presented?.form).toMatchObject({
+      payment_method: pm.id,
+      customer: attach[0]?.form.customer,
+      metadata: { settle_attempt: payments[1]?.id, settle_represents: paid.json().id },
+    });
+    expect((await checkIntegrity(t.deps)).violations).toEqual([]);
   });
 });
