@@ -110,6 +110,13 @@ export const tags: readonly { name: string; description: string }[] = [
       'For a billing system (API key): all or part of a payment returned to its method through the processor.',
   },
   {
+    name: 'webhooks',
+    description:
+      'For an integrator (API key with `webhooks:manage`): endpoints that receive events (payments, ' +
+      'refunds, returns, bills, automatic payments, imports) signed as Standard Webhooks specifies, ' +
+      'retried with backoff for up to three days; their delivery logs, secret rotation and replays.',
+  },
+  {
     name: 'sandbox processor',
     description:
       'The sandbox payment processor’s tokenization endpoint (test numbers only), standing in for a real ' +
