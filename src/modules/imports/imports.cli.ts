@@ -74,7 +74,7 @@ export function progressReporter(out: NodeJS.WriteStream, intervalMs = 5_000) {
   };
 }
 
-function summary(view: ImportView, errors: Awaited<ReturnType<typeof listImportErrors>>['items']): string {
+function summary(view: ImportView, errors: Awaited<ReturnType<typeof listImportErrors>>['data']): string {
   const { created, updated, unchanged } = view.results;
   const lines = [
     `Import ${view.id} ${view.status}: ${view.counts.total} records, ${created} created, ${updated} updated, ` +
@@ -173,7 +173,7 @@ export async function importCommand(config: Config, argv: string[]): Promise<num
     const final = await getImport(deps, started.id);
     progress.update(final, true);
     progress.end();
-    const errors = (await listImportErrors(deps, final.id, { limit: 20 })).items;
+    const errors = (await listImportErrors(deps, final.id, { limit: 20 })).data;
     if (values.json) console.log(JSON.stringify({ ...final, firstErrors: errors }, null, 2));
     else console.log(summary(final, errors));
     return final.counts.failed > 0 ? 1 : 0;

@@ -178,7 +178,7 @@ describe('NDJSON', () => {
       headers: key.headers,
     });
     const page1: ImportErrorList = report.json();
-    expect(page1.items.map((e) => e.line)).toEqual([2, 3, 5]);
+    expect(page1.data.map((e) => e.line)).toEqual([2, 3, 5]);
     expect(page1.nextCursor).toBe(5);
     const page2: ImportErrorList = (
       await t.app.inject({
@@ -187,7 +187,7 @@ describe('NDJSON', () => {
         headers: key.headers,
       })
     ).json();
-    const all = [...page1.items, ...page2.items];
+    const all = [...page1.data, ...page2.data];
     expect(
       all.map((e) => [e.line, e.problem.code, e.problem.errors?.[0]?.field, e.problem.errors?.[0]?.code]),
     ).toEqual([
@@ -352,7 +352,7 @@ describe('refusals of the whole request', () => {
       headers: readOnly.headers,
     });
     expect(list.statusCode).toBe(200);
-    expect(list.json().items).toHaveLength(2);
+    expect(list.json().data).toHaveLength(2);
     expect(list.json().nextCursor).not.toBeNull();
     const noRead = await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: bills.headers });
     expect(noRead.statusCode).toBe(403);

@@ -112,7 +112,7 @@ export const importListQuery = z.object({
 export type ImportListQuery = z.infer<typeof importListQuery>;
 
 export const importList = z.object({
-  items: z.array(importView),
+  data: z.array(importView),
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: z.uuid().nullable(),
 });
@@ -126,7 +126,7 @@ export const importErrorsQuery = z.object({
 export type ImportErrorsQuery = z.infer<typeof importErrorsQuery>;
 
 export const importErrorList = z.object({
-  items: z.array(importLineError),
+  data: z.array(importLineError),
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: z.int().nullable(),
 });

@@ -425,7 +425,7 @@ export async function listImports(deps: Deps, query: ImportListQuery): Promise<I
   const rows = await store.listImports(deps.db, query.limit + 1, query.cursor);
   const page = rows.slice(0, query.limit);
   const items = await Promise.all(page.map((r) => viewOf(deps.db, r)));
-  return { items, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return { data: items, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
 /** An import's refused lines, in file order. */
@@ -438,7 +438,7 @@ export async function listImportErrors(
   const rows = await store.listFailedLines(deps.db, id, query.limit + 1, query.cursor ?? 0);
   const page = rows.slice(0, query.limit);
   return {
-    items: page.map(lineErrorOf),
+    data: page.map(lineErrorOf),
     nextCursor: rows.length > query.limit ? (page.at(-1)?.line_no ?? null) : null,
   };
 }
