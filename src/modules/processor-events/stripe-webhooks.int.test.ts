@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../test/api-keys';
 import { buildTestApp, type TestApp } from '../../../test/app';
 import { createMedicalAccount, lookupMedical, pay } from '../../../test/factories';
 import { type StripeFake, startStripeFake } from '../../../test/stripe-fake/stripe-fake';
@@ -183,6 +184,18 @@ describe('POST /webhooks/stripe', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
     expect(await count()).toBe(before);
+  });
+
+  it('is left out of the OpenAPI document, and an API key or a session cookie stands for no signature', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).not.toContain('/webhooks/stripe');
+    const key = await createApiKey(t.deps, { scopes: ['payments:read'] });
+    const body = JSON.stringify(event());
+    for (const headers of [key.headers, { cookie: 'settle_session=x' }]) {
+      const res = await send(body, headers);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('webhook_signature_invalid');
+    }
   });
 
   it('is not mounted with the sandbox as the processor', async () => {
