@@ -32,6 +32,12 @@ import {
 } from './fhir.schema';
 import { CODE, EXT, PATIENT_RESPONSIBILITY, SYSTEM, V2_IDENTIFIER_TYPE } from './fhir.systems';
 
+/**
+ * Stands in for a reference that did not resolve (its problem is collected where it was found), so
+ * that intake's schema does not name the same element again.
+ */
+const UNRESOLVED = 'unresolved';
+
 /** An intake field path (`lines.2.chargeCents`) as the FHIRPath of the element it came from. */
 export type Translate = (intakeField: string) => string;
 
@@ -504,8 +510,8 @@ function mapAccount(ctx: EntryContext, r: FhirAccount, resolver: Resolver, c: Co
       holderFirstName: holderFields.firstName,
       holderLastName: holderFields.lastName,
       postalCode: holderFields.postalCode?.slice(0, 5),
-      personExternalId: person?.externalId ?? null,
-      guarantors: guarantors.map((g) => g?.externalId ?? ''),
+      personExternalId: person?.externalId ?? (subject ? UNRESOLVED : null),
+      guarantors: guarantors.map((g) => g?.externalId ?? UNRESOLVED),
     },
     translate,
   );
@@ -705,8 +711,8 @@ function mapInvoice(
   const input = c.intake(
     billInput,
     {
-      accountExternalId: account ?? undefined,
-      patientExternalId: patient?.externalId ?? null,
+      accountExternalId: account ?? UNRESOLVED,
+      patientExternalId: patient?.externalId ?? (r.subject ? UNRESOLVED : null),
       kind: kind?.code,
       number: number >= 0 ? identifiers[number]!.value : undefined,
       provider: withProvider?.ci.performer?.[0]?.actor.display ?? null,
