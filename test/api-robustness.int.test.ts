@@ -445,7 +445,10 @@ function check({ label, res, expectStatus }: Outcome, url: string): void {
     // The FHIR adapter answers errors as OperationOutcome.
     if (!String(res.headers['content-type']).startsWith('application/fhir+json')) {
       failures.push(`not fhir+json: ${summary}`);
-    } else if (res.body !== '' && (res.json() as { resourceType?: unknown }).resourceType !== 'OperationOutcome') {
+    } else if (
+      res.body !== '' &&
+      (res.json() as { resourceType?: unknown }).resourceType !== 'OperationOutcome'
+    ) {
       failures.push(`not an OperationOutcome: ${summary}`);
     }
     return;
