@@ -85,7 +85,7 @@ describe('PaymentReconciliation', () => {
     expect(bundle.entry![0]!.fullUrl).toMatch(
       new RegExp(`/fhir/R4/PaymentReconciliation/${payments.first}$`),
     );
-    const both = bundle.entry![2]!.resource as {
+    const both = bundle.entry![2]!.resource as unknown as {
       detail: { request: { reference: string }; amount: unknown }[];
     };
     expect(both.detail.map((d) => d.request.reference).sort()).toEqual(

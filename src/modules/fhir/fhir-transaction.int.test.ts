@@ -186,7 +186,7 @@ describe('a transaction bundle', () => {
     const withoutPatient = changed(body, (b) => {
       const patientUrl = b.entry[0]!.fullUrl;
       b.entry.shift();
-      const text = JSON.stringify(b.entry).replaceAll(patientUrl, patientLocation);
+      const text = JSON.stringify(b.entry).replaceAll(patientUrl!, patientLocation);
       b.entry = JSON.parse(text);
     });
     const res = await fhir.transaction(withoutPatient);
@@ -321,7 +321,8 @@ describe('a refused bundle changes nothing', () => {
 
   it('an ifNoneExist that names an identifier the resource lacks is named', async () => {
     const body = changed(fhirBundle(freshIds()), (b) => {
-      b.entry[1]!.request.ifNoneExist = `identifier=${SYSTEM.account}|someone-else`;
+      (b.entry[1]!.request as { ifNoneExist?: string }).ifNoneExist =
+        `identifier=${SYSTEM.account}|someone-else`;
     });
     const issues = await refused(body, 400);
     expect(issues).toEqual([
