@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiKeyFixture, createApiKey } from '../../../test/api-keys';
 import { buildTestApp, type TestApp } from '../../../test/app';
@@ -162,6 +163,18 @@ describe('a transaction bundle', () => {
     expect(entries[4]!.response.outcome?.issue[0]?.diagnostics).toMatch(/^updated/);
     expect((await intake.getBill(ids.invoice)).json()).toMatchObject({ totalCents: 17_000, version: 2 });
     expect(body.entry).toHaveLength(5);
+  });
+
+  it("accepts the README's example bundle, and then finds it unchanged", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /curl -sS -X POST "\$SETTLE\/fhir\/R4"[^\n]*\n[^\n]*-d '([^']*)'/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const first = await fhir.transaction(JSON.parse(example!));
+    expect(first.statusCode, first.body).toBe(200);
+    expect((first.json().entry as Entry[]).map((e) => e.response.status)).toEqual(Array(4).fill('201 Created'));
+    expect((await intake.getBill('INV-9002')).json()).toMatchObject({ totalCents: 12_000, balanceCents: 12_000 });
+    const again = await fhir.transaction(JSON.parse(example!));
+    expect((again.json().entry as Entry[]).map((e) => e.response.status)).toEqual(Array(4).fill('200 OK'));
   });
 
   it('a conditional update (PUT Patient?identifier=…) is an upsert too', async () => {

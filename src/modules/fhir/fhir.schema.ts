@@ -165,7 +165,7 @@ const exampleBundle = {
         resourceType: 'Account',
         identifier: [
           { system: SYSTEM.account, value: 'A-2001' },
-          { system: SYSTEM.accountNumber, value: '3000000006' },
+          { system: SYSTEM.accountNumber, value: '3000000004' },
         ],
         status: 'active',
         type: { coding: [{ system: CODE.accountKind, code: 'medical' }] },
