@@ -31,6 +31,7 @@ import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
 import { organizationRoutes } from './modules/organization/organization.routes';
 import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
 import { paymentRoutes } from './modules/payments/payments.routes';
+import { paymentsApiRoutes } from './modules/payments/payments-api.routes';
 import { refundRoutes } from './modules/payments/refunds.routes';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
@@ -134,6 +135,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(apiKeyRoutes);
   await app.register(intakeRoutes(deps));
   await app.register(refundRoutes(deps));
+  await app.register(paymentsApiRoutes(deps));
   await app.register(fhirRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env === 'test') await app.register(testOnlyRoutes);

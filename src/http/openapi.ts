@@ -100,6 +100,12 @@ export const tags: readonly { name: string; description: string }[] = [
       'own identifiers (`externalId`), idempotently; bill corrections kept as versions, voids and adjustments.',
   },
   {
+    name: 'payments out',
+    description:
+      'For a billing system (API key, `payments:read`): every payment with the bills it paid under your own ' +
+      'identifiers, to post them; webhooks tell you as they happen, this list is what you reconcile against.',
+  },
+  {
     name: 'refunds',
     description:
       'For a billing system (API key): all or part of a payment returned to its method through the processor.',

@@ -87,7 +87,42 @@ export const billInput = billContent
   })
   .describe(
     'A bill with its lines. A PUT with different content makes a new version (a correction); the same content changes nothing.',
-  );
+  )
+  .meta({
+    examples: [
+      {
+        accountExternalId: 'GA-5001',
+        kind: 'hospital',
+        number: 'H20261001',
+        provider: 'Dr. Ana Whitfield',
+        facility: 'Evergreen Medical Center',
+        visitDate: '2026-10-01',
+        statementDate: '2026-10-20',
+        dueDate: '2026-11-19',
+        totalCents: 17000,
+        lines: [
+          {
+            serviceDate: '2026-10-01',
+            code: '99284',
+            description: 'Emergency room visit, level 4',
+            chargeCents: 120000,
+            insurancePaidCents: 90000,
+            adjustmentCents: 18000,
+            patientResponsibilityCents: 12000,
+          },
+          {
+            serviceDate: '2026-10-01',
+            code: '80053',
+            description: 'Laboratory: metabolic panel',
+            chargeCents: 15000,
+            insurancePaidCents: 8000,
+            adjustmentCents: 2000,
+            patientResponsibilityCents: 5000,
+          },
+        ],
+      },
+    ],
+  });
 export type BillInput = z.infer<typeof billInput>;
 
 export const billLineRecord = z.object({
@@ -159,18 +194,22 @@ export const billVersionView = z.object({
 export const billVersionsView = z.object({ externalId: z.string(), versions: z.array(billVersionView) });
 export type BillVersionsView = z.infer<typeof billVersionsView>;
 
-export const voidBillBody = z.strictObject({
-  reason: text(500).describe('Why the bill is void (kept in its history)'),
-});
+export const voidBillBody = z
+  .strictObject({
+    reason: text(500).describe('Why the bill is void (kept in its history)'),
+  })
+  .meta({ examples: [{ reason: 'Billed in error' }] });
 export type VoidBillBody = z.infer<typeof voidBillBody>;
 
-export const adjustBillBody = z.strictObject({
-  amountCents: z
-    .int('Use a whole number of cents')
-    .min(-MAX_CENTS)
-    .max(MAX_CENTS)
-    .refine((n) => n !== 0, { message: 'An adjustment is not zero', params: { code: 'zero' } })
-    .describe('Negative takes off what is owed (a write-off, a discount); positive adds to it'),
-  reason: text(500),
-});
+export const adjustBillBody = z
+  .strictObject({
+    amountCents: z
+      .int('Use a whole number of cents')
+      .min(-MAX_CENTS)
+      .max(MAX_CENTS)
+      .refine((n) => n !== 0, { message: 'An adjustment is not zero', params: { code: 'zero' } })
+      .describe('Negative takes off what is owed (a write-off, a discount); positive adds to it'),
+    reason: text(500),
+  })
+  .meta({ examples: [{ amountCents: -1000, reason: 'Prompt-pay courtesy discount' }] });
 export type AdjustBillBody = z.infer<typeof adjustBillBody>;

@@ -82,7 +82,22 @@ export const personInput = z
       .nullish(),
     postalAddress: postalAddress.nullish(),
   })
-  .describe('A patient or member. A PUT replaces the whole record: an optional field left out is cleared.');
+  .describe('A patient or member. A PUT replaces the whole record: an optional field left out is cleared.')
+  .meta({
+    examples: [
+      {
+        medicalRecordNumber: 'MRN77120',
+        firstName: 'Ana',
+        lastName: 'Lima',
+        birthDate: '1979-03-14',
+        regionId: 'ncal',
+        preferredLanguage: 'es',
+        email: 'ana.lima@example.org',
+        phone: '+15105550142',
+        postalAddress: { line1: '12 Harbor Way', city: 'Oakland', state: 'CA', postalCode: '94612' },
+      },
+    ],
+  });
 export type PersonInput = z.infer<typeof personInput>;
 
 export const personRecord = z.object({
@@ -178,7 +193,22 @@ export const accountInput = z
       seen.add(g);
     });
   })
-  .describe('A medical guarantor account or a premium account. A PUT replaces the whole record.');
+  .describe('A medical guarantor account or a premium account. A PUT replaces the whole record.')
+  .meta({
+    examples: [
+      {
+        kind: 'medical',
+        regionId: 'ncal',
+        stateCode: 'CA',
+        accountNumber: '4001200031',
+        holderFirstName: 'Ana',
+        holderLastName: 'Lima',
+        postalCode: '94612',
+        personExternalId: 'PAT-1001',
+        guarantors: ['PAT-1001'],
+      },
+    ],
+  });
 export type AccountInput = z.infer<typeof accountInput>;
 
 export const accountRecord = z.object({

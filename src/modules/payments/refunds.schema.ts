@@ -13,20 +13,22 @@ export const refundStatus = z
       'processor’s answer was lost and is being asked for again; succeeded and failed are final',
   );
 
-export const createRefundBody = z.object({
-  amountCents: z
-    .number()
-    .int()
-    .positive()
-    .max(100_000_000)
-    .describe('Integer cents, at most what was paid less what is refunded or being refunded'),
-  reason: refundReason,
-  note: z
-    .string()
-    .max(REFUND_NOTE_MAX)
-    .optional()
-    .describe('Free text kept with the refund for your records; never sent to the payer'),
-});
+export const createRefundBody = z
+  .object({
+    amountCents: z
+      .number()
+      .int()
+      .positive()
+      .max(100_000_000)
+      .describe('Integer cents, at most what was paid less what is refunded or being refunded'),
+    reason: refundReason,
+    note: z
+      .string()
+      .max(REFUND_NOTE_MAX)
+      .optional()
+      .describe('Free text kept with the refund for your records; never sent to the payer'),
+  })
+  .meta({ examples: [{ amountCents: 5000, reason: 'billing_error', note: 'Lab line billed twice' }] });
 export type CreateRefundBody = z.infer<typeof createRefundBody>;
 
 export const refundView = z.object({
