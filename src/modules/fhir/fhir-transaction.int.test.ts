@@ -171,8 +171,13 @@ describe('a transaction bundle', () => {
     expect(example).toBeDefined();
     const first = await fhir.transaction(JSON.parse(example!));
     expect(first.statusCode, first.body).toBe(200);
-    expect((first.json().entry as Entry[]).map((e) => e.response.status)).toEqual(Array(4).fill('201 Created'));
-    expect((await intake.getBill('INV-9002')).json()).toMatchObject({ totalCents: 12_000, balanceCents: 12_000 });
+    expect((first.json().entry as Entry[]).map((e) => e.response.status)).toEqual(
+      Array(4).fill('201 Created'),
+    );
+    expect((await intake.getBill('INV-9002')).json()).toMatchObject({
+      totalCents: 12_000,
+      balanceCents: 12_000,
+    });
     const again = await fhir.transaction(JSON.parse(example!));
     expect((again.json().entry as Entry[]).map((e) => e.response.status)).toEqual(Array(4).fill('200 OK'));
   });
