@@ -76,6 +76,7 @@ export const fhirRoutes =
             '`200 OK`). Send `application/fhir+json` or `application/json`.',
           tags: ['fhir'],
           'x-problems': [409, 422],
+          consumes: ['application/fhir+json', 'application/json'],
           body: transactionBundle,
           response: fhirOk(
             responseBundle,
