@@ -35,6 +35,7 @@ import { paymentsApiRoutes } from './modules/payments/payments-api.routes';
 import { refundRoutes } from './modules/payments/refunds.routes';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 import { requestIdOf } from './platform/logger';
 import { Metrics } from './platform/metrics';
 import { sandboxRoutes } from './platform/processors/sandbox/sandbox.routes';
@@ -136,6 +137,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(intakeRoutes(deps));
   await app.register(refundRoutes(deps));
   await app.register(paymentsApiRoutes(deps));
+  await app.register(webhookRoutes(deps));
   await app.register(fhirRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   if (deps.config.env === 'test') await app.register(testOnlyRoutes);

@@ -133,3 +133,108 @@ describe('organization config', () => {
     ).toEqual({ accountSid: 'AC123', authToken: 'secret', from: 'MG456' });
   });
 });
+
+describe('processor settings', () => {
+  const test = {
+    STRIPE_SECRET_KEY: 'sk_test_51Settle000000000000000000',
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_51Settle000000000000000000',
+    STRIPE_WEBHOOK_SECRET: 'whsec_Settle0000000000000000000000',
+  };
+  const live = {
+    STRIPE_SECRET_KEY: 'sk_live_51Settle000000000000000000',
+    STRIPE_PUBLISHABLE_KEY: 'pk_live_51Settle000000000000000000',
+    STRIPE_WEBHOOK_SECRET: 'whsec_Settle0000000000000000000000',
+  };
+  const dataKey = Buffer.alloc(32, 7).toString('base64');
+  function problemsOf(env: NodeJS.ProcessEnv): string[] {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      // No key ever appears in what is reported.
+      for (const value of [...Object.values(test), ...Object.values(live)])
+        expect(problems.join('\n')).not.toContain(value);
+      return problems;
+    }
+    return [];
+  }
+
+  it('keeps the sandbox by default and ignores Stripe keys it does not use', () => {
+    expect(loadConfig({})).toMatchObject({ processor: 'sandbox', stripe: null });
+    expect(loadConfig({ ...test, STRIPE_SECRET_KEY: '' })).toMatchObject({
+      processor: 'sandbox',
+      stripe: null,
+    });
+  });
+
+  it('takes Stripe test keys outside production', () => {
+    expect(loadConfig({ PROCESSOR: 'stripe', ...test })).toMatchObject({
+      processor: 'stripe',
+      processorMode: 'test',
+      stripe: {
+        secretKey: test.STRIPE_SECRET_KEY,
+        publishableKey: test.STRIPE_PUBLISHABLE_KEY,
+        webhookSecret: test.STRIPE_WEBHOOK_SECRET,
+        mode: 'test',
+      },
+    });
+    expect(
+      loadConfig({ PROCESSOR: 'stripe', ...test, STRIPE_SECRET_KEY: 'rk_test_51Settle0000000000000' }).stripe
+        ?.secretKey,
+    ).toBe('rk_test_51Settle0000000000000');
+  });
+
+  it('lists every missing or ill-formed key at once', () => {
+    expect(problemsOf({ PROCESSOR: 'stripe' })).toEqual([
+      'STRIPE_SECRET_KEY is required when PROCESSOR=stripe',
+      'STRIPE_PUBLISHABLE_KEY is required when PROCESSOR=stripe',
+      'STRIPE_WEBHOOK_SECRET is required when PROCESSOR=stripe',
+    ]);
+    expect(
+      problemsOf({
+        PROCESSOR: 'stripe',
+        STRIPE_SECRET_KEY: test.STRIPE_PUBLISHABLE_KEY,
+        STRIPE_PUBLISHABLE_KEY: 'pk_demo_123',
+        STRIPE_WEBHOOK_SECRET: 'secret',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^env STRIPE_SECRET_KEY: must be a Stripe secret key/),
+      expect.stringMatching(/^env STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key/),
+      expect.stringMatching(/^env STRIPE_WEBHOOK_SECRET: must be the webhook endpoint's signing secret/),
+    ]);
+    expect(problemsOf({ PROCESSOR: 'paypal' })).toEqual([expect.stringMatching(/^env PROCESSOR: /)]);
+  });
+
+  it('refuses live keys outside production, and keys of two modes', () => {
+    expect(problemsOf({ PROCESSOR: 'stripe', ...live, PROCESSOR_MODE: 'live' })).toEqual([
+      'STRIPE_SECRET_KEY is a live key: live Stripe keys are accepted only with NODE_ENV=production',
+      'STRIPE_PUBLISHABLE_KEY is a live key: live Stripe keys are accepted only with NODE_ENV=production',
+    ]);
+    expect(
+      problemsOf({ PROCESSOR: 'stripe', ...test, STRIPE_PUBLISHABLE_KEY: live.STRIPE_PUBLISHABLE_KEY }),
+    ).toEqual([
+      'STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be test keys or both live keys',
+      'STRIPE_PUBLISHABLE_KEY is a live key: live Stripe keys are accepted only with NODE_ENV=production',
+    ]);
+  });
+
+  it('takes live keys in production with PROCESSOR_MODE=live, test keys there only for a demo', () => {
+    const production = { NODE_ENV: 'production', DATA_ENCRYPTION_KEY: dataKey, PROCESSOR: 'stripe' };
+    expect(loadConfig({ ...production, ...live, PROCESSOR_MODE: 'live' }).stripe?.mode).toBe('live');
+    expect(problemsOf({ ...production, ...live })).toEqual([
+      expect.stringMatching(/^PROCESSOR_MODE=test in production/),
+      'PROCESSOR_MODE=test but the Stripe keys are live keys: set PROCESSOR_MODE=live',
+    ]);
+    expect(problemsOf({ ...production, ...test })).toEqual([
+      expect.stringMatching(/^PROCESSOR_MODE=test in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1/),
+    ]);
+    expect(problemsOf({ ...production, ...test, PROCESSOR_MODE: 'live' })).toEqual([
+      'the Stripe keys are test keys in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1 for a demo deployment',
+      'PROCESSOR_MODE=live but the Stripe keys are test keys: set PROCESSOR_MODE=test',
+    ]);
+    expect(loadConfig({ ...production, ...test, ALLOW_TEST_PROCESSOR_IN_PRODUCTION: '1' }).stripe?.mode).toBe(
+      'test',
+    );
+  });
+});

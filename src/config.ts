@@ -118,6 +118,20 @@ const envSchema = z.object({
   TWILIO_FROM: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROCESSOR_MODE: z.enum(['test', 'live']).default('test'),
+  /** Who takes the money: Settle's own sandbox (the default) or Stripe (the three STRIPE_ keys). */
+  PROCESSOR: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  STRIPE_SECRET_KEY: stripeKey(
+    /^(sk|rk)_(test|live)_[A-Za-z0-9]{10,}$/,
+    'must be a Stripe secret key (sk_test_…, sk_live_…, or a restricted rk_test_…/rk_live_… key)',
+  ),
+  STRIPE_PUBLISHABLE_KEY: stripeKey(
+    /^pk_(test|live)_[A-Za-z0-9]{10,}$/,
+    'must be a Stripe publishable key (pk_test_… or pk_live_…)',
+  ),
+  STRIPE_WEBHOOK_SECRET: stripeKey(
+    /^whsec_[A-Za-z0-9+/=]{10,}$/,
+    "must be the webhook endpoint's signing secret (whsec_…)",
+  ),
   GUEST_SESSION_MINUTES: z.coerce.number().int().min(1).max(120).default(20),
   /** How long a worker holds a due payment it claimed; a worker that dies frees its claims after this. */
   WORKER_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
@@ -125,6 +139,26 @@ const envSchema = z.object({
   /** `settle worker` serves /metrics on this port (on HOST) when set; API processes serve it themselves. */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
+
+/** A Stripe key: unset or blank, or of its documented form (the message never repeats the value). */
+function stripeKey(pattern: RegExp, message: string) {
+  return z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === '' || pattern.test(v.trim()), { message })
+    .transform((v) => (v?.trim() ? v.trim() : undefined));
+}
+
+/** Stripe's keys (PROCESSOR=stripe). Secrets: never logged, never sent to a page but the publishable key. */
+export interface StripeSettings {
+  readonly secretKey: string;
+  /** Handed to Stripe.js in the payment page. */
+  readonly publishableKey: string;
+  /** Verifies the signatures of the events Stripe sends to /webhooks/stripe. */
+  readonly webhookSecret: string;
+  /** Whether the keys are test-mode keys (sk_test_/pk_test_) or live ones. */
+  readonly mode: 'test' | 'live';
+}
 
 export interface DatabaseTimeouts {
   readonly connectMs: number;
@@ -193,6 +227,10 @@ export interface Config {
   readonly twilio: { accountSid: string; authToken: string; from: string } | null;
   readonly logLevel: string;
   readonly processorMode: 'test' | 'live';
+  /** The processor behind payments; `stripe` comes with its keys in `stripe`. */
+  readonly processor: 'sandbox' | 'stripe';
+  /** Stripe's keys when `processor` is `stripe`, otherwise null. */
+  readonly stripe: StripeSettings | null;
   readonly guestSessionMinutes: number;
   /** How long a worker holds a due scheduled or automatic payment it claimed. */
   readonly workerClaimSeconds: number;
@@ -271,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'DATA_ENCRYPTION_KEY is required in production (generate one with: openssl rand -base64 32)',
     );
   }
+  const stripe = e.PROCESSOR === 'stripe' ? checkStripe(env, e, invalid, problems) : null;
   const twilioVars = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM].filter(Boolean);
   if (twilioVars.length > 0 && twilioVars.length < 3) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
@@ -299,12 +338,75 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : null,
     logLevel: e.LOG_LEVEL,
     processorMode: e.PROCESSOR_MODE,
+    processor: e.PROCESSOR,
+    stripe,
     guestSessionMinutes: e.GUEST_SESSION_MINUTES,
     workerClaimSeconds: e.WORKER_CLAIM_SECONDS,
     trustProxy: e.TRUST_PROXY,
     metricsPort: e.METRICS_PORT ?? null,
     organization,
     ...overrides,
+  });
+}
+
+/**
+ * PROCESSOR=stripe: all three keys present, secret and publishable keys of one mode, that mode the
+ * PROCESSOR_MODE's, live keys only in production, and test keys in production only for a demo
+ * deployment (ALLOW_TEST_PROCESSOR_IN_PRODUCTION). Each problem is listed; no key is ever repeated.
+ */
+function checkStripe(
+  env: NodeJS.ProcessEnv,
+  e: z.infer<typeof envSchema>,
+  invalid: ReadonlySet<string>,
+  problems: string[],
+): StripeSettings | null {
+  const keys = {
+    STRIPE_SECRET_KEY: e.STRIPE_SECRET_KEY,
+    STRIPE_PUBLISHABLE_KEY: e.STRIPE_PUBLISHABLE_KEY,
+    STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET,
+  };
+  const before = problems.length;
+  for (const [name, value] of Object.entries(keys)) {
+    if (!value && !invalid.has(name)) problems.push(`${name} is required when PROCESSOR=stripe`);
+  }
+  const modeOf = (key: string | undefined) => (key ? (key.split('_')[1] as 'test' | 'live') : undefined);
+  const secretMode = modeOf(keys.STRIPE_SECRET_KEY);
+  const publishableMode = modeOf(keys.STRIPE_PUBLISHABLE_KEY);
+  if (secretMode && publishableMode && secretMode !== publishableMode) {
+    problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be test keys or both live keys');
+  }
+  const production = e.NODE_ENV === 'production';
+  for (const [name, mode] of [
+    ['STRIPE_SECRET_KEY', secretMode],
+    ['STRIPE_PUBLISHABLE_KEY', publishableMode],
+  ] as const) {
+    if (mode === 'live' && !production) {
+      problems.push(`${name} is a live key: live Stripe keys are accepted only with NODE_ENV=production`);
+    }
+  }
+  const mode = secretMode ?? publishableMode;
+  // With PROCESSOR_MODE=test, the production rule above has said this already.
+  if (
+    mode === 'test' &&
+    production &&
+    !env.ALLOW_TEST_PROCESSOR_IN_PRODUCTION &&
+    e.PROCESSOR_MODE !== 'test'
+  ) {
+    problems.push(
+      'the Stripe keys are test keys in production: set ALLOW_TEST_PROCESSOR_IN_PRODUCTION=1 for a demo deployment',
+    );
+  }
+  if (mode && mode !== e.PROCESSOR_MODE && !invalid.has('PROCESSOR_MODE')) {
+    problems.push(
+      `PROCESSOR_MODE=${e.PROCESSOR_MODE} but the Stripe keys are ${mode} keys: set PROCESSOR_MODE=${mode}`,
+    );
+  }
+  if (problems.length > before || !mode) return null;
+  return Object.freeze({
+    secretKey: keys.STRIPE_SECRET_KEY ?? '',
+    publishableKey: keys.STRIPE_PUBLISHABLE_KEY ?? '',
+    webhookSecret: keys.STRIPE_WEBHOOK_SECRET ?? '',
+    mode,
   });
 }
 

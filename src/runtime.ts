@@ -3,12 +3,14 @@ import type { Config } from './config';
 import { migrate } from './db/migrate';
 import type { Deps } from './deps';
 import { AdjustableClock, type Clock, systemClock } from './platform/clock';
-import { type DbHandle, openDb } from './platform/db';
+import { type Db, type DbHandle, openDb } from './platform/db';
 import { describeDatabaseUrl, pingDatabase } from './platform/db-health';
 import { createLogger, type Logger } from './platform/logger';
 import { createSmtpMailer } from './platform/mailer';
 import { Metrics } from './platform/metrics';
+import type { PaymentProcessor } from './platform/processors/processor';
 import { SandboxProcessor } from './platform/processors/sandbox/sandbox';
+import { StripeProcessor } from './platform/processors/stripe/stripe-processor';
 import { createTwilioSender } from './platform/sms';
 
 export interface Runtime {
@@ -23,6 +25,8 @@ export interface OpenRuntimeOptions {
   /** An already open database (tests). */
   handle?: DbHandle;
   migrate?: boolean;
+  /** A processor to use instead of the one the config names (tests: Stripe's adapter on a local fake). */
+  processor?: PaymentProcessor;
 }
 
 /** Wires config to real adapters: the database, processor, mailer, texter, clock and logger. */
@@ -58,7 +62,12 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   }
   // Outside production the clock can be moved forward (/dev/clock) to see payments come due.
   const clock = options.clock ?? (config.env === 'production' ? systemClock : new AdjustableClock());
-  const sandbox = new SandboxProcessor(handle.db, clock, { mode: config.processorMode });
+  const { processor, sandbox } = options.processor
+    ? {
+        processor: options.processor,
+        sandbox: options.processor instanceof SandboxProcessor ? options.processor : null,
+      }
+    : createProcessor(config, handle.db, clock);
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : null;
   const texter = config.twilio ? createTwilioSender(config.twilio) : null;
   const metrics = new Metrics({
@@ -70,7 +79,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     db: handle.db,
     clock,
     logger,
-    processor: sandbox,
+    processor,
     sandbox,
     mailer,
     texter,
@@ -85,4 +94,21 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       await handle.close();
     },
   };
+}
+
+/**
+ * The processor PROCESSOR names: the sandbox (whose tokenization endpoint is mounted only then), or
+ * Stripe with its secret key. config.ts has made sure Stripe's keys are there when it is chosen.
+ */
+export function createProcessor(
+  config: Config,
+  db: Db,
+  clock: Clock,
+): { processor: PaymentProcessor; sandbox: SandboxProcessor | null } {
+  if (config.processor === 'stripe') {
+    if (!config.stripe) throw new Error('PROCESSOR=stripe without Stripe keys');
+    return { processor: new StripeProcessor({ secretKey: config.stripe.secretKey }), sandbox: null };
+  }
+  const sandbox = new SandboxProcessor(db, clock, { mode: config.processorMode });
+  return { processor: sandbox, sandbox };
 }

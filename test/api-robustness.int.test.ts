@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GuestSessionView } from '../src/modules/guest/guest.schema';
+import { toDate } from '../src/platform/clock';
+import { secretBox } from '../src/platform/secrets';
+import { newWebhookSecret } from '../src/platform/webhook-signing';
 import { createApiKey } from './api-keys';
 import { buildTestApp } from './app';
 import {
@@ -145,6 +148,33 @@ for (const [label, res] of [
 ] as const) {
   if (res.statusCode !== 201) throw new Error(`intake ${label} failed ${res.statusCode} ${res.body}`);
 }
+// A webhook endpoint under the same id, enabled again before each webhook operation (its DELETE
+// removes it, its PATCH may disable it), so valid bodies reach the service.
+async function ensureWebhookEndpoint(): Promise<void> {
+  const now = toDate(t.clock.now());
+  await t.deps.db
+    .insertInto('webhook_endpoints')
+    .values({
+      id: paymentId,
+      url: 'https://hooks.example.org/in',
+      description: null,
+      event_types: null,
+      secret_sealed: secretBox(t.deps.config.dataEncryptionKey).seal(newWebhookSecret()),
+      previous_secret_sealed: null,
+      previous_secret_expires_at: null,
+      enabled: true,
+      disabled_reason: null,
+      disabled_at: null,
+      failing_since: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({ enabled: true, disabled_reason: null, disabled_at: null }),
+    )
+    .execute();
+}
+
 /**
  * Member routes get the member's cookie and CSRF token. Signing out gets a fresh session of its own
  * (and signing out everywhere ends the shared one too, so each operation starts with a new one).
@@ -212,6 +242,10 @@ const known: Record<string, () => Json | Promise<Json>> = {
   'PUT /api/v1/bills/{externalId} totalCents': () => 5_000,
   'PUT /api/v1/bills/{externalId} lines': () => intakeBill.lines as unknown as Json,
   'POST /api/v1/bills/{externalId}/adjustments amountCents': () => 100,
+  'POST /api/v1/webhook-endpoints url': () => 'https://hooks.example.org/in',
+  'POST /api/v1/webhook-endpoints secret': () => newWebhookSecret(),
+  'PATCH /api/v1/webhook-endpoints/{endpointId} url': () => 'https://hooks.example.org/v2',
+  'POST /api/v1/webhook-endpoints/{endpointId}/rotate-secret secret': () => newWebhookSecret(),
   'POST /sandbox/v1/tokens#0 card.number': () => '4242424242424242',
   'POST /sandbox/v1/tokens#0 card.expMonth': () => 12,
   'POST /sandbox/v1/tokens#0 card.expYear': () => 2030,
@@ -530,6 +564,9 @@ describe('the OpenAPI document', () => {
         'POST /sandbox/v1/tokens',
         'POST /api/v1/payments/{paymentId}/refunds',
         'GET /api/v1/payments/{paymentId}/refunds',
+        'POST /api/v1/webhook-endpoints',
+        'PATCH /api/v1/webhook-endpoints/{endpointId}',
+        'POST /api/v1/webhook-endpoints/{endpointId}/replay',
       ]),
     );
   });
@@ -541,6 +578,7 @@ describe('no input to any endpoint produces a 500', () => {
     async (_key, operation) => {
       failures.length = 0;
       if (operation.path.startsWith('/api/v1/member/')) memberSession = await memberSignIn();
+      if (operation.path.startsWith('/api/v1/webhook-endpoints/')) await ensureWebhookEndpoint();
       const url = (p: string) => p.replace(/\{[^}]+\}/g, paymentId);
       const needsIdempotency = operation.op.parameters?.some((p) => p.name === 'idempotency-key') ?? false;
       // The credential that gets past authentication: an API key on integrator routes, else the guest's.
@@ -644,6 +682,29 @@ describe('no input to any endpoint produces a 500', () => {
       .execute();
     expect(refunds.length).toBeGreaterThan(0);
     expect(refunds.every((r) => Number(r.amount_cents) === 1 && r.status === 'succeeded')).toBe(true);
+  });
+
+  it('got past the API key to the webhook routes: valid bodies registered, changed and rotated endpoints', async () => {
+    const made = await t.deps.db
+      .selectFrom('webhook_endpoints')
+      .select('id')
+      .where('url', '=', 'https://hooks.example.org/in')
+      .where('id', '!=', paymentId)
+      .execute();
+    expect(made.length).toBeGreaterThan(0);
+    const changes = await t.deps.db
+      .selectFrom('audit_events')
+      .select('action')
+      .distinct()
+      .where('resource_id', '=', paymentId)
+      .where('action', 'like', 'webhook_endpoint.%')
+      .orderBy('action')
+      .execute();
+    expect(changes.map((c) => c.action)).toEqual([
+      'webhook_endpoint.delete',
+      'webhook_endpoint.rotate_secret',
+      'webhook_endpoint.update',
+    ]);
   });
 });
 

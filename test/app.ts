@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../src/config';
 import type { Deps } from '../src/deps';
 import { FixedClock } from '../src/platform/clock';
 import { createLogger } from '../src/platform/logger';
+import type { PaymentProcessor } from '../src/platform/processors/processor';
 import type { SandboxProcessor } from '../src/platform/processors/sandbox/sandbox';
 import { openRuntime } from '../src/runtime';
 import { openTestDb } from './db';
@@ -14,6 +15,7 @@ export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
   clock: FixedClock;
+  /** The sandbox; null (despite the type, for the many tests that use it) when given another processor. */
   sandbox: SandboxProcessor;
   /** Every log line the app wrote, for tests that prove secrets never reach the logs. */
   logLines: string[];
@@ -32,6 +34,8 @@ export async function buildTestApp(
     now?: string;
     /** Told of every route as it is added. */
     onRoute?: BuildAppOptions['onRoute'];
+    /** Another processor than the sandbox (then `sandbox` is null). */
+    processor?: PaymentProcessor;
     /** Adds to the app before it is ready (routes that exist only for a test). */
     beforeReady?: (app: FastifyInstance) => void | Promise<void>;
   } = {},
@@ -50,6 +54,7 @@ export async function buildTestApp(
     clock,
     logger: createLogger('info', sink),
     migrate: false,
+    ...(options.processor ? { processor: options.processor } : {}),
   });
   const app = await buildApp(runtime.deps, {
     webDist: '/nonexistent',

@@ -180,6 +180,7 @@ export async function tableCounts(deps: Deps): Promise<Record<string, number>> {
     'ledger_postings',
     'ledger_lines',
     'idempotency_keys',
+    'webhook_events',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -111,6 +111,13 @@ export const tags: readonly { name: string; description: string }[] = [
       'For a billing system (API key): all or part of a payment returned to its method through the processor.',
   },
   {
+    name: 'webhooks',
+    description:
+      'For an integrator (API key with `webhooks:manage`): endpoints that receive events (payments, ' +
+      'refunds, returns, bills, automatic payments, imports) signed as Standard Webhooks specifies, ' +
+      'retried with backoff for up to three days; their delivery logs, secret rotation and replays.',
+  },
+  {
     name: 'fhir',
     description:
       'FHIR R4 (API key), an adapter over the same intake and payments: a transaction Bundle of Patient, ' +

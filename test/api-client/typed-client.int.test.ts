@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import createClient from 'openapi-fetch';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../api-keys';
 import { buildTestApp } from '../app';
 import {
   createMedicalAccount,
@@ -111,5 +112,29 @@ describe('a client generated from the OpenAPI document', () => {
     const totalDueCents: number | undefined = dashboard.data?.totalDueCents;
     expect(totalDueCents).toBe(7_500);
     expect(dashboard.data?.member.email).toBe(member.email);
+  });
+
+  it('registers a webhook endpoint with an API key and reads it back without its secret', async () => {
+    const { authorization } = (await createApiKey(t.deps, { scopes: ['webhooks:manage'] })).headers;
+    const made = await client.POST('/api/v1/webhook-endpoints', {
+      headers: { authorization },
+      params: { header: { 'idempotency-key': randomUUID() } },
+      body: { url: 'https://billing.example.org/hooks', eventTypes: ['bill.paid', 'bill.corrected'] },
+    });
+    const secret: string | undefined = made.data?.secret;
+    expect(secret).toMatch(/^whsec_/);
+    const id = made.data?.endpoint.id ?? '';
+    const read = await client.GET('/api/v1/webhook-endpoints/{endpointId}', {
+      headers: { authorization },
+      params: { path: { endpointId: id } },
+    });
+    expect(read.data?.eventTypes).toEqual(['bill.paid', 'bill.corrected']);
+    const refused = await client.POST('/api/v1/webhook-endpoints', {
+      headers: { authorization },
+      params: { header: { 'idempotency-key': randomUUID() } },
+      body: { url: 'http://billing.example.org/hooks' },
+    });
+    const problem: Problem | undefined = refused.error;
+    expect(problem?.errors?.map((e) => e.field)).toEqual(['url']);
   });
 });

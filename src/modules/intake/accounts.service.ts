@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.service';
 import { duplicateNumber, inIntakeTransaction, invalid, iso, notFound } from './intake.common';
 import type { AccountInput, AccountRecord, AccountWriteView } from './intake.schema';
 import * as store from './intake.store';
+import { recordAccountEvent } from './intake-events';
 import { requireRegion } from './people.service';
 
 export interface UpsertAccountOptions {
@@ -172,6 +173,14 @@ export async function upsertAccount(deps: Deps, opts: UpsertAccountOptions): Pro
       resourceType: 'account',
       resourceId: opts.externalId,
       detail: { guarantorsAdded: added.length, guarantorsRemoved: removed.length },
+    });
+    await recordAccountEvent(trx, {
+      type: `account.${result}`,
+      accountId: id,
+      externalId: opts.externalId,
+      kind: next.kind,
+      regionId: next.region_id,
+      at: now,
     });
     return { result, account: await readAccount(trx, opts.externalId) };
   });

@@ -26,6 +26,7 @@ import {
   versionRow,
 } from './intake-bills.service';
 import * as billStore from './intake-bills.store';
+import { recordBillEvent } from './intake-events';
 
 export interface VoidBillOptions {
   externalId: string;
@@ -86,7 +87,16 @@ export async function voidBill(deps: Deps, opts: VoidBillOptions): Promise<BillW
       }),
     );
     await auditBillChange(trx, opts, 'voided', bill.account_id, { amountChangeCents: -bill.balance_cents });
-    return billWriteView(trx, opts.externalId, 'voided');
+    const voided = await billWriteView(trx, opts.externalId, 'voided');
+    await recordBillEvent(trx, {
+      type: 'bill.voided',
+      billId: bill.id,
+      accountId: bill.account_id,
+      bill: voided.bill,
+      amountChangeCents: -bill.balance_cents,
+      at: now,
+    });
+    return voided;
   });
 }
 
@@ -146,7 +156,16 @@ async function adjustUnderLock(
   });
   await billStore.insertVersion(trx, { ...version, posting_id: postingId });
   await auditBillChange(trx, opts, 'adjusted', bill.account_id, { amountChangeCents: opts.amountCents });
-  return billWriteView(trx, opts.externalId, 'adjusted');
+  const adjusted = await billWriteView(trx, opts.externalId, 'adjusted');
+  await recordBillEvent(trx, {
+    type: 'bill.adjusted',
+    billId: bill.id,
+    accountId: bill.account_id,
+    bill: adjusted.bill,
+    amountChangeCents: opts.amountCents,
+    at: now,
+  });
+  return adjusted;
 }
 
 /**

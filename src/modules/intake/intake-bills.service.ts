@@ -33,6 +33,7 @@ import {
   billContentProblems,
 } from './intake-bills.schema';
 import * as billStore from './intake-bills.store';
+import { recordBillEvent } from './intake-events';
 
 export interface UpsertBillOptions {
   externalId: string;
@@ -320,7 +321,16 @@ export async function upsertBill(deps: Deps, opts: UpsertBillOptions): Promise<B
         }),
       );
       await audit(trx, opts, 'created', account.id, { amountCents: issued.amountCents });
-      return billWriteView(trx, opts.externalId, 'created');
+      const created = await billWriteView(trx, opts.externalId, 'created');
+      await recordBillEvent(trx, {
+        type: 'bill.created',
+        billId: issued.id,
+        accountId: account.id,
+        bill: created.bill,
+        amountChangeCents: issued.amountCents,
+        at: now,
+      });
+      return created;
     }
 
     const latest = await billStore.latestVersion(trx, existing.id);
@@ -415,7 +425,16 @@ export async function upsertBill(deps: Deps, opts: UpsertBillOptions): Promise<B
       version: latest.version + 1,
       amountChangeCents: change,
     });
-    return billWriteView(trx, opts.externalId, 'updated');
+    const corrected = await billWriteView(trx, opts.externalId, 'updated');
+    await recordBillEvent(trx, {
+      type: 'bill.corrected',
+      billId: existing.id,
+      accountId: account.id,
+      bill: corrected.bill,
+      amountChangeCents: change,
+      at: now,
+    });
+    return corrected;
   });
 }
 

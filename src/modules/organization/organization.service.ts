@@ -44,6 +44,7 @@ export function getOrganization(config: Config): OrganizationView {
       guestPayment: r.guestPayment,
       autopay: r.autopay,
     })),
-    processor: { name: 'sandbox', mode: config.processorMode, tokenizationUrl: '/sandbox/v1' },
+    // With Stripe the page has no fields of its own yet (the Payment Element, issue 15): the URL stays the sandbox's.
+    processor: { name: config.processor, mode: config.processorMode, tokenizationUrl: '/sandbox/v1' },
   };
 }

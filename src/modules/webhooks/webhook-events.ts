@@ -66,63 +66,123 @@ const scheduledEventData = z.object({
   billIds: z.array(id),
 });
 
-/** The `data` of each event type. Adding a type is adding a line here (and emitting it). */
+/** What every bill.* event that intake (the billing system's API) writes says of the bill after the change. */
+const intakeBillEventData = billEventData.extend({
+  /** The billing system's identifier of the bill (the `{externalId}` of PUT /api/v1/bills). */
+  externalId: z.string(),
+  /** The bill's version after the change (1 when created; each correction, adjustment and void adds one). */
+  version: z.number().int().min(1),
+  /** The total of its lines, as the billing system last sent it. */
+  totalCents: cents,
+  /** What the bill asks for: its total with the adjustments posted on it (a void bill keeps its last). */
+  amountCents: cents,
+  /** What is left to pay. */
+  balanceCents: cents,
+  status: z.enum(['open', 'paid', 'void']),
+  dueDate: date,
+});
+
+/** What a change did to what the bill asks for: negative takes off, positive adds. */
+const amountChange = { amountChangeCents: cents };
+
+const accountEventData = z.object({
+  accountId: id,
+  /** The billing system's identifier of the account (the `{externalId}` of PUT /api/v1/accounts). */
+  externalId: z.string(),
+  kind: z.enum(['medical', 'premium']),
+  regionId: z.string(),
+});
+
+/**
+ * The `data` of each event type, each with its one-line description (GET /api/v1/webhook-event-types
+ * answers them). Adding a type is adding a line here (and emitting it).
+ */
 export const webhookEventSchemas = {
-  /** A payment was collected (card charged, or bank debit accepted; a debit may still be returned). */
-  'payment.succeeded': paymentEventData,
-  /** A payment was declined or could not be made; nothing was collected. */
-  'payment.failed': paymentEventData.extend({
-    failure: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }),
-  }),
-  /** A bank debit that succeeded has settled: the bank will not return it any more. */
-  'payment.settled': paymentEventData,
-  /** A bank debit came back after it succeeded (NACHA return code); its bills owe it again. */
-  'payment.returned': paymentEventData.extend({
-    returnCode: z.string(),
-    /** The date it will be presented again (R01), or null when it will not be. */
-    presentAgainOn: date.nullable(),
-  }),
-  /** Some or all of a payment was refunded to the method it was paid with. */
-  'payment.refunded': paymentEventData.extend({
-    refund: z.object({ refundId: id, amountCents: cents, reason: z.string() }),
-    refundedCents: cents,
-  }),
-  /** A bill has nothing left to pay. */
-  'bill.paid': billEventData.extend({ paymentId: id, amountCents: cents }),
-  /** A bill owes again what a returned or refunded payment had paid. */
-  'bill.reopened': billEventData.extend({
-    paymentId: id,
-    amountCents: cents,
-    reason: z.enum(['payment_returned', 'payment_refunded']),
-  }),
-  'autopay.enrolled': autopayEventData,
-  /** Its settings changed (which also turns a paused one back on). */
-  'autopay.updated': autopayEventData,
-  /** It stopped charging until the member fixes it (a hard decline, the last retry, a returned debit). */
-  'autopay.paused': autopayEventData.extend({
-    reason: z.enum(['hard_decline', 'repeated_failure', 'bank_returned', 'method_removed']),
-  }),
-  'autopay.canceled': autopayEventData,
-  'scheduled_payment.created': scheduledEventData,
-  'scheduled_payment.updated': scheduledEventData,
-  'scheduled_payment.canceled': scheduledEventData,
-  /** Its day came: it was paid, failed, or skipped (nothing was owed any more). */
-  'scheduled_payment.finished': scheduledEventData.extend({
-    outcome: z.enum(['paid', 'failed', 'skipped']),
-    paymentId: id.nullable(),
-    code: z.string().nullable(),
-  }),
-  /** A bulk import finished: how many records it applied and how many it refused. */
-  'import.finished': z.object({
-    importId: id,
-    status: z.enum(['completed', 'failed']),
-    counts: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }),
-  }),
+  'payment.succeeded': paymentEventData.describe(
+    'A payment was collected (card charged, or bank debit accepted; a debit may still be returned).',
+  ),
+  'payment.failed': paymentEventData
+    .extend({ failure: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }) })
+    .describe('A payment was declined or could not be made; nothing was collected.'),
+  'payment.settled': paymentEventData.describe(
+    'A bank debit that succeeded has settled: the bank will not return it any more.',
+  ),
+  'payment.returned': paymentEventData
+    .extend({
+      returnCode: z.string(),
+      /** The date it will be presented again (R01), or null when it will not be. */
+      presentAgainOn: date.nullable(),
+    })
+    .describe('A bank debit came back after it succeeded (NACHA return code); its bills owe it again.'),
+  'payment.refunded': paymentEventData
+    .extend({
+      refund: z.object({ refundId: id, amountCents: cents, reason: z.string() }),
+      refundedCents: cents,
+    })
+    .describe('Some or all of a payment was refunded to the method it was paid with.'),
+  'bill.created': intakeBillEventData.describe('The billing system sent a new bill (version 1).'),
+  'bill.corrected': intakeBillEventData
+    .extend(amountChange)
+    .describe(
+      'The billing system sent different content for a bill: a new version, with its new total and balance.',
+    ),
+  'bill.adjusted': intakeBillEventData
+    .extend(amountChange)
+    .describe('An adjustment changed what a bill asks for (amountChangeCents), leaving the new balance.'),
+  'bill.voided': intakeBillEventData
+    .extend(amountChange)
+    .describe('A bill was voided: what was left on it was taken off, and it asks for nothing more.'),
+  'bill.paid': billEventData
+    .extend({ paymentId: id, amountCents: cents })
+    .describe('A bill has nothing left to pay.'),
+  'bill.reopened': billEventData
+    .extend({
+      paymentId: id,
+      amountCents: cents,
+      reason: z.enum(['payment_returned', 'payment_refunded']),
+    })
+    .describe('A bill owes again what a returned or refunded payment had paid.'),
+  'account.created': accountEventData.describe('The billing system sent a new account.'),
+  'account.updated': accountEventData.describe(
+    'The billing system changed an account (its details, or the people who pay it).',
+  ),
+  'autopay.enrolled': autopayEventData.describe('Automatic payments were turned on for an account.'),
+  'autopay.updated': autopayEventData.describe(
+    'Automatic payment settings changed (which also turns paused ones back on).',
+  ),
+  'autopay.paused': autopayEventData
+    .extend({ reason: z.enum(['hard_decline', 'repeated_failure', 'bank_returned', 'method_removed']) })
+    .describe(
+      'Automatic payments stopped charging until the member fixes them (a hard decline, the last retry, a returned debit).',
+    ),
+  'autopay.canceled': autopayEventData.describe('Automatic payments were turned off.'),
+  'scheduled_payment.created': scheduledEventData.describe('A payment was scheduled for a later date.'),
+  'scheduled_payment.updated': scheduledEventData.describe('A scheduled payment was changed.'),
+  'scheduled_payment.canceled': scheduledEventData.describe('A scheduled payment was canceled.'),
+  'scheduled_payment.finished': scheduledEventData
+    .extend({
+      outcome: z.enum(['paid', 'failed', 'skipped']),
+      paymentId: id.nullable(),
+      code: z.string().nullable(),
+    })
+    .describe("A scheduled payment's day came: it was paid, failed, or skipped (nothing was owed any more)."),
+  'import.finished': z
+    .object({
+      importId: id,
+      status: z.enum(['completed', 'failed']),
+      counts: z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int() }),
+    })
+    .describe('A bulk import finished: how many records it applied and how many it refused.'),
 } as const;
 
 export type WebhookEventType = keyof typeof webhookEventSchemas;
 export const webhookEventTypes = Object.keys(webhookEventSchemas) as WebhookEventType[];
 export type WebhookEventData<T extends WebhookEventType> = z.input<(typeof webhookEventSchemas)[T]>;
+
+/** Each event type's one-line description. */
+export function webhookEventDescription(type: WebhookEventType): string {
+  return webhookEventSchemas[type].description ?? type;
+}
 
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return Object.hasOwn(webhookEventSchemas, value);

@@ -6,6 +6,7 @@
  * Signing secrets are kept sealed (AES-256-GCM under DATA_ENCRYPTION_KEY, platform/secrets.ts): they
  * must be read back to sign, so they cannot be hashed. A secret is shown when it is made, never again.
  */
+import { z } from 'zod';
 import type { WebhookDelivery, WebhookEndpoint } from '../../db/schema';
 import type { Actor, Deps, RequestContext } from '../../deps';
 import { AppError } from '../../errors';
@@ -15,20 +16,29 @@ import { checkOutboundUrl, isUrlProblem } from '../../platform/outbound-url';
 import { secretBox } from '../../platform/secrets';
 import { newWebhookSecret, webhookSecretKey } from '../../platform/webhook-signing';
 import { recordAudit } from '../audit/audit.service';
-import { isWebhookEventType, type WebhookEventType } from './webhook-events';
-import type {
-  CreateWebhookEndpointBody,
-  DeliveryAttemptView,
-  ListDeliveriesQuery,
-  ListQuery,
-  RotateWebhookSecretBody,
-  UpdateWebhookEndpointBody,
-  WebhookDeliveryDetailView,
-  WebhookDeliveryListView,
-  WebhookDeliveryView,
-  WebhookEndpointListView,
-  WebhookEndpointView,
-  WebhookEndpointWithSecretView,
+import { type IdempotentWork, runIdempotent } from '../idempotency/idempotency.service';
+import {
+  isWebhookEventType,
+  type WebhookEventType,
+  webhookEventDescription,
+  webhookEventSchemas,
+  webhookEventTypes,
+} from './webhook-events';
+import {
+  type CreateWebhookEndpointBody,
+  type DeliveryAttemptView,
+  type ListDeliveriesQuery,
+  type ListQuery,
+  type RotateWebhookSecretBody,
+  type UpdateWebhookEndpointBody,
+  type WebhookDeliveryDetailView,
+  type WebhookDeliveryListView,
+  type WebhookDeliveryView,
+  type WebhookEndpointListView,
+  type WebhookEndpointView,
+  type WebhookEndpointWithSecretView,
+  type WebhookEventTypeListView,
+  webhookEndpointView,
 } from './webhooks.schema';
 import * as store from './webhooks.store';
 
@@ -106,7 +116,11 @@ function audit(change: WebhookChange, action: string, endpointId: string, detail
 /** Registers an endpoint; its signing secret is answered this once. */
 export async function createEndpoint(
   deps: Deps,
-  opts: WebhookChange & { body: CreateWebhookEndpointBody },
+  opts: WebhookChange & {
+    body: CreateWebhookEndpointBody;
+    /** The caller's Idempotency-Key, claimed in the transaction that makes the endpoint. */
+    idempotency?: IdempotentWork;
+  },
 ): Promise<WebhookEndpointWithSecretView> {
   const url = checkUrl(deps, opts.body.url);
   const secret = checkSecret(opts.body.secret);
@@ -114,6 +128,7 @@ export async function createEndpoint(
   const id = newId();
   const eventTypes = uniqueTypes(opts.body.eventTypes);
   await deps.db.transaction().execute(async (trx) => {
+    if (opts.idempotency) await store.insertIdempotencyClaim(trx, opts.idempotency.claimRow(id));
     await store.insertEndpoint(trx, {
       id,
       url,
@@ -215,12 +230,18 @@ export async function deleteEndpoint(
  */
 export async function rotateEndpointSecret(
   deps: Deps,
-  opts: WebhookChange & { endpointId: string; body?: RotateWebhookSecretBody },
+  opts: WebhookChange & {
+    endpointId: string;
+    body?: RotateWebhookSecretBody;
+    /** The caller's Idempotency-Key, claimed in the transaction that rotates the secret. */
+    idempotency?: IdempotentWork;
+  },
 ): Promise<WebhookEndpointWithSecretView> {
   const secret = checkSecret(opts.body?.secret);
   const current = await getEndpointRow(deps, opts.endpointId);
   const now = deps.clock.now();
   const row = await deps.db.transaction().execute(async (trx) => {
+    if (opts.idempotency) await store.insertIdempotencyClaim(trx, opts.idempotency.claimRow(current.id));
     const updated = await store.updateEndpoint(trx, current.id, {
       secret_sealed: secretBox(deps.config.dataEncryptionKey).seal(secret),
       previous_secret_sealed: current.secret_sealed,
@@ -232,6 +253,120 @@ export async function rotateEndpointSecret(
     return updated;
   });
   return { endpoint: endpointView(row), secret };
+}
+
+/**
+ * What an Idempotency-Key's record keeps of an answer that shows a secret: the secret sealed, as the
+ * endpoint keeps it, so a replay can show it again and the key's table never holds it in clear.
+ */
+const sealedAnswer = z.object({ endpoint: webhookEndpointView, sealedSecret: z.string() });
+
+function sealAnswer(deps: Deps, answer: WebhookEndpointWithSecretView): z.infer<typeof sealedAnswer> {
+  return {
+    endpoint: answer.endpoint,
+    sealedSecret: secretBox(deps.config.dataEncryptionKey).seal(answer.secret),
+  };
+}
+
+function openAnswer(deps: Deps, stored: unknown): WebhookEndpointWithSecretView {
+  const { endpoint, sealedSecret } = sealedAnswer.parse(stored);
+  return { endpoint, secret: secretBox(deps.config.dataEncryptionKey).open(sealedSecret) };
+}
+
+/** The endpoint with its current secret: the answer of a change whose process died before it answered. */
+async function withCurrentSecret(deps: Deps, endpointId: string): Promise<WebhookEndpointWithSecretView> {
+  const row = await getEndpointRow(deps, endpointId);
+  return {
+    endpoint: endpointView(row),
+    secret: secretBox(deps.config.dataEncryptionKey).open(row.secret_sealed),
+  };
+}
+
+/** A make-a-secret change under the caller's Idempotency-Key (`scope` keeps one caller's keys from another's). */
+export interface IdempotentKeyOptions {
+  idempotencyKey: string | undefined;
+  scope: string;
+}
+
+export interface IdempotentSecretAnswer {
+  status: number;
+  body: WebhookEndpointWithSecretView;
+  replayed: boolean;
+}
+
+async function runWithSecret(
+  deps: Deps,
+  opts: IdempotentKeyOptions & { request: unknown; status: number },
+  work: (idempotency: IdempotentWork) => Promise<WebhookEndpointWithSecretView>,
+): Promise<IdempotentSecretAnswer> {
+  const result = await runIdempotent(
+    deps,
+    { scope: opts.scope, key: opts.idempotencyKey, request: opts.request },
+    async (idempotency) => ({ status: opts.status, body: sealAnswer(deps, await work(idempotency)) }),
+  );
+  return { status: result.status, body: openAnswer(deps, result.body), replayed: result.replayed };
+}
+
+/**
+ * createEndpoint under the caller's Idempotency-Key (required): the same key again answers the first
+ * answer, secret included, so a client that lost the answer does not end with an endpoint whose
+ * secret it never saw; the same key with another body is a 422.
+ */
+export function createEndpointIdempotently(
+  deps: Deps,
+  opts: WebhookChange & IdempotentKeyOptions & { body: CreateWebhookEndpointBody },
+): Promise<IdempotentSecretAnswer> {
+  return runWithSecret(
+    deps,
+    { ...opts, request: { change: 'webhook_endpoint.create', body: opts.body }, status: 201 },
+    (idempotency) =>
+      idempotency.resumeResourceId
+        ? withCurrentSecret(deps, idempotency.resumeResourceId)
+        : createEndpoint(deps, { ...opts, idempotency }),
+  );
+}
+
+/**
+ * rotateEndpointSecret under the caller's Idempotency-Key (required): a retry of a rotation whose
+ * answer was lost answers it again instead of rotating twice, which would stop the secret the receiver
+ * still uses from signing at once.
+ */
+export function rotateEndpointSecretIdempotently(
+  deps: Deps,
+  opts: WebhookChange & IdempotentKeyOptions & { endpointId: string; body?: RotateWebhookSecretBody },
+): Promise<IdempotentSecretAnswer> {
+  return runWithSecret(
+    deps,
+    {
+      ...opts,
+      request: {
+        change: 'webhook_endpoint.rotate_secret',
+        endpointId: opts.endpointId,
+        body: opts.body ?? {},
+      },
+      status: 200,
+    },
+    (idempotency) =>
+      idempotency.resumeResourceId
+        ? withCurrentSecret(deps, idempotency.resumeResourceId)
+        : rotateEndpointSecret(deps, { ...opts, idempotency }),
+  );
+}
+
+let eventTypeList: WebhookEventTypeListView | undefined;
+
+/** Every event type an endpoint can ask for, with its description and the JSON Schema of its `data`. */
+export function listWebhookEventTypes(): WebhookEventTypeListView {
+  eventTypeList ??= {
+    eventTypes: webhookEventTypes.map((type) => {
+      const { $schema: _dialect, ...dataSchema } = z.toJSONSchema(webhookEventSchemas[type], {
+        target: 'draft-2020-12',
+        io: 'output',
+      });
+      return { type, description: webhookEventDescription(type), dataSchema };
+    }),
+  };
+  return eventTypeList;
 }
 
 type DeliveryRow = Pick<

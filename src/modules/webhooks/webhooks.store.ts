@@ -1,5 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type {
+  IdempotencyKeysTable,
   WebhookDeliveriesTable,
   WebhookDeliveryAttemptsTable,
   WebhookDeliveryStatus,
@@ -13,6 +14,11 @@ import type { Db } from '../../platform/db';
 
 export async function insertEndpoint(db: Db, row: Insertable<WebhookEndpointsTable>): Promise<void> {
   await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+/** Claims an Idempotency-Key for the change made in the same transaction (idempotency.service). */
+export async function insertIdempotencyClaim(db: Db, row: Insertable<IdempotencyKeysTable>): Promise<void> {
+  await db.insertInto('idempotency_keys').values(row).execute();
 }
 
 export function findEndpoint(db: Db, id: string) {

@@ -231,7 +231,7 @@ export class SandboxProcessor implements PaymentProcessor {
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     const [outcome] = await this.record([request]);
-    // No outcome: the token is unknown.
+    // No outcome: the token is unknown, used up or removed.
     if (!outcome) throw new ProcessorError('unknown token', 'unavailable');
     return this.answer(outcome);
   }
@@ -296,6 +296,8 @@ export class SandboxProcessor implements PaymentProcessor {
         join jsonb_to_recordset(${OUTCOMES_JSON}::jsonb) as o(behaviour text, failure_code text, return_code text)
           on o.behaviour = t.behaviour
         where not exists (select 1 from earlier e where e.idempotency_key = r.idempotency_key)
+          -- A single-use token that paid once, or a saved method removed since, charges no more.
+          and (not t.used or t.attached_to is not null)
       ),
       charged as (
         insert into sandbox_charges (id, idempotency_key, token_id, amount_cents, currency, status,
@@ -322,7 +324,7 @@ export class SandboxProcessor implements PaymentProcessor {
         outcomeOf(row.id, row.status === 'failed' ? (row.failure_code as DeclineCode) : null),
       ]),
     );
-    // No row for a key: its token is unknown, or a concurrent request with the same key recorded it first.
+    // No row for a key: its token is unknown or used up, or a concurrent request with the same key recorded it first.
     return Promise.all(
       requests.map(async (r) => byKey.get(r.idempotencyKey) ?? (await this.findCharge(r.idempotencyKey))),
     );
