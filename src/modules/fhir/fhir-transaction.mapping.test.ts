@@ -90,7 +90,7 @@ describe('mapTransaction', () => {
 
   it('refuses a key identifier of another system, naming the request', () => {
     const body = fhirBundle(freshIds());
-    body.entry[0]!.request.ifNoneExist = `identifier=${SYSTEM.account}|x`;
+    (body.entry[0]!.request as { ifNoneExist?: string }).ifNoneExist = `identifier=${SYSTEM.account}|x`;
     const result = mapTransaction(parsed(body), nothingKnown);
     expect(result.ok).toBe(false);
     if (result.ok) return;
