@@ -140,6 +140,23 @@ describe('a transaction bundle', () => {
     ]);
   });
 
+  it('writes the webhook events intake writes, once, with the transaction', async () => {
+    const last = await t.deps.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const { entries } = await created();
+    const accountId = entries[1]!.response.location!.split('/')[1];
+    // Event ids are time-ordered (UUIDv7): those written by this transaction come after the last one.
+    let query = t.deps.db.selectFrom('webhook_events').select(['type', 'account_id']);
+    if (last) query = query.where('id', '>', last.id);
+    const events = await query.execute();
+    expect(events.map((e) => e.type).sort()).toEqual(['account.created', 'bill.created']);
+    expect(events.every((e) => e.account_id === accountId)).toBe(true);
+  });
+
   it('the same bundle again changes nothing: every entry 200 OK, no new version', async () => {
     const { body } = await created();
     const before = await tableCounts(t.deps);
