@@ -25,6 +25,7 @@ import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
 import { fhirRoutes } from './modules/fhir/fhir.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
+import { importRoutes } from './modules/imports/imports.routes';
 import { intakeRoutes } from './modules/intake/intake.routes';
 import { memberRoutes } from './modules/members/members.routes';
 import { devMailboxRoutes } from './modules/notifications/dev-mailbox.routes';
@@ -136,6 +137,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(apiKeyRoutes);
   await app.register(intakeRoutes(deps));
   await app.register(refundRoutes(deps));
+  await app.register(importRoutes(deps));
   await app.register(paymentsApiRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(fhirRoutes(deps));

@@ -8,6 +8,7 @@ import { apiKeyCommand } from './modules/api-keys/api-keys.cli';
 import { BULK_MEMBER_DOMAIN, seedBulkMembers } from './modules/demo/bulk-members';
 import { DEMO_MEMBER_PASSWORD } from './modules/demo/demo.data';
 import { demoData, seedDemo } from './modules/demo/demo.service';
+import { importCommand } from './modules/imports/imports.cli';
 import { checkIntegrity } from './modules/integrity/integrity.service';
 import { systemClock } from './platform/clock';
 import { DatabaseUnavailableError } from './platform/db-health';
@@ -31,6 +32,8 @@ Commands:
              (refused in production like seed)
   check      verify the money invariants; exits 1 with a JSON report of any violation
   api-key    create, list, rotate or revoke integrators' API keys (settle api-key --help)
+  import     import a file of people, accounts and bills (NDJSON or CSV) with a progress bar
+             (settle import --help)
 
 Environment: see README.md and .env.example (DATABASE_URL, DATA_DIR, PORT, SMTP_URL, …).`;
 
@@ -162,6 +165,7 @@ async function seedManyMembers(config: Config, countText: string): Promise<numbe
 export async function main(argv: string[]): Promise<number> {
   // Its own subcommands and options (create --name … --scopes …).
   if (argv[0] === 'api-key') return apiKeyCommand(loadConfig(), argv.slice(1));
+  if (argv[0] === 'import') return importCommand(loadConfig(), argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -4,6 +4,7 @@ import { noticeAutopay } from './modules/autopay/autopay-notices.service';
 import { pauseAutopayOnBlockedMethods, runDueAutopay } from './modules/autopay/autopay-run.service';
 import { deleteExpiredGuestSessions } from './modules/guest/guest.store';
 import { pruneKeys } from './modules/idempotency/idempotency.store';
+import { applyImports } from './modules/imports/imports.service';
 import { deliverOutbox, deliverTexts } from './modules/notifications/notifications.service';
 import { presentReturnedBankDebits } from './modules/payments/bank-representment.service';
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
@@ -66,6 +67,9 @@ export const workerJobs: readonly WorkerJob<Deps>[] = [
   { name: 'run-due-autopay', after: BLOCKING, run: (deps) => runDueAutopay(deps) },
   { name: 'deliver-emails', run: deliverEmails },
   { name: 'deliver-texts', run: (deps) => deliverTexts(deps) },
+  // Bulk imports get a bounded share of each pass (imports.service applyImports), so a large file never
+  // holds back the jobs after it; its import.finished event goes out in the same pass.
+  { name: 'apply-imports', run: (deps) => applyImports(deps) },
   { name: 'deliver-webhooks', run: (deps) => deliverWebhooks(deps) },
   { name: 'housekeeping', everyMs: 10 * 60_000, run: housekeeping },
 ];

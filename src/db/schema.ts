@@ -662,6 +662,48 @@ export interface ApiKeySecretsTable {
   last_used_at: Timestamp | null;
 }
 
+export type ImportFormat = 'ndjson' | 'csv';
+export type ImportCsvType = 'people' | 'accounts' | 'bills';
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
+export type ImportLineKind = 'person' | 'account' | 'bill';
+export type ImportLineStatus = 'pending' | 'done' | 'failed';
+
+export interface ImportsTable {
+  id: string;
+  format: ImportFormat;
+  csv_type: ImportCsvType | null;
+  status: ImportStatus;
+  actor_type: 'api' | 'system';
+  actor_id: string;
+  file_sha256: string;
+  file_bytes: number;
+  total_count: number;
+  created_count: ColumnType<number, number | undefined, number>;
+  updated_count: ColumnType<number, number | undefined, number>;
+  unchanged_count: ColumnType<number, number | undefined, number>;
+  failed_count: ColumnType<number, number | undefined, number>;
+  lease_token: string | null;
+  lease_until: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ImportLinesTable {
+  import_id: string;
+  line_no: number;
+  kind: ImportLineKind | null;
+  external_id: string | null;
+  /** The record as the intake route's body takes it; null for a line refused as it was read. */
+  record: Json<Record<string, unknown>> | null;
+  status: ImportLineStatus;
+  result: 'created' | 'updated' | 'unchanged' | null;
+  /** The problem+json of a refused line. */
+  error: Json<Record<string, unknown>> | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   api_key_secrets: ApiKeySecretsTable;
@@ -702,6 +744,8 @@ export interface Database {
   refunds: RefundsTable;
   refund_allocations: RefundAllocationsTable;
   sandbox_refunds: SandboxRefundsTable;
+  imports: ImportsTable;
+  import_lines: ImportLinesTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -10,7 +10,7 @@ function unstorable(s: string): boolean {
 }
 
 /** Paths of strings (values or keys) PostgreSQL could not store, walked without recursion. */
-function findUnstorable(root: unknown): FieldError[] {
+export function findUnstorable(root: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const stack: [unknown, string][] = [[root, '']];
   while (stack.length > 0 && errors.length < 20) {

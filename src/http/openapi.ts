@@ -100,6 +100,12 @@ export const tags: readonly { name: string; description: string }[] = [
       'own identifiers (`externalId`), idempotently; bill corrections kept as versions, voids and adjustments.',
   },
   {
+    name: 'imports',
+    description:
+      'For a billing system (API key): a file of people, accounts and bills (NDJSON or CSV, up to 25 MiB) ' +
+      'applied in the background through the intake upserts, with counts and a per-line error report.',
+  },
+  {
     name: 'payments out',
     description:
       'For a billing system (API key, `payments:read`): every payment with the bills it paid under your own ' +

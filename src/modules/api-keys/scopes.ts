@@ -16,6 +16,7 @@ export const apiKeyScopes = [
   'payments:refund',
   'webhooks:manage',
   'imports:write',
+  'imports:read',
 ] as const;
 
 export const apiKeyScope = z.enum(apiKeyScopes);

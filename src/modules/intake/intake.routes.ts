@@ -38,7 +38,7 @@ import { getPerson, upsertPerson } from './people.service';
  * A read route takes a key with either scope. The route declares no single scope (any valid key gets
  * past the key check) and this hook, which runs before validation, asks for one of the two.
  */
-function eitherScope(...scopes: [ApiKeyScope, ApiKeyScope]): preValidationHookHandler {
+export function eitherScope(...scopes: [ApiKeyScope, ApiKeyScope]): preValidationHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const key = apiKeyOf(request);
     if (scopes.some((s) => key.scopes.includes(s))) return;

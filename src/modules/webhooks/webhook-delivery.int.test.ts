@@ -41,7 +41,7 @@ afterAll(async () => {
   await t.close();
 });
 afterEach(async () => {
-  for (const e of (await listEndpoints(t.deps, { limit: 100 })).endpoints) {
+  for (const e of (await listEndpoints(t.deps, { limit: 100 })).data) {
     await deleteEndpoint(t.deps, { ...change, endpointId: e.id });
   }
   // Events a test left behind go to no endpoint of the next.
@@ -220,7 +220,7 @@ describe('retries', () => {
     }
     expect(detail.attemptLog.at(-1)?.attemptedAt).toBe('2026-11-26T18:00:00.000Z');
 
-    const listed = (await listEndpoints(t.deps)).endpoints.find((e) => e.id === endpoint.id);
+    const listed = (await listEndpoints(t.deps)).data.find((e) => e.id === endpoint.id);
     expect(listed).toMatchObject({
       enabled: false,
       disabledReason: 'failing',
@@ -238,11 +238,11 @@ describe('retries', () => {
     const endpoint = await endpointFor(r);
     await emit(1);
     await pass();
-    expect((await listEndpoints(t.deps)).endpoints[0]?.failingSince).toBe('2026-11-23T18:00:00.000Z');
+    expect((await listEndpoints(t.deps)).data[0]?.failingSince).toBe('2026-11-23T18:00:00.000Z');
     r.behavior = 'ok';
     t.clock.advance({ seconds: 6 });
     expect(await pass()).toMatchObject({ delivered: 1 });
-    expect((await listEndpoints(t.deps)).endpoints[0]).toMatchObject({ enabled: true, failingSince: null });
+    expect((await listEndpoints(t.deps)).data[0]).toMatchObject({ enabled: true, failingSince: null });
     expect(await deliveriesOf(endpoint.id)).toMatchObject([{ status: 'succeeded', attempts: 2 }]);
   });
 
@@ -252,7 +252,7 @@ describe('retries', () => {
     await emit(3);
     expect(await pass()).toMatchObject({ failed: 1, delivered: 0 });
     expect(r.received).toHaveLength(1);
-    expect((await listEndpoints(t.deps)).endpoints[0]).toMatchObject({
+    expect((await listEndpoints(t.deps)).data[0]).toMatchObject({
       enabled: false,
       disabledReason: 'gone',
     });
@@ -291,8 +291,7 @@ describe('one endpoint never holds back another', () => {
     for (const r of [hang, fail, redirect]) expect(r.received).toHaveLength(1);
 
     const last = async (r: TestReceiver) =>
-      (await listDeliveries(t.deps, { endpointId: ids.get(r) ?? '', query: { status: 'pending' } }))
-        .deliveries;
+      (await listDeliveries(t.deps, { endpointId: ids.get(r) ?? '', query: { status: 'pending' } })).data;
     expect((await last(hang)).filter((d) => d.lastAttempt)).toMatchObject([
       { lastAttempt: { errorKind: 'timeout', statusCode: null } },
     ]);
@@ -372,7 +371,7 @@ describe('at least once, each event once per endpoint', () => {
     expect(await pass()).toMatchObject({ delivered: 1 });
     expect(r.received).toHaveLength(2);
     expect(r.uniqueIds()).toEqual([eventId]);
-    const [d] = (await listDeliveries(t.deps, { endpointId: endpoint.id })).deliveries;
+    const [d] = (await listDeliveries(t.deps, { endpointId: endpoint.id })).data;
     expect(d).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 });
@@ -430,7 +429,7 @@ describe('what each endpoint gets', () => {
     expect(r.received.map((x) => x.id)).toEqual([eventId, eventId]);
     r.verifyAll(endpoint.secret);
     const listed = await listDeliveries(t.deps, { endpointId: endpoint.id });
-    expect(listed.deliveries.map((d) => [d.replay, d.status])).toEqual([
+    expect(listed.data.map((d) => [d.replay, d.status])).toEqual([
       [true, 'succeeded'],
       [false, 'succeeded'],
     ]);
@@ -450,7 +449,7 @@ describe('what each endpoint gets', () => {
     const production: Deps = { ...t.deps, config: { ...t.deps.config, env: 'production' } };
     expect(await pass({}, production)).toMatchObject({ retrying: 1 });
     expect(r.received).toHaveLength(0);
-    const [d] = (await listDeliveries(t.deps, { endpointId: endpoint.id })).deliveries;
+    const [d] = (await listDeliveries(t.deps, { endpointId: endpoint.id })).data;
     expect(d?.lastAttempt).toMatchObject({ errorKind: 'url_refused', statusCode: null });
   });
 });

@@ -88,7 +88,7 @@ describe('webhook endpoints', () => {
   });
 
   it('refuses a bad URL or secret naming the field, and changes nothing', async () => {
-    const before = (await listEndpoints(t.deps, { limit: 100 })).endpoints.length;
+    const before = (await listEndpoints(t.deps, { limit: 100 })).data.length;
     const refused = async (url: string, deps: Deps = t.deps) =>
       fieldErrorOf(createEndpoint(deps, { ...change, body: { url } }));
     expect(await refused('billing.example.org/hooks')).toEqual({
@@ -123,19 +123,19 @@ describe('webhook endpoints', () => {
         }),
       ),
     ).toEqual({ code: 'validation_failed', errors: [['secret', 'invalid']] });
-    expect((await listEndpoints(t.deps, { limit: 100 })).endpoints).toHaveLength(before);
+    expect((await listEndpoints(t.deps, { limit: 100 })).data).toHaveLength(before);
   });
 
   it('lists endpoints a page at a time, oldest first', async () => {
     for (let i = 0; i < 3; i++) {
       await createEndpoint(t.deps, { ...change, body: { url: `https://page${i}.example.org/` } });
     }
-    const all = (await listEndpoints(t.deps, { limit: 100 })).endpoints;
+    const all = (await listEndpoints(t.deps, { limit: 100 })).data;
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
       const page = await listEndpoints(t.deps, { limit: 2, ...(cursor ? { cursor } : {}) });
-      seen.push(...page.endpoints.map((e) => e.id));
+      seen.push(...page.data.map((e) => e.id));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
@@ -240,8 +240,8 @@ describe('webhook endpoints', () => {
         endpointId: endpoint.id,
         query: { limit: 2, status: 'pending', ...(cursor ? { cursor } : {}) },
       });
-      ids.push(...page.deliveries.map((d) => d.id));
-      for (const d of page.deliveries)
+      ids.push(...page.data.map((d) => d.id));
+      for (const d of page.data)
         expect(d).toMatchObject({ status: 'pending', attempts: 0, lastAttempt: null });
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
@@ -249,7 +249,7 @@ describe('webhook endpoints', () => {
     expect(ids).toHaveLength(5);
     expect([...ids].sort().reverse()).toEqual(ids);
     expect(
-      (await listDeliveries(t.deps, { endpointId: endpoint.id, query: { status: 'succeeded' } })).deliveries,
+      (await listDeliveries(t.deps, { endpointId: endpoint.id, query: { status: 'succeeded' } })).data,
     ).toEqual([]);
     const detail = await getDelivery(t.deps, { endpointId: endpoint.id, deliveryId: ids[0] ?? '' });
     expect(detail).toMatchObject({ eventType: 'autopay.enrolled', attemptLog: [] });

@@ -129,7 +129,7 @@ describe('registering an endpoint', () => {
     expect(one.json()).toEqual(made.endpoint);
     const list = await call('GET', '/webhook-endpoints?limit=100');
     expect(list.statusCode).toBe(200);
-    expect(list.json().endpoints).toContainEqual(made.endpoint);
+    expect(list.json().data).toContainEqual(made.endpoint);
     for (const body of [one.body, list.body]) {
       expect(body).not.toContain(made.secret);
       expect(body).not.toContain('secret');
@@ -167,12 +167,12 @@ describe('registering an endpoint', () => {
 
   it('pages through the endpoints with the cursor', async () => {
     for (let i = 0; i < 3; i++) await register({ url: `https://page${i}.example.org/` });
-    const all = (await call('GET', '/webhook-endpoints?limit=100')).json().endpoints as { id: string }[];
+    const all = (await call('GET', '/webhook-endpoints?limit=100')).json().data as { id: string }[];
     const seen: string[] = [];
     let cursor = '';
     for (;;) {
       const page = (await call('GET', `/webhook-endpoints?limit=2${cursor}`)).json();
-      seen.push(...page.endpoints.map((e: { id: string }) => e.id));
+      seen.push(...page.data.map((e: { id: string }) => e.id));
       if (!page.nextCursor) break;
       cursor = `&cursor=${page.nextCursor}`;
     }
@@ -246,8 +246,8 @@ describe('delivering, rotating and replaying', () => {
 
     const log = await call('GET', `/webhook-endpoints/${id}/deliveries`);
     expect(log.statusCode).toBe(200);
-    const [delivery] = log.json().deliveries;
-    expect(log.json().deliveries).toHaveLength(1);
+    const [delivery] = log.json().data;
+    expect(log.json().data).toHaveLength(1);
     expect(delivery).toMatchObject({
       eventId,
       eventType: 'autopay.canceled',
@@ -260,9 +260,7 @@ describe('delivering, rotating and replaying', () => {
     expect(delivery.lastAttempt.responseMs).toBeGreaterThanOrEqual(0);
     const detail = await call('GET', `/webhook-endpoints/${id}/deliveries/${delivery.id}`);
     expect(detail.json()).toMatchObject({ id: delivery.id, attemptLog: [{ statusCode: 204 }] });
-    expect(
-      (await call('GET', `/webhook-endpoints/${id}/deliveries?status=failed`)).json().deliveries,
-    ).toEqual([]);
+    expect((await call('GET', `/webhook-endpoints/${id}/deliveries?status=failed`)).json().data).toEqual([]);
 
     const replay = await call('POST', `/webhook-endpoints/${id}/replay`, { eventId });
     expect(replay.statusCode).toBe(201);
@@ -279,7 +277,7 @@ describe('delivering, rotating and replaying', () => {
         'webhook-signature': second!.signature,
       }),
     ).not.toThrow();
-    const after = (await call('GET', `/webhook-endpoints/${id}/deliveries`)).json().deliveries;
+    const after = (await call('GET', `/webhook-endpoints/${id}/deliveries`)).json().data;
     expect(after.map((d: { replay: boolean; status: string }) => [d.replay, d.status])).toEqual([
       [true, 'succeeded'],
       [false, 'succeeded'],

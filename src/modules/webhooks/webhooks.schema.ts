@@ -113,7 +113,7 @@ export const listQuery = z.object({
 export type ListQuery = z.infer<typeof listQuery>;
 
 export const webhookEndpointListView = z.object({
-  endpoints: z.array(webhookEndpointView),
+  data: z.array(webhookEndpointView),
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: z.string().nullable(),
 });
@@ -181,7 +181,7 @@ export const listDeliveriesQuery = listQuery.extend({ status: deliveryStatus.opt
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
 export const webhookDeliveryListView = z.object({
-  deliveries: z.array(webhookDeliveryView),
+  data: z.array(webhookDeliveryView),
   nextCursor: z.string().nullable(),
 });
 export type WebhookDeliveryListView = z.infer<typeof webhookDeliveryListView>;

@@ -205,7 +205,7 @@ export async function listEndpoints(deps: Deps, query: ListQuery = {}): Promise<
   const rows = await store.listEndpoints(deps.db, checkCursor(query.cursor), limit + 1);
   const page = rows.slice(0, limit);
   return {
-    endpoints: page.map(endpointView),
+    data: page.map(endpointView),
     nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
   };
 }
@@ -421,7 +421,7 @@ export async function listDeliveries(
     attempts.set(a.delivery_id, [...(attempts.get(a.delivery_id) ?? []), attemptView(a)]);
   }
   return {
-    deliveries: page.map((r) => deliveryView(r, attempts.get(r.id) ?? [])),
+    data: page.map((r) => deliveryView(r, attempts.get(r.id) ?? [])),
     nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
   };
 }
