@@ -23,6 +23,7 @@ import { testOnlyRoutes } from './http/test-routes';
 import { apiKeyRoutes } from './modules/api-keys/api-keys.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { autopayRoutes } from './modules/autopay/autopay.routes';
+import { fhirRoutes } from './modules/fhir/fhir.routes';
 import { guestRoutes } from './modules/guest/guest.routes';
 import { importRoutes } from './modules/imports/imports.routes';
 import { intakeRoutes } from './modules/intake/intake.routes';
@@ -140,6 +141,7 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(importRoutes(deps));
   await app.register(paymentsApiRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(fhirRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
   // Stripe's events, only when Stripe is the processor (its webhook secret verifies them).
   if (deps.config.processor === 'stripe' && deps.config.stripe) await app.register(stripeWebhookRoutes(deps));

@@ -146,9 +146,15 @@ function send(request: Omit<InjectOptions, 'headers'>, headers: Record<string, s
   return t.app.inject({ ...request, headers, remoteAddress: nextTestAddress() });
 }
 
+/** The error code of an answer: problem+json's `code`, or an OperationOutcome's (on /fhir). */
+function errorCodeOf(res: LightMyRequestResponse): string | undefined {
+  const body = res.json();
+  return body.code ?? body.issue?.[0]?.details?.coding?.[0]?.code;
+}
+
 function answerOf(res: LightMyRequestResponse): string {
   // HEAD answers have no body.
-  const code = res.statusCode >= 400 && res.body !== '' ? ` ${res.json().code}` : '';
+  const code = res.statusCode >= 400 && res.body !== '' ? ` ${errorCodeOf(res)}` : '';
   return `${res.statusCode}${code}`;
 }
 
@@ -180,7 +186,7 @@ describe('API keys and sessions never reach each other’s routes', () => {
       const asMember = await send(request, { cookie: member.cookie, 'x-csrf-token': member.csrfToken });
       expect(asMember.statusCode, `${label(route)} with a member session`).toBe(401);
       expect(asMember.headers['www-authenticate'], label(route)).toMatch(/^Bearer /);
-      if (route.method !== 'HEAD') expect(asMember.json().code).toBe('api_key_invalid');
+      if (route.method !== 'HEAD') expect(errorCodeOf(asMember)).toBe('api_key_invalid');
       const asGuest = await send(request, { authorization: `Bearer ${guestToken}` });
       expect(asGuest.statusCode, `${label(route)} with a guest session`).toBe(401);
       // The key itself gets past authentication and the scope check.

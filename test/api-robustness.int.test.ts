@@ -17,6 +17,7 @@ import {
   signIn,
   tokenizeCard,
 } from './factories';
+import { fhirBundle, freshIds } from './fhir';
 import { hospitalBillBody, intakeClient, medicalAccountBody, personBody } from './intake';
 
 /**
@@ -185,8 +186,13 @@ async function memberHeaders(method: string, url: string): Promise<Record<string
   return { cookie: s.cookie, 'x-csrf-token': s.csrfToken };
 }
 
+// A whole FHIR transaction, the same each time: the first valid one creates its records, the rest
+// leave them unchanged, and each field of it in turn gets the bad values.
+const fhirEntries = fhirBundle(freshIds(), [5_000]).entry as unknown as Json;
+
 /** Known-good values by `<operation>#<alternative> <field>` or `<operation> <field>`. */
 const known: Record<string, () => Json | Promise<Json>> = {
+  'POST /fhir/R4 entry': () => structuredClone(fhirEntries),
   'POST /api/v1/guest/lookups#0 regionId': () => medical.regionId,
   'POST /api/v1/guest/lookups#0 accountNumber': () => medical.accountNumber,
   'POST /api/v1/guest/lookups#0 postalCode': () => medical.postalCode,
@@ -469,6 +475,18 @@ function check({ label, res, expectStatus }: Outcome, url: string): void {
     return;
   }
   if (expectStatus && res.statusCode !== expectStatus) failures.push(`expected ${expectStatus}: ${summary}`);
+  if (res.statusCode >= 400 && url.startsWith('/fhir/')) {
+    // The FHIR adapter answers errors as OperationOutcome.
+    if (!String(res.headers['content-type']).startsWith('application/fhir+json')) {
+      failures.push(`not fhir+json: ${summary}`);
+    } else if (
+      res.body !== '' &&
+      (res.json() as { resourceType?: unknown }).resourceType !== 'OperationOutcome'
+    ) {
+      failures.push(`not an OperationOutcome: ${summary}`);
+    }
+    return;
+  }
   if (res.statusCode < 400 || !/^\/(api|sandbox)\//.test(url)) return;
   if (!String(res.headers['content-type']).startsWith('application/problem+json')) {
     failures.push(`not problem+json: ${summary}`);

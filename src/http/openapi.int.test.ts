@@ -23,6 +23,8 @@ const PUBLIC = [
   'POST /api/v1/member/registrations',
   'POST /api/v1/member/email-verifications',
   'POST /sandbox/v1/tokens',
+  // FHIR clients read the CapabilityStatement before they authenticate (decision 0037).
+  'GET /fhir/R4/metadata',
 ];
 
 const t = await buildTestApp();

@@ -4,6 +4,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { AppError, type ErrorCode, errorCodes } from '../errors';
+import { operationOutcomeOf, operationOutcomeSchema } from '../modules/fhir/fhir.outcome';
 import { apiKeySecurityScheme } from './api-key-auth';
 import { SESSION_COOKIE } from './member-session';
 import { problemDetails, problemOf } from './problem';
@@ -121,6 +122,16 @@ export const tags: readonly { name: string; description: string }[] = [
       'For an integrator (API key with `webhooks:manage`): endpoints that receive events (payments, ' +
       'refunds, returns, bills, automatic payments, imports) signed as Standard Webhooks specifies, ' +
       'retried with backoff for up to three days; their delivery logs, secret rotation and replays.',
+  },
+  {
+    name: 'fhir',
+    description:
+      'FHIR R4 (API key), an adapter over the same intake and payments: a transaction Bundle of Patient, ' +
+      'Account, ChargeItem and Invoice upserted by identifier, all or nothing; payments read as ' +
+      'PaymentReconciliation and PaymentNotice with the Invoices they paid. Bodies and answers are ' +
+      '`application/fhir+json`; errors are OperationOutcome whose `issue.expression` names the bad element ' +
+      '(problem+json when asked for with `Accept: application/problem+json`). Identifier systems, codes and ' +
+      'extensions are under https://settle.dev/fhir; GET /fhir/R4/metadata lists what is supported.',
   },
   {
     name: 'sandbox processor',
@@ -343,20 +354,46 @@ function completeOperation(method: string, path: string, operation: Operation): 
         ? { ...described, description: SUCCESS_DESCRIPTIONS[status] ?? described.description }
         : described;
   }
+  // FHIR routes answer errors as OperationOutcome (or problem+json when asked for): their own responses.
+  const prefix = isFhirOperation(path) ? 'Fhir' : '';
   for (const status of problemStatusesFor(completed)) {
-    responses[status] ??= { $ref: `#/components/responses/${problemResponses[status].name}` };
+    responses[status] ??= { $ref: `#/components/responses/${prefix}${problemResponses[status].name}` };
   }
   completed.responses = responses;
   delete (completed as { 'x-problems'?: unknown })['x-problems'];
   return completed;
 }
 
+function isFhirOperation(path: string): boolean {
+  return path.startsWith('/fhir/');
+}
+
+/** A FHIR route's error answer: an OperationOutcome, or the same problem+json as elsewhere on request. */
+function fhirProblemResponse(status: ProblemStatus): OpenAPIV3_1.ResponseObject {
+  const problem = problemResponse(status);
+  const { example } = problemResponses[status];
+  const error =
+    example instanceof AppError ? example : new AppError(example.code, { detail: example.detail });
+  return {
+    ...problem,
+    description: `${problem.description} An OperationOutcome (issue.expression names the bad element), or problem+json with \`Accept: application/problem+json\`.`,
+    content: {
+      'application/fhir+json': {
+        schema: { $ref: '#/components/schemas/OperationOutcome' },
+        example: operationOutcomeOf(error, status),
+      },
+      ...problem.content,
+    },
+  };
+}
+
+function jsonSchemaOf(schema: z.ZodType): OpenAPIV3_1.SchemaObject {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' });
+  return json as OpenAPIV3_1.SchemaObject;
+}
+
 function problemDetailsSchema(): OpenAPIV3_1.SchemaObject {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(problemDetails, {
-    target: 'draft-2020-12',
-    io: 'output',
-  });
-  return schema as OpenAPIV3_1.SchemaObject;
+  return jsonSchemaOf(problemDetails);
 }
 
 /** @fastify/swagger's `transformObject`: the document as built from the routes, completed. */
@@ -383,7 +420,9 @@ export function completeOpenApiDocument(document: Document): Document {
   for (const status of Object.keys(problemResponses).map(Number) as ProblemStatus[]) {
     const { name } = problemResponses[status];
     if (used.has(name)) responses[name] = problemResponse(status);
+    if (used.has(`Fhir${name}`)) responses[`Fhir${name}`] = fhirProblemResponse(status);
   }
+  const fhirUsed = Object.keys(responses).some((name) => name.startsWith('Fhir'));
   return {
     ...document,
     paths,
@@ -392,6 +431,7 @@ export function completeOpenApiDocument(document: Document): Document {
       schemas: {
         ...document.components?.schemas,
         ProblemDetails: problemDetailsSchema(),
+        ...(fhirUsed ? { OperationOutcome: jsonSchemaOf(operationOutcomeSchema) } : {}),
       },
       responses: { ...document.components?.responses, ...responses },
       // Only the schemes some operation uses (a scheme is declared here before its first route).

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type ErrorCode, errorCodes, type FieldError } from '../errors';
+import { FHIR_CONTENT_TYPE, fhirPathOf, isFhirPath, operationOutcomeOf } from '../modules/fhir/fhir.outcome';
 import { isDatabaseUnavailable } from '../platform/db-health';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -46,13 +47,25 @@ export function problemOf(err: AppError, instance?: string): ProblemBody {
   };
 }
 
+/**
+ * Whether an error answers as a FHIR OperationOutcome: on /fhir routes, unless the client asks for
+ * problem+json by name (and not for FHIR) in its Accept header.
+ */
+function answersFhir(request: FastifyRequest | undefined): boolean {
+  if (!request || !isFhirPath(request.url)) return false;
+  const accept = String(request.headers.accept ?? '');
+  return !/application\/problem\+json/i.test(accept) || /application\/fhir\+json/i.test(accept);
+}
+
 export function sendProblem(reply: FastifyReply, err: AppError, request?: FastifyRequest): FastifyReply {
   if (err.details.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
+  if (answersFhir(request))
+    return reply.status(err.status).type(FHIR_CONTENT_TYPE).send(operationOutcomeOf(err));
   return reply.status(err.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, request?.url));
 }
 
 /** Dotted field path from a zod issue path, e.g. ['body','card','number'] → 'card.number'. */
-function fieldPath(instancePath: string): string {
+function dottedPath(instancePath: string): string {
   return instancePath.replace(/^\//, '').replaceAll('/', '.') || '(body)';
 }
 
@@ -65,6 +78,9 @@ function sendClientError(
 ): FastifyReply {
   const code = status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'validation_failed';
   const appError = new AppError(code, { detail: message });
+  if (answersFhir(request)) {
+    return reply.status(status).type(FHIR_CONTENT_TYPE).send(operationOutcomeOf(appError, status));
+  }
   return reply
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -84,7 +100,7 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
 /** A browser navigation to a page of the single-page app, as opposed to an API call or a missing file. */
 function isPagePath(url: string): boolean {
   const path = url.split('?')[0] ?? '';
-  return !/^\/(api|sandbox|dev)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+  return !/^\/(api|sandbox|dev|fhir)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
 }
 
 /**
@@ -99,6 +115,10 @@ export function registerProblemHandlers(
     if (error instanceof AppError) return sendProblem(reply, error, request);
 
     if (hasZodFastifySchemaValidationErrors(error)) {
+      // On /fhir, a body's fields are named by FHIRPath from the Bundle; a query's by the parameter.
+      const fhirBody = isFhirPath(request.url) && error.validationContext === 'body';
+      const fieldPath = (instancePath: string) =>
+        fhirBody ? fhirPathOf('Bundle', dottedPath(instancePath)) : dottedPath(instancePath);
       const errors: FieldError[] = error.validation.flatMap((v): FieldError[] => {
         // A strict object's unknown fields: one error naming each, so the client knows what to remove.
         if (v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)) {

@@ -27,8 +27,12 @@ function uniqueViolation(err: unknown): string | null {
  * and both insert: the loser's insert fails on a unique index, and it runs again, now finding the
  * winner's record (then it is unchanged, or an update). A number taken by another record between the
  * check and the insert is, in the end, the same refusal as when the check sees it.
+ *
+ * Called with deps whose db is already a transaction (`{ ...deps, db: trx }`), the write joins it: the
+ * caller (the FHIR transaction, all-or-nothing over several records) owns its commit and its retries.
  */
 export async function inIntakeTransaction<T>(deps: Deps, work: (trx: Db) => Promise<T>): Promise<T> {
+  if (deps.db.isTransaction) return work(deps.db);
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.db.transaction().execute(work);
