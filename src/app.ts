@@ -34,6 +34,7 @@ import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
 import { paymentRoutes } from './modules/payments/payments.routes';
 import { paymentsApiRoutes } from './modules/payments/payments-api.routes';
 import { refundRoutes } from './modules/payments/refunds.routes';
+import { stripeWebhookRoutes } from './modules/processor-events/stripe-webhooks.routes';
 import { scheduledRoutes } from './modules/scheduled/scheduled.routes';
 import { walletRoutes } from './modules/wallet/wallet.routes';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
@@ -142,6 +143,8 @@ export async function buildApp(given: Deps, options: BuildAppOptions = {}): Prom
   await app.register(webhookRoutes(deps));
   await app.register(fhirRoutes(deps));
   if (deps.sandbox) await app.register(sandboxRoutes(deps.sandbox, deps.clock));
+  // Stripe's events, only when Stripe is the processor (its webhook secret verifies them).
+  if (deps.config.processor === 'stripe' && deps.config.stripe) await app.register(stripeWebhookRoutes(deps));
   if (deps.config.env === 'test') await app.register(testOnlyRoutes);
   if (deps.config.env !== 'production') {
     await app.register(devMailboxRoutes(deps, (email, options) => renderOutboxEmail(deps, email, options)));

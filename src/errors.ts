@@ -5,6 +5,8 @@
 export const errorCodes = {
   /** The request body, query or parameters failed validation; `errors[]` names each field. */
   validation_failed: { status: 400, title: 'Some of the information is not valid' },
+  /** A processor's webhook (/webhooks/stripe) without a valid signature: missing, malformed, wrong or too old. */
+  webhook_signature_invalid: { status: 400, title: 'The webhook signature could not be verified' },
   /** A required Idempotency-Key header is missing or malformed. */
   idempotency_key_required: { status: 400, title: 'Idempotency-Key header required' },
   /** The guest session token is missing, expired or unknown. */

@@ -10,6 +10,7 @@ import { presentReturnedBankDebits } from './modules/payments/bank-representment
 import { settleBankPayments } from './modules/payments/bank-settlement.service';
 import { renderOutboxEmail } from './modules/payments/payment-receipts.service';
 import { reconcilePayments, reconcileRefunds } from './modules/payments/reconciliation.service';
+import { applyProcessorEvents } from './modules/processor-events/processor-events.service';
 import { runDueScheduledPayments } from './modules/scheduled/scheduled.service';
 import { blockReturnedBankMethods } from './modules/wallet/wallet.service';
 import { deliverWebhooks, pruneWebhookEvents } from './modules/webhooks/webhook-delivery.service';
@@ -65,6 +66,8 @@ export const workerJobs: readonly WorkerJob<Deps>[] = [
   { name: 'run-due-scheduled-payments', after: BLOCKING, run: (deps) => runDueScheduledPayments(deps) },
   { name: 'notice-autopay', after: BLOCKING, run: (deps) => noticeAutopay(deps) },
   { name: 'run-due-autopay', after: BLOCKING, run: (deps) => runDueAutopay(deps) },
+  // The processor's events inbox (decision 0040): only sorts what came in, for now; moves no money.
+  { name: 'apply-processor-events', run: (deps) => applyProcessorEvents(deps) },
   { name: 'deliver-emails', run: deliverEmails },
   { name: 'deliver-texts', run: (deps) => deliverTexts(deps) },
   // Bulk imports get a bounded share of each pass (imports.service applyImports), so a large file never

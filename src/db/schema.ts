@@ -704,6 +704,27 @@ export interface ImportLinesTable {
   updated_at: Timestamp;
 }
 
+export type ProcessorEventStatus = 'received' | 'applied' | 'ignored' | 'failed';
+
+/** The processor's events inbox (migration 065, decision 0040): one row per event id. */
+export interface ProcessorEventsTable {
+  /** The processor's event id (Stripe: evt_...). */
+  id: string;
+  processor: 'stripe';
+  type: string;
+  /** When the processor made the event. */
+  created: Timestamp;
+  received_at: Timestamp;
+  /** The event as it was signed and sent. */
+  payload: Json<Record<string, unknown>>;
+  status: ProcessorEventStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  applied_at: Date | null;
+  /** Why it was ignored, failed, or is still waiting (never the payload). */
+  error: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   api_key_secrets: ApiKeySecretsTable;
@@ -746,6 +767,7 @@ export interface Database {
   sandbox_refunds: SandboxRefundsTable;
   imports: ImportsTable;
   import_lines: ImportLinesTable;
+  processor_events: ProcessorEventsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -23,7 +23,8 @@ export function findUnstorable(root: unknown): FieldError[] {
           message: 'Remove control or unsupported characters',
         });
       }
-    } else if (value && typeof value === 'object') {
+    } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+      // A body kept as its bytes (/webhooks/stripe) is checked where it is parsed.
       for (const [key, child] of Object.entries(value)) {
         const childPath = path ? `${path}.${key}` : key;
         if (unstorable(key)) stack.push([key, childPath]);

@@ -78,6 +78,14 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly processorEvents = new Counter({
+    name: 'settle_processor_events_total',
+    help:
+      'Processor (Stripe) events the worker looked at, by outcome: ignored (a type Settle does not act on), ' +
+      'unknown_payment (about no Settle payment: kept and looked at again), waiting (kept until applied)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   /** When each job last finished without throwing (ms since the epoch, wall clock). */
   private readonly lastSuccess = new Map<string, number>();
 
