@@ -22,6 +22,7 @@ import type {
   FastifyRequest,
   onRequestHookHandler,
   onSendHookHandler,
+  preValidationHookHandler,
   RouteOptions,
 } from 'fastify';
 import type { Deps } from '../deps';
@@ -113,6 +114,26 @@ export function requireApiKey(deps: Deps, scope: ApiKeyScope | null): onRequestH
 export function apiKeyOf(request: FastifyRequest): ApiKeyPrincipal {
   if (!request.apiKey) throw new AppError('api_key_invalid', { reason: 'missing' });
   return request.apiKey;
+}
+
+/**
+ * For a read route that takes a key with either of two scopes (`bills:read` or `bills:write`): the
+ * route declares `config: { apiKey: { scope: null } }` (any valid key passes the key check) and this
+ * hook, run before validation, asks for one of the two, answering 403 `insufficient_scope` as a
+ * route's own scope does.
+ */
+export function eitherScope(...scopes: [ApiKeyScope, ApiKeyScope]): preValidationHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (scopes.some((s) => apiKeyOf(request).scopes.includes(s))) return;
+    reply.header(
+      'www-authenticate',
+      `Bearer realm="Settle API", error="insufficient_scope", scope="${scopes.join(' ')}"`,
+    );
+    throw new AppError('insufficient_scope', {
+      detail: `This API key has neither the ${scopes[0]} nor the ${scopes[1]} scope.`,
+      scope: scopes[0],
+    });
+  };
 }
 
 /**

@@ -3,14 +3,12 @@
  * Invoices out, errors as OperationOutcome (http/problem.ts). Bodies are `application/fhir+json` (or
  * `application/json`); answers are `application/fhir+json`.
  */
-import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Deps } from '../../deps';
 import { AppError } from '../../errors';
-import { apiKeyOf } from '../../http/api-key-auth';
+import { apiKeyOf, eitherScope } from '../../http/api-key-auth';
 import { requestContext } from '../../http/context';
-import type { ApiKeyScope } from '../api-keys/scopes';
 import { capabilityStatement } from './fhir.capability';
 import { FHIR_CONTENT_TYPE } from './fhir.outcome';
 import {
@@ -26,21 +24,6 @@ import { runTransaction } from './fhir-transaction.service';
 /** A 200 answered as application/fhir+json, for the OpenAPI document and the serializer. */
 function fhirOk<T extends z.ZodType>(schema: T, description: string) {
   return { 200: { description, content: { 'application/fhir+json': { schema } } } };
-}
-
-/** A read that takes a key with either scope (the route declares none; this hook asks for one of the two). */
-function eitherScope(...scopes: [ApiKeyScope, ApiKeyScope]): preValidationHookHandler {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (scopes.some((s) => apiKeyOf(request).scopes.includes(s))) return;
-    reply.header(
-      'www-authenticate',
-      `Bearer realm="Settle API", error="insufficient_scope", scope="${scopes.join(' ')}"`,
-    );
-    throw new AppError('insufficient_scope', {
-      detail: `This API key has neither the ${scopes[0]} nor the ${scopes[1]} scope.`,
-      scope: scopes[0],
-    });
-  };
 }
 
 const searchDescription =

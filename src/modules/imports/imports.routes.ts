@@ -9,11 +9,10 @@ import { type FastifyReply, errorCodes as fastifyErrors } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { apiKeyOf } from '../../http/api-key-auth';
+import { apiKeyOf, eitherScope } from '../../http/api-key-auth';
 import { headerValue, requestContext } from '../../http/context';
 import { renderProblems, sendIdempotent } from '../../http/idempotent-reply';
 import { requireIdempotencyKey, runIdempotent } from '../idempotency/idempotency.service';
-import { eitherScope } from '../intake/intake.routes';
 import {
   createImportQuery,
   importErrorList,

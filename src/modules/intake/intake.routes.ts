@@ -3,15 +3,13 @@
  * Each PUT is an idempotent upsert by the organization's own identifier; its answer says whether it
  * created, updated or left the record unchanged. Reads accept the resource's read or write scope.
  */
-import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { AppError } from '../../errors';
-import { apiKeyOf } from '../../http/api-key-auth';
+import { apiKeyOf, eitherScope } from '../../http/api-key-auth';
 import { headerValue, requestContext } from '../../http/context';
 import { sendIdempotent } from '../../http/idempotent-reply';
-import type { ApiKeyScope } from '../api-keys/scopes';
 import { getAccountRecord, upsertAccount } from './accounts.service';
 import { adjustBill, voidBill } from './bill-changes.service';
 import {
@@ -33,25 +31,6 @@ import {
 } from './intake-bills.schema';
 import { getBillRecord, listBillVersions, upsertBill } from './intake-bills.service';
 import { getPerson, upsertPerson } from './people.service';
-
-/**
- * A read route takes a key with either scope. The route declares no single scope (any valid key gets
- * past the key check) and this hook, which runs before validation, asks for one of the two.
- */
-export function eitherScope(...scopes: [ApiKeyScope, ApiKeyScope]): preValidationHookHandler {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const key = apiKeyOf(request);
-    if (scopes.some((s) => key.scopes.includes(s))) return;
-    reply.header(
-      'www-authenticate',
-      `Bearer realm="Settle API", error="insufficient_scope", scope="${scopes.join(' ')}"`,
-    );
-    throw new AppError('insufficient_scope', {
-      detail: `This API key has neither the ${scopes[0]} nor the ${scopes[1]} scope.`,
-      scope: scopes[0],
-    });
-  };
-}
 
 const statusOf = (result: string) => (result === 'created' ? 201 : 200);
 const writeDescription =
