@@ -231,7 +231,8 @@ const problemResponses = {
   },
   413: {
     name: 'ContentTooLarge',
-    description: 'The body is larger than 64 KiB.',
+    description:
+      'The body is larger than the route takes: 64 KiB for a JSON body, 25 MiB for an import file.',
     example: { code: 'validation_failed', status: 413, detail: 'Request body is too large' },
   },
   415: {
