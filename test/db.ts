@@ -15,7 +15,9 @@ export async function openTestDb(): Promise<DbHandle & { url: string | null }> {
     await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
-    const handle = await openDb({ url: dbUrl.toString(), poolSize: 60 });
+    // Two test files run at once (vitest maxWorkers 2), each with its own pool and an admin client: 2 × 45
+    // + 4 stays under PostgreSQL's default max_connections of 100, so no request meets "too many clients".
+    const handle = await openDb({ url: dbUrl.toString(), poolSize: 45 });
     return {
       ...handle,
       url: dbUrl.toString(),
