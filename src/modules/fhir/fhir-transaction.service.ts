@@ -59,7 +59,7 @@ function requireScopes(bundle: TransactionBundle, scopes: readonly ApiKeyScope[]
   });
 }
 
-function knownPerson(row: Awaited<ReturnType<typeof store.findPeopleByIds>>[number]): KnownPerson {
+function knownPerson(row: Awaited<ReturnType<typeof store.findPeople>>[number]): KnownPerson {
   return {
     id: row.id,
     externalId: row.external_id,
@@ -87,9 +87,9 @@ async function lookUpReferences(deps: Deps, bundle: TransactionBundle): Promise<
     }
   }
   const [byId, byExternalId, accounts] = await Promise.all([
-    store.findPeopleByIds(deps.db, [...personIds].slice(0, 500)),
-    store.findPeopleByExternalIds(deps.db, [...personExternalIds].slice(0, 500)),
-    store.findAccountsByIds(deps.db, [...accountIds].slice(0, 500)),
+    store.findPeople(deps.db, 'id', [...personIds].slice(0, 500)),
+    store.findPeople(deps.db, 'external_id', [...personExternalIds].slice(0, 500)),
+    store.findAccounts(deps.db, 'id', [...accountIds].slice(0, 500)),
   ]);
   return {
     peopleById: new Map(byId.map((p) => [p.id, knownPerson(p)])),
@@ -166,12 +166,14 @@ async function apply(
   }
   const db = inTrx.db;
   const [people, accounts, bills] = await Promise.all([
-    store.findPeopleByExternalIds(
+    store.findPeople(
       db,
+      'external_id',
       plan.people.map((s) => s.externalId),
     ),
-    store.findAccountsByExternalIds(
+    store.findAccounts(
       db,
+      'external_id',
       plan.accounts.map((s) => s.externalId),
     ),
     store.findBillsByExternalIds(

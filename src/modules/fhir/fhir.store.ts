@@ -1,47 +1,29 @@
 /** Queries of the FHIR adapter: it reads intake's and payments' tables, and never writes them itself. */
 import type { Db } from '../../platform/db';
 
-export function findPeopleByIds(db: Db, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
+/** Our id, or the organization's (people_external_id_key): how a reference names a record. */
+export type RecordKey = 'id' | 'external_id';
+
+export function findPeople(db: Db, by: RecordKey, values: readonly string[]) {
+  if (values.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('people')
     .select(['id', 'external_id', 'first_name', 'last_name', 'region_id', 'postal_address', 'updated_at'])
-    .where('id', 'in', ids)
+    .where(by, 'in', values)
     .execute();
 }
 
-export function findPeopleByExternalIds(db: Db, externalIds: string[]) {
-  if (externalIds.length === 0) return Promise.resolve([]);
-  // people_external_id_key
-  return db
-    .selectFrom('people')
-    .select(['id', 'external_id', 'first_name', 'last_name', 'region_id', 'postal_address', 'updated_at'])
-    .where('external_id', 'in', externalIds)
-    .execute();
-}
-
-export function findAccountsByIds(db: Db, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('accounts')
-    .select(['id', 'external_id', 'updated_at'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
-export function findAccountsByExternalIds(db: Db, externalIds: string[]) {
-  if (externalIds.length === 0) return Promise.resolve([]);
-  // accounts_external_id_key
+export function findAccounts(db: Db, by: RecordKey, values: readonly string[]) {
+  if (values.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('accounts')
     .select(['id', 'external_id', 'updated_at', 'created_at'])
-    .where('external_id', 'in', externalIds)
+    .where(by, 'in', values)
     .execute();
 }
 
-export function findBillsByExternalIds(db: Db, externalIds: string[]) {
+export function findBillsByExternalIds(db: Db, externalIds: readonly string[]) {
   if (externalIds.length === 0) return Promise.resolve([]);
-  // bills_external_id_key
   return db
     .selectFrom('bills')
     .select(['id', 'external_id', 'updated_at'])
